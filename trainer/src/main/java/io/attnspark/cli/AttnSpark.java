@@ -1,0 +1,5 @@
+package io.attnspark.cli;
+
+public final class AttnSpark {
+    public static void main(String[] args) { }
+}
