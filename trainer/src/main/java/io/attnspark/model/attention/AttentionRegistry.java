@@ -1,0 +1,27 @@
+package io.attnspark.model.attention;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** Maps registry names ({@code se}, {@code eca}, ...) to attention modules, like timm's {@code create_attn}. */
+public final class AttentionRegistry {
+
+    private static final Map<String, Function<Map<String, Object>, AttentionModule>> FACTORIES = new TreeMap<>();
+
+    private AttentionRegistry() { }
+
+    public static Set<String> names() {
+        return FACTORIES.keySet();
+    }
+
+    /** @throws IllegalArgumentException for an unknown name or a bad option, with a message that says how to fix it */
+    public static AttentionModule create(String name, Map<String, Object> options) {
+        var factory = FACTORIES.get(name);
+        if (factory == null) {
+            throw new IllegalArgumentException("unknown attention '" + name + "'; known: none, " + String.join(", ", names()));
+        }
+        return factory.apply(options);
+    }
+}
