@@ -1,5 +1,44 @@
 package io.attnspark.cli;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code attnspark} command line; also the main class for spark-submit. */
+@Command(name = "attnspark", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Train CNN backbones with attention modules on Spark and compare them.",
+        subcommands = {TrainCommand.class, AggregateCommand.class, DatasetsCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class AttnSpark {
-    public static void main(String[] args) { }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** Bad input gives one line that says what is wrong, never a stack trace. */
+    static CommandLine commandLine() {
+        var cli = new CommandLine(new AttnSpark());
+        cli.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see '"
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                err.println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+                return 2;
+            }
+            err.println(commandLine.getCommandSpec().qualifiedName() + " failed: " + e);
+            if (Boolean.getBoolean("attnspark.stacktrace")) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(run with -Dattnspark.stacktrace=true, or ATTNSPARK_STACKTRACE=1 with bin/attnspark, for the stack trace)");
+            }
+            return 1;
+        });
+        return cli;
+    }
 }

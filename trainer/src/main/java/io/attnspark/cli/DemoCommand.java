@@ -1,0 +1,66 @@
+package io.attnspark.cli;
+
+import io.attnspark.datasets.fashion.FashionMnistConverter;
+import io.attnspark.train.Trainer;
+import io.attnspark.train.config.ConfigLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The end-to-end demo: convert a Fashion-MNIST subset to the ImageNet layout, train plain and SE",
+                "ResNet-18 on local Spark with parameter averaging over 2 workers, and print the comparison table."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-output", description = "working directory (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--train-per-class", defaultValue = "500", description = "training images per class (default: ${DEFAULT-VALUE})")
+    int trainPerClass;
+
+    @Option(names = "--val-per-class", defaultValue = "100", description = "validation images per class (default: ${DEFAULT-VALUE})")
+    int valPerClass;
+
+    @Option(names = "--epochs", defaultValue = "4", description = "epochs per run (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--attentions", split = ",", defaultValue = "none,se", description = "variants to compare (default: ${DEFAULT-VALUE})")
+    List<String> attentions;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "extra config override for every run, as in train")
+    List<String> sets = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        Path data = out.resolve("fashion-mnist");
+        System.out.println(FashionMnistConverter.convert(FashionMnistConverter.locate(), data,
+                DatasetsCommand.limit(trainPerClass, "--train-per-class"), DatasetsCommand.limit(valPerClass, "--val-per-class")));
+        String results = out.resolve("results-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toString();
+        for (String attention : attentions) {
+            var overrides = new ArrayList<>(List.of(
+                    "data.path=" + data.toAbsolutePath(), "results=" + results, "workDir=" + out.resolve("work").toAbsolutePath(),
+                    "model.backbone=resnet18", "model.width=0.25", "model.imageSize=32", "model.attention=" + attention,
+                    "spark.master=local[2]", "spark.workers=2", "spark.batchSizePerWorker=32", "spark.averagingFrequency=5",
+                    "recipe.epochs=" + epochs, "recipe.lr=0.4", "recipe.schedule=cosine"));
+            overrides.addAll(sets);
+            new Trainer(ConfigLoader.load(null, overrides), System.out).run();
+        }
+        try (var spark = LocalSpark.session("attnspark demo aggregate")) {
+            System.out.println(AggregateCommand.aggregate(spark, results, null));
+        }
+        System.out.printf("demo finished in %s; records and tables under %s%n", clock((System.nanoTime() - t0) / 1e9), results);
+        return 0;
+    }
+
+    private static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format("%d:%02d", s / 60, s % 60);
+    }
+}

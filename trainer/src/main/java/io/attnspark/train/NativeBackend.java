@@ -1,0 +1,72 @@
+package io.attnspark.train;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.LayerHelper;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+import java.io.Serializable;
+
+/**
+ * The ND4J backend of this JVM, and the settings without which DL4J trains 12-20x slower on CPU.
+ * DL4J reads the helper switch each time a layer creates its helper, so setting it before the first network is built
+ * is enough; executors get it through {@link #EXECUTOR_JAVA_OPTION}.
+ */
+public final class NativeBackend {
+
+    static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
+    public static final String EXECUTOR_JAVA_OPTION = "-D" + HELPERS_DISABLE + "=false";
+
+    private NativeBackend() { }
+
+    /** What {@link #check()} found: backend name, whether oneDNN is compiled in and used by conv and BN layers. */
+    public record Status(String backend, boolean onednnBuilt, String convHelper, String batchNormHelper) implements Serializable {
+
+        public boolean isCpu() {
+            return backend.toUpperCase().contains("CPU");
+        }
+
+        /** On CPU, conv layers must run through oneDNN; GPU backends use cuDNN helpers or none. */
+        public boolean fast() {
+            return !isCpu() || (onednnBuilt && convHelper.contains("MKLDNN"));
+        }
+
+        public String describe() {
+            return backend + ", oneDNN " + (onednnBuilt ? "built in" : "missing") + ", conv helper " + convHelper
+                    + ", batch-norm helper " + batchNormHelper;
+        }
+    }
+
+    /** Turns the layer helpers on for this JVM. */
+    public static void enableHelpers() {
+        System.setProperty(HELPERS_DISABLE, "false");
+    }
+
+    /** Builds a one-conv network and reports which helpers its layers really use. */
+    public static Status check() {
+        enableHelpers();
+        String backend = String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+        boolean onednn = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
+        var conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder()
+                .addInputs("in")
+                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(2).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("bn", new BatchNormalization.Builder().build(), "conv")
+                .setOutputs("bn")
+                .setInputTypes(InputType.convolutional(5, 5, 1))
+                .build();
+        var graph = new ComputationGraph(conf);
+        graph.init();
+        graph.output(Nd4j.rand(DataType.FLOAT, 1, 1, 5, 5));
+        return new Status(backend, onednn, helperName(graph.getLayer("conv").getHelper()), helperName(graph.getLayer("bn").getHelper()));
+    }
+
+    private static String helperName(LayerHelper helper) {
+        return helper == null ? "none" : helper.getClass().getSimpleName();
+    }
+}

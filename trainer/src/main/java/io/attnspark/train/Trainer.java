@@ -1,0 +1,252 @@
+package io.attnspark.train;
+
+import io.attnspark.datasets.imagenet.ImageFolderLayout;
+import io.attnspark.datasets.pack.ImageShardLoader;
+import io.attnspark.datasets.pack.PackedDataset;
+import io.attnspark.datasets.pack.ShardPacker;
+import io.attnspark.model.ModelSpec;
+import io.attnspark.model.Models;
+import io.attnspark.record.EpochMetrics;
+import io.attnspark.record.Provenance;
+import io.attnspark.record.RunRecord;
+import io.attnspark.record.RunRecordWriter;
+import io.attnspark.train.config.ConfigLoader;
+import io.attnspark.train.config.SparkConfig;
+import io.attnspark.train.config.TrainConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Trains one network on Spark with parameter averaging and writes its result record.
+ * Each epoch is fed in chunks of shards so that progress (images/s, ETA) is printed while it runs.
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final int PROGRESS_LINES_PER_EPOCH = 10;
+
+    private final TrainConfig config;
+    private final PrintStream out;
+
+    public Trainer(TrainConfig config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Runs the whole job; the record is written even when training fails, with status failed. */
+    public RunRecord run() throws IOException {
+        Instant started = Instant.now();
+        String runId = runId(started);
+        var backend = NativeBackend.check();
+        out.println("backend: " + backend.describe());
+        if (!backend.fast() && !Boolean.getBoolean("attnspark.allowSlowBackend")) {
+            throw new IllegalStateException("oneDNN layer helpers are not active (" + backend.describe() + "): CPU training would be"
+                    + " 12-20x slower. Use the nd4j-native linux-x86_64-onednn jar, or pass -Dattnspark.allowSlowBackend=true");
+        }
+        var sparkConf = SparkSetup.conf("attnspark " + runId, config.spark().master(), config.spark().conf());
+        try (var sc = new JavaSparkContext(sparkConf)) {
+            var context = new RunContext(runId, started, sc);
+            try {
+                RunRecord record = train(context);
+                write(record);
+                return record;
+            } catch (RuntimeException | IOException e) {
+                write(context.failed(e));
+                throw e;
+            }
+        }
+    }
+
+    private RunRecord train(RunContext run) throws IOException {
+        Configuration hadoop = run.sc.hadoopConfiguration();
+        PackedDataset data = openOrPack(run.sc, hadoop);
+        ModelSpec spec = config.model().toSpec(data.classIds().size());
+        int workers = workers(run.sc);
+        int batch = data.batchSize();
+        int globalBatch = workers * batch;
+        out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %d workers x batch %d, master %s%n", run.id,
+                spec.backbone(), spec.attention(), spec.numClasses(), data.imageCount("train"), data.imageCount("val"),
+                workers, batch, run.sc.master());
+
+        var recipe = config.recipe();
+        var base = new NeuralNetConfiguration.Builder()
+                .seed(recipe.seed())
+                .dataType(DataType.FLOAT)
+                .updater(new Nesterovs(recipe.learningRate(0, globalBatch), recipe.momentum()))
+                .l2(recipe.weightDecay())
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                // without DEVICE, every conv backward pass recomputes its forward pass
+                .cacheMode(CacheMode.DEVICE);
+        var network = new ComputationGraph(Models.configure(spec, base));
+        network.init();
+        run.parameterCount = Models.parameterCount(spec);
+
+        var master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
+                .batchSizePerWorker(batch)
+                .averagingFrequency(config.spark().averagingFrequency())
+                .workerPrefetchNumBatches(config.spark().prefetch())
+                .rngSeed(recipe.seed())
+                .rddTrainingApproach(isLocalFileSystem(hadoop) ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export)
+                .exportDirectory(config.workDir().replaceAll("/+$", "") + "/export/" + run.id)
+                .build();
+        var sparkNet = new SparkComputationGraph(run.sc, network, master);
+        var trainLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), true);
+        var evalLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), false);
+        List<String> trainShards = data.shardUris("train");
+        JavaRDD<String> valShards = run.sc.parallelize(data.shardUris("val"), workers);
+        long trainImages = data.imageCount("train");
+
+        for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
+            double lr = recipe.learningRate(epoch, globalBatch);
+            sparkNet.getNetwork().setLearningRate(lr);
+            var order = new ArrayList<>(trainShards);
+            Collections.shuffle(order, new Random(recipe.seed() * 31 + epoch));
+
+            long t0 = System.nanoTime();
+            int chunk = chunkSize(order.size(), workers);
+            for (int from = 0; from < order.size(); from += chunk) {
+                var part = order.subList(from, Math.min(order.size(), from + chunk));
+                sparkNet.fitPaths(run.sc.parallelize(part, workers), trainLoader);
+                progress(epoch, (double) (from + part.size()) / order.size(), trainImages, System.nanoTime() - t0, sparkNet.getScore());
+            }
+            double trainSeconds = (System.nanoTime() - t0) / 1e9;
+
+            long e0 = System.nanoTime();
+            var evaluation = (Evaluation) sparkNet.doEvaluation(valShards, evalLoader, new Evaluation(data.classIds(), 5))[0];
+            double evalSeconds = (System.nanoTime() - e0) / 1e9;
+            var metrics = new EpochMetrics(epoch + 1, sparkNet.getScore(), evaluation.accuracy(), evaluation.topNAccuracy(),
+                    trainImages, trainSeconds, evalSeconds, trainImages / trainSeconds);
+            run.epochs.add(metrics);
+            out.printf("epoch %d/%d  lr %.4f  loss %.4f  top-1 %.2f%%  top-5 %.2f%%  %.0f img/s  train %s  eval %s%n",
+                    epoch + 1, recipe.epochs(), lr, metrics.trainLoss(), 100 * metrics.top1(), 100 * metrics.top5(),
+                    metrics.imagesPerSecond(), clock(trainSeconds), clock(evalSeconds));
+        }
+        return run.completed(spec, workers);
+    }
+
+    /** Shards per fitPaths call: whole averaging rounds, about {@value #PROGRESS_LINES_PER_EPOCH} calls per epoch. */
+    private int chunkSize(int shards, int workers) {
+        int round = workers * config.spark().averagingFrequency();
+        int rounds = Math.max(1, (int) Math.ceil((double) shards / round / PROGRESS_LINES_PER_EPOCH));
+        return rounds * round;
+    }
+
+    private void progress(int epoch, double done, long epochImages, long elapsedNanos, double loss) {
+        double seconds = elapsedNanos / 1e9;
+        double rate = done * epochImages / seconds;
+        double eta = seconds / done * (1 - done) + seconds / done * (config.recipe().epochs() - epoch - 1);
+        out.printf("  epoch %d  %3.0f%%  %.0f img/s  loss %.4f  ETA %s%n", epoch + 1, 100 * done, rate, loss, clock(eta));
+    }
+
+    private PackedDataset openOrPack(JavaSparkContext sc, Configuration hadoop) throws IOException {
+        String path = config.data().path();
+        Path packJson = new Path(path, PackedDataset.MANIFEST);
+        if (packJson.getFileSystem(hadoop).exists(packJson)) {
+            var packed = PackedDataset.open(path, hadoop);
+            if (packed.batchSize() != config.spark().batchSizePerWorker()) {
+                throw new IllegalArgumentException("spark.batchSizePerWorker is " + config.spark().batchSizePerWorker()
+                        + " but the pack at " + path + " was made with batch " + packed.batchSize()
+                        + "; set spark.batchSizePerWorker=" + packed.batchSize() + " or repack");
+            }
+            return packed;
+        }
+        var layout = ImageFolderLayout.open(path, hadoop);
+        int batch = config.spark().batchSizePerWorker();
+        long seed = config.data().packSeed();
+        String packUri = config.packRoot().replaceAll("/+$", "") + "/" + Integer.toHexString(path.hashCode()) + "-b" + batch + "-s" + seed;
+        out.println("packing " + path + " into " + packUri);
+        return ShardPacker.pack(sc, hadoop, layout, packUri, batch, seed);
+    }
+
+    private int workers(JavaSparkContext sc) {
+        if (config.spark().workers() != null) {
+            return config.spark().workers();
+        }
+        int local = SparkConfig.localThreads(sc.master(), Runtime.getRuntime().availableProcessors());
+        return local > 0 ? local : sc.defaultParallelism();
+    }
+
+    private static boolean isLocalFileSystem(Configuration hadoop) {
+        return "file".equals(URI.create(hadoop.get("fs.defaultFS", "file:///")).getScheme());
+    }
+
+    private void write(RunRecord record) throws IOException {
+        String uri = RunRecordWriter.write(record, config.results(), new Configuration());
+        out.println("result record: " + uri);
+    }
+
+    private String runId(Instant started) {
+        String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
+        return config.model().backbone() + "-" + config.model().attention() + "-" + time + "-"
+                + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    }
+
+    /** What a run has gathered so far, so a failed run still produces a record. */
+    private final class RunContext {
+        final String id;
+        final Instant started;
+        final JavaSparkContext sc;
+        final List<EpochMetrics> epochs = new ArrayList<>();
+        long parameterCount;
+
+        RunContext(String id, Instant started, JavaSparkContext sc) {
+            this.id = id;
+            this.started = started;
+            this.sc = sc;
+        }
+
+        RunRecord completed(ModelSpec spec, int workers) {
+            return record(RunRecord.COMPLETED, null, workers);
+        }
+
+        RunRecord failed(Exception e) {
+            LOG.error("run {} failed", id, e);
+            return record(RunRecord.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), 0);
+        }
+
+        private RunRecord record(String status, String error, int workers) {
+            Instant finished = Instant.now();
+            double wall = Duration.between(started, finished).toMillis() / 1000.0;
+            double trainSeconds = epochs.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
+            long images = epochs.stream().mapToLong(EpochMetrics::trainImages).sum();
+            var model = config.model();
+            return RunRecord.of(id, status, error, model.backbone(), model.attention(), model.attentionOptions(), "standard",
+                    config.recipe().seed(), ConfigLoader.toTree(config), epochs, parameterCount, wall,
+                    trainSeconds > 0 ? images / trainSeconds : 0, sc.master(), workers, false,
+                    Provenance.current(sc.version(), started, finished));
+        }
+    }
+}

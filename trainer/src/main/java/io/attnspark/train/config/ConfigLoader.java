@@ -1,0 +1,108 @@
+package io.attnspark.train.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Reads a {@link TrainConfig} from YAML and {@code key.path=value} overrides, turning every mistake into one clear line. */
+public final class ConfigLoader {
+
+    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
+
+    private ConfigLoader() { }
+
+    /** Loads {@code file} (may be null) and applies overrides in order; a later override wins. */
+    public static TrainConfig load(Path file, List<String> overrides) {
+        ObjectNode tree = file == null ? YAML.createObjectNode() : readFile(file);
+        overrides.forEach(o -> applyOverride(tree, o));
+        return bind(tree);
+    }
+
+    /** The config as a JSON-compatible tree, for the result record. */
+    public static JsonNode toTree(TrainConfig config) {
+        return YAML.valueToTree(config);
+    }
+
+    private static ObjectNode readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("config file " + file + " does not exist");
+        }
+        try {
+            JsonNode node = YAML.readTree(file.toFile());
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return YAML.createObjectNode();
+            }
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("config file " + file + " must be a YAML mapping of sections (data, model, spark, recipe)");
+            }
+            return (ObjectNode) node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("config file " + file + " is not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("config file " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** {@code model.attentionOptions.reduction=8}: the value is parsed as YAML, so numbers, booleans and maps keep their type. */
+    static void applyOverride(ObjectNode tree, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("override '" + override + "' must look like section.key=value, e.g. recipe.lr=0.05");
+        }
+        String[] path = override.substring(0, eq).trim().split("\\.");
+        JsonNode value;
+        try {
+            value = YAML.readTree(override.substring(eq + 1).isBlank() ? "null" : override.substring(eq + 1));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("override '" + override + "': value is not valid YAML: " + e.getOriginalMessage());
+        }
+        ObjectNode node = tree;
+        for (int i = 0; i < path.length - 1; i++) {
+            JsonNode child = node.get(path[i]);
+            node = child instanceof ObjectNode o ? o : node.putObject(path[i]);
+        }
+        node.set(path[path.length - 1], value);
+    }
+
+    private static TrainConfig bind(ObjectNode tree) {
+        try {
+            return YAML.treeToValue(tree, TrainConfig.class);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause();
+            throw new IllegalArgumentException(cause != null && cause.getMessage() != null ? cause.getMessage() : e.getOriginalMessage());
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(path(e) + ": unknown key; known keys here: "
+                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+        } catch (InvalidFormatException e) {
+            throw new IllegalArgumentException(path(e) + ": cannot use '" + e.getValue() + "' as " + e.getTargetType().getSimpleName().toLowerCase());
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException(path(e) + ": wrong type; expected " + e.getTargetType().getSimpleName().toLowerCase());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("config: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String path(MismatchedInputException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

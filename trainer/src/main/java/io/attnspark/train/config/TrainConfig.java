@@ -1,0 +1,35 @@
+package io.attnspark.train.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One training run: the data, the network, the Spark side, the recipe, where result records go and where packs and
+ * checkpoints go (both any Hadoop URI).
+ * Loaded from YAML plus command-line overrides by {@link ConfigLoader}; every part validates itself, so a bad config
+ * fails before Spark starts.
+ */
+public record TrainConfig(DataConfig data, ModelConfig model, SparkConfig spark, RecipeConfig recipe, String results,
+                          String workDir) {
+
+    public TrainConfig {
+        if (data == null) {
+            throw new IllegalArgumentException("data.path: missing; set it to an ImageNet-layout folder or a packed dataset");
+        }
+        Checks.nonBlank(results, "results", "a directory or Hadoop URI for the result records");
+        Checks.nonBlank(workDir, "workDir", "a directory or Hadoop URI for packs and checkpoints");
+    }
+
+    @JsonCreator
+    static TrainConfig fromJson(@JsonProperty("data") DataConfig data, @JsonProperty("model") ModelConfig model,
+                                @JsonProperty("spark") SparkConfig spark, @JsonProperty("recipe") RecipeConfig recipe,
+                                @JsonProperty("results") String results, @JsonProperty("workDir") String workDir) {
+        return new TrainConfig(data, Checks.or(model, ModelConfig.defaults()), Checks.or(spark, SparkConfig.defaults()),
+                Checks.or(recipe, RecipeConfig.defaults()), Checks.or(results, "results"), Checks.or(workDir, "work"));
+    }
+
+    /** Where a layout folder is packed into shards; kept apart from the records so the aggregator sees only records. */
+    public String packRoot() {
+        return data.packs() != null ? data.packs() : workDir.replaceAll("/+$", "") + "/packs";
+    }
+}

@@ -1,0 +1,21 @@
+package io.attnspark.cli;
+
+import java.nio.file.Path;
+
+/** A training run small enough for integration tests: one epoch of a narrow ResNet-18 at 32 px. */
+final class TinyRun {
+    private TinyRun() { }
+
+    /** @param master null leaves the master to spark-submit */
+    static String[] args(Path data, Path results, Path work, String master, String attention) {
+        var args = new java.util.ArrayList<>(java.util.List.of("train", "--data", data.toString(), "--results", results.toString(),
+                "--backbone", "resnet18", "--attention", attention, "--epochs", "1", "--workers", "2", "--batch", "8",
+                "--set", "workDir=" + work, "--set", "model.width=0.125", "--set", "model.imageSize=32",
+                "--set", "spark.averagingFrequency=2", "--set", "recipe.lr=0.2",
+                "--set", "spark.conf={spark.ui.enabled: 'false'}"));
+        if (master != null) {
+            args.addAll(java.util.List.of("--master", master));
+        }
+        return args.toArray(String[]::new);
+    }
+}

@@ -1,0 +1,56 @@
+package io.attnspark.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.attnspark.datasets.fashion.FashionMnistConverter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole path on embedded Spark: Fashion-MNIST in ImageNet layout -> pack -> train on 2 workers -> record -> aggregate. */
+class TrainAndAggregateIT {
+
+    @Test
+    void trainsOnLocalSparkAndAggregates(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("fmnist");
+        new FashionMnistConverter(FashionMnistConverter.locate()).convert(data, new FashionMnistConverter.Limits(16, 8));
+        Path results = tmp.resolve("results");
+
+        int exit = AttnSpark.commandLine().execute(TinyRun.args(data, results, tmp.resolve("work"), "local[2]", "se"));
+        assertEquals(0, exit);
+
+        JsonNode record = onlyRecord(results);
+        assertEquals("completed", record.get("status").asText());
+        assertEquals("resnet18", record.get("backbone").asText());
+        assertEquals("se", record.get("attention").asText());
+        assertEquals(2, record.get("workers").asInt());
+        assertEquals(1, record.get("epochs").size());
+        double top1 = record.get("finalTop1").asDouble();
+        assertTrue(top1 >= 0 && top1 <= 1, "top-1 " + top1);
+        assertTrue(record.get("epochs").get(0).get("top5").asDouble() >= top1);
+        assertTrue(record.get("parameterCount").asLong() > 0);
+
+        Path out = tmp.resolve("aggregate");
+        assertEquals(0, AttnSpark.commandLine().execute("aggregate", results.toString(), "--out", out.toString()));
+        String table = Files.readString(out.resolve("table.md"));
+        assertTrue(table.contains("resnet18"), table);
+        assertTrue(Files.exists(out.resolve("table.csv")));
+        assertTrue(Files.isDirectory(out.resolve("runs.parquet")));
+    }
+
+    static JsonNode onlyRecord(Path results) throws Exception {
+        List<Path> records;
+        try (Stream<Path> files = Files.list(results)) {
+            records = files.filter(p -> p.toString().endsWith(".json")).toList();
+        }
+        assertEquals(1, records.size(), "records: " + records);
+        return new ObjectMapper().readTree(records.get(0).toFile());
+    }
+}

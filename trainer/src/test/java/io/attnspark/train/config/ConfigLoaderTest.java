@@ -1,0 +1,116 @@
+package io.attnspark.train.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+    @Test
+    void defaultsFollowTheStandardRecipe() {
+        var cfg = ConfigLoader.load(null, List.of("data.path=/data/imagenet"));
+        assertEquals("resnet18", cfg.model().backbone());
+        assertEquals("none", cfg.model().attention());
+        assertEquals(224, cfg.model().imageSize());
+        assertFalse(cfg.model().smallStem());
+        assertNull(cfg.spark().master());
+        assertEquals(90, cfg.recipe().epochs());
+        assertEquals(0.1, cfg.recipe().lr());
+        assertEquals(1e-4, cfg.recipe().weightDecay());
+        assertEquals("work/packs", cfg.packRoot());
+    }
+
+    @Test
+    void yamlFileThenOverridesInOrder(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("run.yaml");
+        Files.writeString(file, """
+                data: {path: hdfs:///imagenet}
+                model:
+                  backbone: resnet50
+                  imageSize: 32
+                  attention: se
+                  attentionOptions: {reduction: 16}
+                spark: {master: "local[2]", batchSizePerWorker: 64}
+                recipe: {schedule: step, lr: 0.2}
+                """);
+        var cfg = ConfigLoader.load(file, List.of("model.attentionOptions.reduction=8", "recipe.lr=0.05", "recipe.lr=0.3"));
+        assertEquals("resnet50", cfg.model().backbone());
+        assertTrue(cfg.model().smallStem(), "32 px defaults to the small stem");
+        assertEquals(8, cfg.model().attentionOptions().get("reduction"));
+        assertEquals(0.3, cfg.recipe().lr());
+        assertEquals(RecipeConfig.Schedule.STEP, cfg.recipe().schedule());
+        assertEquals(64, cfg.spark().batchSizePerWorker());
+        assertEquals("local[2]", cfg.spark().master());
+    }
+
+    @Test
+    void learningRateScalesWithGlobalBatchAndDecays() {
+        var cosine = ConfigLoader.load(null, List.of("data.path=x", "recipe.epochs=10")).recipe();
+        assertEquals(0.1 * 512 / 256, cosine.learningRate(0, 512), 1e-12);
+        assertEquals(0.1 / 2, cosine.learningRate(5, 256), 1e-12);
+        var step = ConfigLoader.load(null, List.of("data.path=x", "recipe.schedule=step", "recipe.stepEpochs=30")).recipe();
+        assertEquals(0.1, step.learningRate(29, 256), 1e-12);
+        assertEquals(0.01, step.learningRate(30, 256), 1e-12);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "recipe.lr=-0.1                    | recipe.lr: -0.1 must be a positive finite number",
+            "recipe.lr=0                       | recipe.lr: 0.0 must be a positive finite number",
+            "recipe.lr=.nan                    | recipe.lr: NaN must be a positive finite number",
+            "recipe.lr=fast                    | recipe.lr: cannot use 'fast' as double",
+            "recipe.epochs=0                   | recipe.epochs: 0 is below 1",
+            "recipe.momentum=1.0               | recipe.momentum: 1.0 must be below 1",
+            "recipe.momentum=-0.5              | recipe.momentum: -0.5 must be zero or a positive finite number",
+            "recipe.weightDecay=-1             | recipe.weightDecay: -1.0 must be zero",
+            "recipe.schedule=linear            | recipe.schedule: cannot use 'linear' as schedule",
+            "recipe.stepEpochs=0               | recipe.stepEpochs: 0 is below 1",
+            "recipe.learningRate=0.1           | recipe.learningRate: unknown key; known keys here: epochs, lr,",
+            "spark.master=mesos://x:5050       | spark.master: unknown master 'mesos://x:5050'",
+            "spark.master=localhost            | spark.master: unknown master 'localhost'",
+            "spark.workers=0                   | spark.workers: 0 is below 1",
+            "spark.batchSizePerWorker=0        | spark.batchSizePerWorker: 0 is below 1",
+            "spark.averagingFrequency=-2       | spark.averagingFrequency: -2 is below 1",
+            "spark.prefetch=-1                 | spark.prefetch: -1 is below 0",
+            "spark.conf=[1, 2]                 | spark.conf: wrong type; expected map",
+            "model.width=0                     | model.width: 0.0 must be a positive finite number",
+            "model.imageSize=4                 | model.imageSize: 4 is below 8",
+            "model.backbone=                   | model.backbone: missing",
+            "model.attentionOptions=16         | model.attentionOptions: wrong type; expected map",
+            "results=                          | results: missing",
+            "optimizer=adam                    | optimizer: unknown key",
+    })
+    void badValuesFailWithTheKeyAndTheFix(String override, String expected) {
+        var e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(null, List.of("data.path=/d", override)));
+        assertTrue(e.getMessage().startsWith(expected.trim()), "message: " + e.getMessage());
+    }
+
+    @Test
+    void missingDataPathAndMalformedInputsAreNamed(@TempDir Path tmp) throws Exception {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(null, List.of()))
+                .getMessage().startsWith("data.path: missing"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(null, List.of("recipe.lr")))
+                .getMessage().contains("must look like section.key=value"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(tmp.resolve("none.yaml"), List.of()))
+                .getMessage().contains("does not exist"));
+        Path broken = tmp.resolve("broken.yaml");
+        Files.writeString(broken, "data: {path: [unclosed\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(broken, List.of()))
+                .getMessage().contains("is not valid YAML"));
+        Path list = tmp.resolve("list.yaml");
+        Files.writeString(list, "- a\n- b\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(list, List.of()))
+                .getMessage().contains("must be a YAML mapping"));
+    }
+}
