@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,8 +66,11 @@ class ModelsNetworkTest {
     }
 
     @Test
-    void oneTrainingStepUpdatesTheParameters() {
-        ComputationGraph network = Models.build(tiny("resnet18", 0.125, 32, true), base());
+    void oneTrainingStepUpdatesTheParametersWithTheTrainersCacheAndWorkspaceModes() {
+        var base = base().cacheMode(CacheMode.DEVICE)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
+        ComputationGraph network = Models.build(tiny("resnet18", 0.125, 32, true), base);
         INDArray before = network.params().dup();
 
         network.fit(new DataSet(Nd4j.rand(2, 3, 32, 32), Nd4j.eye(10).getRows(3, 5)));
