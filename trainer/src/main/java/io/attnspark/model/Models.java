@@ -97,8 +97,8 @@ public final class Models {
 
     /**
      * Multiply-accumulates per image of the convolution and fully connected layers, the convention of the published
-     * GMAC figures (torchvision: resnet18 1.82, resnet50 4.1 at 224 px); batch norms, activations, pooling and
-     * parameter-free vertices are not counted.
+     * GMAC figures (torchvision: resnet18 1.82, resnet50 4.1 at 224 px). Batch norms, activations, pooling,
+     * element-wise vertices and custom (SameDiff) vertices are not counted.
      *
      * @throws IllegalArgumentException for a convolution variant (e.g. depthwise) that has no formula here yet
      */
