@@ -1,0 +1,167 @@
+package io.attnspark.model;
+
+import io.attnspark.model.attention.AttentionModule;
+import io.attnspark.model.attention.AttentionRegistry;
+import io.attnspark.model.backbone.Backbone;
+import io.attnspark.model.backbone.Backbones;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/**
+ * Builds the network a {@link ModelSpec} describes: input {@value ModelSpec#INPUT} (NCHW RGB, imageSize squared),
+ * the backbone with its attention modules, and a param-free softmax + cross-entropy {@link LossLayer} named
+ * {@value ModelSpec#OUTPUT} on top of the backbone's classifier. The classifier is a separate dense layer ({@code fc}
+ * for ResNets) rather than an {@code OutputLayer}, so that the weights sit under torchvision's module name and
+ * the parameter count is torchvision's.
+ */
+public final class Models {
+
+    private static final AttentionModule NO_ATTENTION = new AttentionModule() {
+        @Override
+        public String name() {
+            return ModelSpec.NONE;
+        }
+
+        @Override
+        public String attach(GraphBuilder graph, String prefix, String input, int channels) {
+            return input;
+        }
+    };
+
+    private Models() { }
+
+    /**
+     * The network's configuration. {@code base} carries everything global (updater, seed, regularization, data type,
+     * workspace and cache modes); layers override only their initialization, convolution mode and activation.
+     *
+     * @throws IllegalArgumentException when the spec names an unknown backbone or attention, or a size is out of range
+     */
+    public static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base) {
+        Backbone backbone = validatedBackbone(spec);
+        AttentionModule attention = spec.hasAttention()
+                ? AttentionRegistry.create(spec.attention(), spec.attentionOptions())
+                : NO_ATTENTION;
+        GraphBuilder graph = base.graphBuilder()
+                .addInputs(ModelSpec.INPUT)
+                .setInputTypes(inputType(spec));
+        String logits = backbone.addLogits(graph, ModelSpec.INPUT, spec, attention);
+        graph.addLayer(ModelSpec.OUTPUT, new LossLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).build(), logits);
+        graph.setOutputs(ModelSpec.OUTPUT);
+        return graph.build();
+    }
+
+    /** {@link #configure} followed by an initialized network. */
+    public static ComputationGraph build(ModelSpec spec, NeuralNetConfiguration.Builder base) {
+        ComputationGraph network = new ComputationGraph(configure(spec, base));
+        network.init();
+        return network;
+    }
+
+    /** Trainable parameters, counted like PyTorch; see {@link #parameterCounts}. Allocates nothing. */
+    public static long parameterCount(ModelSpec spec) {
+        return parameterCounts(configure(spec, new NeuralNetConfiguration.Builder())).values().stream()
+                .mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Trainable parameters per vertex that has any, in graph order, counted like PyTorch's {@code parameters()}:
+     * DL4J stores a batch norm's running mean and variance as parameters (4 per channel), PyTorch as buffers, so
+     * only gamma and beta (2 per channel) are counted.
+     */
+    public static Map<String, Long> parameterCounts(ComputationGraphConfiguration configuration) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        configuration.getVertices().forEach((name, vertex) -> {
+            long trainable = vertex.numParams(true) - runningStatistics(vertex);
+            if (trainable > 0) {
+                counts.put(name, trainable);
+            }
+        });
+        return counts;
+    }
+
+    /**
+     * Multiply-accumulates per image of the convolution and fully connected layers, the convention of the published
+     * GMAC figures (torchvision: resnet18 1.82, resnet50 4.1 at 224 px). Batch norms, activations, pooling,
+     * element-wise vertices and custom (SameDiff) vertices are not counted.
+     *
+     * @throws IllegalArgumentException for a convolution variant (e.g. depthwise) that has no formula here yet
+     */
+    public static long macs(ModelSpec spec) {
+        ComputationGraphConfiguration configuration = configure(spec, new NeuralNetConfiguration.Builder());
+        Map<String, InputType> outputTypes = configuration.getLayerActivationTypes(inputType(spec));
+        long macs = 0;
+        for (Map.Entry<String, GraphVertex> entry : configuration.getVertices().entrySet()) {
+            if (entry.getValue() instanceof LayerVertex vertex) {
+                macs += layerMacs(entry.getKey(), vertex.getLayerConf().getLayer(), outputTypes.get(entry.getKey()));
+            }
+        }
+        return macs;
+    }
+
+    private static long layerMacs(String name, Layer layer, InputType output) {
+        if (layer.getClass() == ConvolutionLayer.class) {
+            ConvolutionLayer conv = (ConvolutionLayer) layer;
+            InputType.InputTypeConvolutional map = (InputType.InputTypeConvolutional) output;
+            return map.getHeight() * map.getWidth() * conv.getNOut() * conv.getNIn()
+                    * conv.getKernelSize()[0] * conv.getKernelSize()[1];
+        }
+        if (layer instanceof ConvolutionLayer) {
+            throw new IllegalArgumentException("no MAC formula for " + layer.getClass().getSimpleName() + " '" + name
+                    + "'; add one to Models.layerMacs");
+        }
+        if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {
+            FeedForwardLayer fullyConnected = (FeedForwardLayer) layer;
+            return fullyConnected.getNIn() * fullyConnected.getNOut();
+        }
+        return 0;
+    }
+
+    private static long runningStatistics(GraphVertex vertex) {
+        return vertex instanceof LayerVertex layerVertex
+                && layerVertex.getLayerConf().getLayer() instanceof BatchNormalization batchNorm
+                ? 2 * batchNorm.getNOut()
+                : 0;
+    }
+
+    private static InputType inputType(ModelSpec spec) {
+        return InputType.convolutional(spec.imageSize(), spec.imageSize(), 3);
+    }
+
+    private static Backbone validatedBackbone(ModelSpec spec) {
+        Backbone backbone = Backbones.find(spec.backbone()).orElseThrow(() -> new IllegalArgumentException(
+                "unknown backbone '" + spec.backbone() + "'; known: " + String.join(", ", Backbones.names())));
+        if (!(spec.width() > 0) || Double.isInfinite(spec.width())) {
+            throw new IllegalArgumentException("width must be a positive multiplier (1.0 = the published network), got "
+                    + spec.width());
+        }
+        if (spec.numClasses() < 2) {
+            throw new IllegalArgumentException("numClasses must be at least 2, got " + spec.numClasses());
+        }
+        int minSize = backbone.minImageSize(spec.smallStem());
+        if (spec.imageSize() < minSize) {
+            throw new IllegalArgumentException("imageSize " + spec.imageSize() + " is too small for " + backbone.name()
+                    + " with the " + (spec.smallStem() ? "small" : "ImageNet") + " stem; use at least " + minSize
+                    + (spec.smallStem() ? "" : ", or the small stem for inputs of 64 px or less"));
+        }
+        if (spec.attention() == null) {
+            throw new IllegalArgumentException("attention must be a registry name or '" + ModelSpec.NONE + "', got null");
+        }
+        return backbone;
+    }
+}

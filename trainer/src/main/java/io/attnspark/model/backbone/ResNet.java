@@ -1,0 +1,129 @@
+package io.attnspark.model.backbone;
+
+import io.attnspark.model.ModelSpec;
+import io.attnspark.model.attention.AttentionModule;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+
+/**
+ * ResNet as torchvision 0.14 defines it (v1.5: the stride of a bottleneck is on its 3x3 conv).
+ *
+ * <p>Vertex names are torchvision's module names: {@code conv1}, {@code bn1}, {@code relu}, {@code maxpool},
+ * {@code layer<s>.<b>.conv<k>}, {@code layer<s>.<b>.bn<k>}, {@code layer<s>.<b>.downsample.0} (1x1 conv) and
+ * {@code .downsample.1} (BN), {@code avgpool}, {@code fc}. Torchvision reuses one ReLU module per block; here the
+ * ReLU after {@code bn<k>} is {@code layer<s>.<b>.relu<k>}, the residual sum is {@code layer<s>.<b>.add} and the ReLU
+ * after it, the block output, is {@code layer<s>.<b>.relu}. Attention vertices start with {@code layer<s>.<b>.attn}.
+ */
+public final class ResNet implements Backbone {
+
+    public static final ResNet RESNET18 = new ResNet("resnet18", new BasicBlock(), List.of(2, 2, 2, 2));
+    public static final ResNet RESNET34 = new ResNet("resnet34", new BasicBlock(), List.of(3, 4, 6, 3));
+    public static final ResNet RESNET50 = new ResNet("resnet50", new Bottleneck(), List.of(3, 4, 6, 3));
+    public static final ResNet RESNET101 = new ResNet("resnet101", new Bottleneck(), List.of(3, 4, 23, 3));
+
+    /** Stage widths ({@code planes}) of the published network, before the width multiplier. */
+    private static final List<Integer> STAGE_PLANES = List.of(64, 128, 256, 512);
+    private static final int STEM_CHANNELS = 64;
+
+    private final String name;
+    private final ResidualBlock block;
+    private final List<Integer> depths;
+
+    private ResNet(String name, ResidualBlock block, List<Integer> depths) {
+        this.name = name;
+        this.block = block;
+        this.depths = depths;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Blocks per stage, e.g. [3, 4, 6, 3] for resnet50. */
+    public List<Integer> depths() {
+        return depths;
+    }
+
+    /** The ImageNet stem divides the side by 4, then stages 2 to 4 by 2 each; the small stem keeps the side. */
+    @Override
+    public int minImageSize(boolean smallStem) {
+        return smallStem ? 8 : 32;
+    }
+
+    /** The name of the vertex that outputs stage {@code stage} (1-based), i.e. torchvision's {@code layer<stage>}. */
+    public String stageOutput(int stage) {
+        return blockName(stage, depths.get(stage - 1) - 1) + ".relu";
+    }
+
+    @Override
+    public String addLogits(GraphBuilder graph, String input, ModelSpec spec, AttentionModule attention) {
+        int channels = scaled(STEM_CHANNELS, spec.width());
+        String x = addStem(graph, input, channels, spec.smallStem());
+        for (int stage = 1; stage <= depths.size(); stage++) {
+            int planes = scaled(STAGE_PLANES.get(stage - 1), spec.width());
+            for (int index = 0; index < depths.get(stage - 1); index++) {
+                int stride = stage > 1 && index == 0 ? 2 : 1;
+                x = addBlock(graph, blockName(stage, index), x, channels, planes, stride, attention);
+                channels = planes * block.expansion();
+            }
+        }
+        graph.addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
+        graph.addLayer("fc", TorchLayers.linear(spec.numClasses()), "avgpool");
+        return "fc";
+    }
+
+    /** ImageNet: 7x7/2 conv, BN, ReLU, 3x3/2 max-pool. Small images (CIFAR-style): 3x3/1 conv, BN, ReLU. */
+    private static String addStem(GraphBuilder graph, String input, int channels, boolean smallStem) {
+        graph.addLayer("conv1", smallStem ? TorchLayers.conv(channels, 3, 1, 1) : TorchLayers.conv(channels, 7, 2, 3), input);
+        graph.addLayer("bn1", TorchLayers.batchNorm(), "conv1");
+        graph.addLayer("relu", TorchLayers.relu(), "bn1");
+        if (smallStem) {
+            return "relu";
+        }
+        graph.addLayer("maxpool", TorchLayers.maxPool3x3s2(), "relu");
+        return "maxpool";
+    }
+
+    private String addBlock(GraphBuilder graph, String prefix, String input, int inChannels, int planes, int stride,
+                            AttentionModule attention) {
+        int outChannels = planes * block.expansion();
+        String branch = block.addBranch(graph, prefix, input, planes, stride);
+        String attended = attendResidualBranch(graph, prefix, branch, outChannels, attention);
+        String shortcut = stride != 1 || inChannels != outChannels
+                ? addDownsample(graph, prefix, input, outChannels, stride)
+                : input;
+        graph.addVertex(prefix + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), attended, shortcut);
+        graph.addLayer(prefix + ".relu", TorchLayers.relu(), prefix + ".add");
+        return prefix + ".relu";
+    }
+
+    /** The SE paper's "standard" position: on the residual branch, after its last BN and before the add. */
+    private static String attendResidualBranch(GraphBuilder graph, String prefix, String lastBn, int channels,
+                                               AttentionModule attention) {
+        return attention.attach(graph, prefix + ".attn", lastBn, channels);
+    }
+
+    private static String addDownsample(GraphBuilder graph, String prefix, String input, int outChannels, int stride) {
+        graph.addLayer(prefix + ".downsample.0", TorchLayers.conv(outChannels, 1, stride, 0), input);
+        graph.addLayer(prefix + ".downsample.1", TorchLayers.batchNorm(), prefix + ".downsample.0");
+        return prefix + ".downsample.1";
+    }
+
+    private static String blockName(int stage, int index) {
+        return "layer" + stage + "." + index;
+    }
+
+    /** A published channel count times the width multiplier, rounded, at least 1. */
+    static int scaled(int channels, double width) {
+        return Math.max(1, (int) Math.round(channels * width));
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

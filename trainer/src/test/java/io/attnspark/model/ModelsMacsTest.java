@@ -1,0 +1,22 @@
+package io.attnspark.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Published multiply-accumulate counts per 224 px image (torchvision model docs; modules.md for ResNet-50). */
+class ModelsMacsTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "resnet18, 1.82e9",
+            "resnet50, 4.1e9",
+    })
+    void withinOnePercentOfPublishedGmacs(String backbone, double publishedMacs) {
+        var spec = new ModelSpec(backbone, 1.0, 1000, 224, false, ModelSpec.NONE, Map.of());
+
+        assertEquals(publishedMacs, Models.macs(spec), publishedMacs * 0.01);
+    }
+}
