@@ -1,5 +1,7 @@
 package io.attnspark.model.attention;
 
+import java.util.List;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 
 /**
@@ -19,4 +21,12 @@ public interface AttentionModule {
      * @throws IllegalArgumentException when the module cannot work at this channel count
      */
     String attach(GraphBuilder graph, String prefix, String input, int channels);
+
+    /**
+     * Where each tensor of the PyTorch module's {@code state_dict} goes in the vertices that
+     * {@link #attach attach(graph, prefix, input, channels)} adds. Torch keys are relative to the module
+     * (e.g. {@code excitation.0.weight}); prepend the module's path in a larger network with
+     * {@link TorchParam#withTorchPrefix}. Load with {@link TorchStateDict#load}.
+     */
+    List<TorchParam> torchParams(String prefix, int channels);
 }

@@ -10,18 +10,25 @@ public final class AttentionRegistry {
 
     private static final Map<String, Function<Map<String, Object>, AttentionModule>> FACTORIES = new TreeMap<>();
 
+    static {
+        FACTORIES.put(SqueezeExcite.NAME, SqueezeExcite::fromOptions);
+    }
+
     private AttentionRegistry() { }
 
     public static Set<String> names() {
         return FACTORIES.keySet();
     }
 
-    /** @throws IllegalArgumentException for an unknown name or a bad option, with a message that says how to fix it */
+    /**
+     * @param options the module's hyperparameters by name (from YAML or the CLI); {@code null} or absent ones take defaults
+     * @throws IllegalArgumentException for an unknown name or a bad option, with a message that says how to fix it
+     */
     public static AttentionModule create(String name, Map<String, Object> options) {
         var factory = FACTORIES.get(name);
         if (factory == null) {
             throw new IllegalArgumentException("unknown attention '" + name + "'; known: none, " + String.join(", ", names()));
         }
-        return factory.apply(options);
+        return factory.apply(options == null ? Map.of() : options);
     }
 }

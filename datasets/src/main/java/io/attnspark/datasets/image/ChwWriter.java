@@ -1,0 +1,42 @@
+package io.attnspark.datasets.image;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/** Copies an 8-bit RGB Mat into a float CHW array as torchvision's ToTensor + Normalize would. */
+final class ChwWriter {
+    /** ImageNet channel statistics (torchvision's defaults), in float32 like torch tensors. */
+    static final float[] MEAN = {0.485f, 0.456f, 0.406f};
+    static final float[] STD = {0.229f, 0.224f, 0.225f};
+
+    private ChwWriter() {
+    }
+
+    static void writeNormalized(Mat rgb, float[] dst, int offset) {
+        if (rgb.channels() != 3 || rgb.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
+            throw new IllegalArgumentException("expected an 8-bit 3-channel image, got " + rgb.channels()
+                    + " channel(s) of depth " + rgb.depth() + "; decode with ImageDecoder.decodeRgb");
+        }
+        int plane = rgb.rows() * rgb.cols();
+        if (offset < 0 || offset + 3 * plane > dst.length) {
+            throw new IllegalArgumentException("dst has " + dst.length + " floats, cannot hold " + 3 * plane
+                    + " from offset " + offset);
+        }
+        byte[] pixels = new byte[3 * plane];
+        if (rgb.isContinuous()) {
+            rgb.data().get(pixels);
+        } else {
+            try (Mat copy = rgb.clone()) {
+                copy.data().get(pixels);
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            int base = offset + c * plane;
+            float mean = MEAN[c];
+            float std = STD[c];
+            for (int p = 0; p < plane; p++) {
+                float unit = (pixels[3 * p + c] & 0xFF) / 255f;
+                dst[base + p] = (unit - mean) / std;
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.attnspark.datasets.image;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Decodes encoded image bytes (JPEG, PNG, ... whatever the name says) into an 8-bit, 3-channel RGB {@link Mat}.
+ * Grayscale, 4-channel and CMYK files all come out as RGB, as ImageNet's quirks require.
+ */
+public final class ImageDecoder {
+    /** How far from the end a JPEG's end-of-image marker may sit (some files carry trailing padding). */
+    private static final int JPEG_TRAILER_WINDOW = 1024;
+
+    private ImageDecoder() {
+    }
+
+    /**
+     * @param bytes the encoded file
+     * @param name the file's name or URI, used only in error messages
+     * @return a new RGB Mat (CV_8UC3) that the caller must close
+     */
+    public static Mat decodeRgb(byte[] bytes, String name) throws ImageDecodeException {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageDecodeException(name, "the file is empty (0 bytes)");
+        }
+        // libjpeg pads a truncated JPEG with grey and only warns; PIL (and so torchvision) refuses it. Refuse too.
+        if (isJpeg(bytes) && !hasJpegEndMarker(bytes)) {
+            throw new ImageDecodeException(name, "truncated JPEG (no end-of-image marker)");
+        }
+        Mat decoded;
+        try (BytePointer data = new BytePointer(bytes); Mat encoded = new Mat(1, bytes.length, CV_8UC1, data)) {
+            // PIL ignores EXIF orientation, so torchvision pipelines do too
+            decoded = imdecode(encoded, IMREAD_COLOR | IMREAD_IGNORE_ORIENTATION);
+        }
+        if (decoded == null || decoded.empty()) {
+            if (decoded != null) {
+                decoded.close();
+            }
+            throw new ImageDecodeException(name, "OpenCV cannot read it (not an image format it knows, or corrupt)");
+        }
+        cvtColor(decoded, decoded, COLOR_BGR2RGB);
+        return decoded;
+    }
+
+    private static boolean isJpeg(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+    }
+
+    private static boolean hasJpegEndMarker(byte[] b) {
+        int from = Math.max(2, b.length - JPEG_TRAILER_WINDOW);
+        for (int i = b.length - 2; i >= from; i--) {
+            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,202 @@
+package io.attnspark.datasets.pack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.deeplearning4j.core.loader.DataSetLoader;
+import org.nd4j.common.loader.FileBatch;
+import org.nd4j.common.loader.Source;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.SpecifiedIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.attnspark.datasets.image.ImageDecodeException;
+import io.attnspark.datasets.image.ImageDecoder;
+import io.attnspark.datasets.image.ImageTransform;
+
+/**
+ * Loads one {@link ShardPacker} shard into a DataSet: features [n,3,size,size] float (NCHW, normalized), one-hot
+ * labels [n,numClasses]. Shipped to Spark executors by {@code SparkComputationGraph.fitPaths} / {@code doEvaluation}.
+ * Files that fail to decode or carry an unknown class id are skipped, logged (the first few per JVM) and counted.
+ */
+public final class ImageShardLoader implements DataSetLoader {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ImageShardLoader.class);
+    /** Skipped files logged individually per JVM; later ones are only counted. */
+    static final int LOGGED_SKIPS = 10;
+    private static final AtomicLong SKIPPED = new AtomicLong();
+
+    private final ArrayList<String> classIds;
+    private final int imageSize;
+    private final boolean train;
+    private transient Map<String, Integer> classIndex;
+    private transient ImageTransform transform;
+
+    /**
+     * @param classIds class ids in class-index order, as {@link PackedDataset#classIds()} gives them
+     * @param imageSize output side length (e.g. 224)
+     * @param train true: RandomResizedCrop + flip (fresh randomness per load); false: resize + center crop
+     */
+    public ImageShardLoader(List<String> classIds, int imageSize, boolean train) {
+        if (classIds == null || classIds.isEmpty()) {
+            throw new IllegalArgumentException("class ids must not be empty; pass PackedDataset.classIds()");
+        }
+        if (imageSize <= 0) {
+            throw new IllegalArgumentException("image size must be > 0, got " + imageSize);
+        }
+        this.classIds = new ArrayList<>(classIds);
+        this.imageSize = imageSize;
+        this.train = train;
+    }
+
+    /** Files skipped (undecodable or unknown class) by loaders in this JVM since it started. */
+    public static long skippedFileCount() {
+        return SKIPPED.get();
+    }
+
+    public List<String> classIds() {
+        return List.copyOf(classIds);
+    }
+
+    public int imageSize() {
+        return imageSize;
+    }
+
+    public boolean train() {
+        return train;
+    }
+
+    /**
+     * If every file of a shard is bad this throws an IOException instead of returning an empty DataSet: DL4J's Spark
+     * workers (IteratorDataSetIterator) read {@code getFeatures().size(1)} of the first DataSet and fit whatever they
+     * get, so an empty DataSet fails later with an unexplained NullPointerException.
+     */
+    @Override
+    public DataSet load(Source source) throws IOException {
+        FileBatch batch;
+        try (InputStream in = source.getInputStream()) {
+            batch = FileBatch.readFromZip(in);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot read shard " + source.getPath() + " as a FileBatch zip: " + e.getMessage()
+                    + "; re-pack the dataset", e);
+        }
+        List<byte[]> files = batch.getFileBytes();
+        List<String> names = batch.getOriginalUris();
+        int n = files.size();
+        int chw = 3 * imageSize * imageSize;
+        ImageTransform transform = transform();
+        Map<String, Integer> index = classIndex();
+
+        int[] labels = new int[n];
+        boolean[] ok = new boolean[n];
+        SplittableRandom root = new SplittableRandom();
+        SplittableRandom[] rngs = new SplittableRandom[n];
+        for (int i = 0; i < n; i++) {
+            rngs[i] = root.split();
+        }
+
+        INDArray features;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            features = Nd4j.createUninitialized(DataType.FLOAT, n, 3, imageSize, imageSize);
+        }
+        // absolute puts into disjoint ranges of one direct buffer are safe from several threads
+        FloatBuffer target = features.data().asNioFloat();
+        IntStream.range(0, n).parallel().forEach(i -> {
+            String name = names.get(i);
+            Integer label = index.get(classIdOf(name));
+            if (label == null) {
+                skip(source, name, "class id '" + classIdOf(name) + "' is not one of the " + classIds.size()
+                        + " known classes");
+                return;
+            }
+            try (Mat rgb = ImageDecoder.decodeRgb(files.get(i), name)) {
+                float[] out = new float[chw];
+                transform.apply(rgb, rngs[i], out, 0);
+                target.put(i * chw, out);
+                labels[i] = label;
+                ok[i] = true;
+            } catch (ImageDecodeException e) {
+                skip(source, name, e.getMessage());
+            } catch (RuntimeException e) {
+                skip(source, name, "transform failed: " + e);
+            }
+        });
+
+        List<Integer> kept = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (ok[i]) {
+                kept.add(i);
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new IOException("all " + n + " file(s) of shard " + source.getPath()
+                    + " were skipped (undecodable or unknown class); see the WARN log, then re-pack or remove the shard");
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            if (kept.size() < n) {
+                long[] rows = kept.stream().mapToLong(Integer::longValue).toArray();
+                features = features.get(new SpecifiedIndex(rows), NDArrayIndex.all(), NDArrayIndex.all(),
+                        NDArrayIndex.all()).dup('c');
+            }
+            INDArray oneHot = Nd4j.zeros(DataType.FLOAT, kept.size(), classIds.size());
+            for (int row = 0; row < kept.size(); row++) {
+                oneHot.putScalar(row, labels[kept.get(row)], 1.0f);
+            }
+            return new DataSet(features, oneHot);
+        }
+    }
+
+    /** Stored names are {@code <class-id>/<file-name>}; the class id is the last directory segment. */
+    static String classIdOf(String storedName) {
+        int slash = storedName.lastIndexOf('/');
+        if (slash < 0) {
+            return "";
+        }
+        int previous = storedName.lastIndexOf('/', slash - 1);
+        return storedName.substring(previous + 1, slash);
+    }
+
+    private static void skip(Source source, String name, String reason) {
+        long count = SKIPPED.incrementAndGet();
+        if (count <= LOGGED_SKIPS) {
+            LOG.warn("skipped {} in shard {}: {}", name, source.getPath(), reason);
+        }
+        if (count == LOGGED_SKIPS) {
+            LOG.warn("{} files skipped; further skips in this JVM are only counted (ImageShardLoader.skippedFileCount())",
+                    LOGGED_SKIPS);
+        }
+    }
+
+    private ImageTransform transform() {
+        if (transform == null) {
+            transform = train ? ImageTransform.train(imageSize) : ImageTransform.eval(imageSize);
+        }
+        return transform;
+    }
+
+    private Map<String, Integer> classIndex() {
+        if (classIndex == null) {
+            Map<String, Integer> map = new HashMap<>();
+            for (int i = 0; i < classIds.size(); i++) {
+                map.put(classIds.get(i), i);
+            }
+            classIndex = map;
+        }
+        return classIndex;
+    }
+}

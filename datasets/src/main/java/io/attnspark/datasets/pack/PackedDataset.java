@@ -1,0 +1,117 @@
+package io.attnspark.datasets.pack;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A dataset packed by {@link ShardPacker}: {@code ROOT/pack.json} plus {@code ROOT/<split>/shard-NNNNN.zip}. */
+public final class PackedDataset {
+    public static final String MANIFEST_NAME = "pack.json";
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path root;
+    private final PackManifest manifest;
+
+    private PackedDataset(Path root, PackManifest manifest) {
+        this.root = root;
+        this.manifest = manifest;
+    }
+
+    /** Reads {@code uri/pack.json}; fails clearly if the directory is not a (complete) packed dataset. */
+    public static PackedDataset open(String uri, Configuration conf) throws IOException {
+        Path given = new Path(uri);
+        FileSystem fs = given.getFileSystem(conf);
+        Path root = fs.makeQualified(given);
+        Path manifestPath = new Path(root, MANIFEST_NAME);
+        if (!fs.exists(manifestPath)) {
+            throw new FileNotFoundException(root + " is not a packed dataset (no " + MANIFEST_NAME
+                    + "; an interrupted pack writes it last): run attnspark datasets pack ... with this directory as destination");
+        }
+        PackManifest manifest;
+        try (InputStream in = fs.open(manifestPath)) {
+            manifest = JSON.readValue(in, PackManifest.class);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + manifestPath + ": " + e.getMessage()
+                    + "; re-run attnspark datasets pack ... to rewrite it", e);
+        }
+        if (manifest.formatVersion() != PackManifest.FORMAT_VERSION) {
+            throw new IOException(manifestPath + " has format version " + manifest.formatVersion() + ", this build reads "
+                    + PackManifest.FORMAT_VERSION + ": re-pack the dataset with this version");
+        }
+        return new PackedDataset(root, manifest);
+    }
+
+    /** The fully qualified root URI. */
+    public String uri() {
+        return root.toString();
+    }
+
+    public PackManifest manifest() {
+        return manifest;
+    }
+
+    public List<String> classIds() {
+        return manifest.classIds();
+    }
+
+    public int numClasses() {
+        return manifest.classIds().size();
+    }
+
+    public int batchSize() {
+        return manifest.batchSize();
+    }
+
+    public long seed() {
+        return manifest.seed();
+    }
+
+    public Set<String> splits() {
+        return manifest.splits().keySet();
+    }
+
+    public boolean hasSplit(String split) {
+        return manifest.splits().containsKey(split);
+    }
+
+    public int imageCount(String split) {
+        return counts(split).imageCount();
+    }
+
+    public int shardCount(String split) {
+        return counts(split).shardCount();
+    }
+
+    /** The split's shard URIs in shard order (sorted), fully qualified so Spark executors can open them. */
+    public List<String> shardUris(String split) {
+        int shards = counts(split).shardCount();
+        List<String> uris = new ArrayList<>(shards);
+        for (int i = 0; i < shards; i++) {
+            uris.add(shardPath(root, split, i).toString());
+        }
+        return uris;
+    }
+
+    private PackManifest.SplitCounts counts(String split) {
+        PackManifest.SplitCounts counts = manifest.splits().get(split);
+        if (counts == null) {
+            throw new IllegalArgumentException("packed dataset " + root + " has no split '" + split + "'; it has "
+                    + manifest.splits().keySet());
+        }
+        return counts;
+    }
+
+    static Path shardPath(Path root, String split, int index) {
+        return new Path(new Path(root, split), String.format("shard-%05d.zip", index));
+    }
+}

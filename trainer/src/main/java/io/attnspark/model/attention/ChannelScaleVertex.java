@@ -1,0 +1,86 @@
+package io.attnspark.model.attention;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Configuration of {@code out[n,c,h,w] = x[n,c,h,w] * gate[n,c]}: the "x · a" of channel attention (SE, ECA, ...),
+ * a broadcast that no built-in DL4J vertex does with a gradient for both inputs.
+ * Inputs, in order: {@code x} (NCHW convolutional) and the gate, either feed-forward of size C or convolutional C×1×1.
+ * It has no fields, so its JSON is just its class name (DL4J's vertex JSON is class-name polymorphic).
+ */
+public class ChannelScaleVertex extends GraphVertex {
+
+    @Override
+    public ChannelScaleVertex clone() {
+        return new ChannelScaleVertex();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o != null && o.getClass() == ChannelScaleVertex.class;
+    }
+
+    @Override
+    public int hashCode() {
+        return ChannelScaleVertex.class.getName().hashCode();
+    }
+
+    @Override
+    public long numParams(boolean backprop) {
+        return 0;
+    }
+
+    @Override
+    public int minVertexInputs() {
+        return 2;
+    }
+
+    @Override
+    public int maxVertexInputs() {
+        return 2;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
+            INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
+        return new ChannelScaleVertexImpl(graph, name, idx, networkDatatype);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
+        if (vertexInputs.length != 2 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
+                || x.getFormat() != CNN2DFormat.NCHW) {
+            throw new InvalidInputTypeException("channel scale: the first input must be an NCHW convolutional activation, got "
+                    + java.util.Arrays.toString(vertexInputs));
+        }
+        InputType gate = vertexInputs[1];
+        boolean fits = gate instanceof InputType.InputTypeFeedForward ff && ff.getSize() == x.getChannels()
+                || gate instanceof InputType.InputTypeConvolutional conv && conv.getChannels() == x.getChannels()
+                        && conv.getHeight() == 1 && conv.getWidth() == 1;
+        if (!fits) {
+            throw new InvalidInputTypeException("channel scale: the gate must hold one value per channel ("
+                    + x.getChannels() + "), as feed-forward or C×1×1; got " + gate);
+        }
+        return x;
+    }
+
+    @Override
+    public MemoryReport getMemoryReport(InputType... inputTypes) {
+        // no working memory beyond the output activations
+        return new LayerMemoryReport.Builder(null, ChannelScaleVertex.class, inputTypes[0], inputTypes[0])
+                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelScaleVertex()";
+    }
+}

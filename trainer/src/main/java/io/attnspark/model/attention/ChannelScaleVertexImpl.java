@@ -1,0 +1,97 @@
+package io.attnspark.model.attention;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runtime of {@link ChannelScaleVertex}: {@code out = x * gate} broadcast over H and W.
+ * Backward: {@code dx = eps * gate} and {@code dgate[n,c] = sum over h,w of eps * x}.
+ */
+public class ChannelScaleVertexImpl extends BaseGraphVertex {
+
+    private static final int[] BATCH_AND_CHANNEL = {0, 1};
+    private static final int[] SPATIAL = {2, 3};
+
+    public ChannelScaleVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
+        super(graph, name, vertexIndex, null, null, dataType);
+    }
+
+    @Override
+    public boolean hasLayer() {
+        return false;
+    }
+
+    @Override
+    public Layer getLayer() {
+        return null;
+    }
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoForward()) {
+            throw new IllegalStateException("channel scale " + vertexName + ": cannot do forward pass, inputs not set");
+        }
+        INDArray x = inputs[0];
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        Nd4j.getExecutioner().exec(new BroadcastMulOp(x, gateMatrix(), out, BATCH_AND_CHANNEL));
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoBackward()) {
+            throw new IllegalStateException("channel scale " + vertexName + ": cannot do backward pass, errors not set");
+        }
+        INDArray x = inputs[0];
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
+        Nd4j.getExecutioner().exec(new BroadcastMulOp(epsilon, gateMatrix(), dx, BATCH_AND_CHANNEL));
+
+        INDArray epsTimesX = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(), epsilon.shape(), 'c');
+        Nd4j.getExecutioner().exec(new MulOp(epsilon, x, epsTimesX));
+        INDArray dGate = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(),
+                new long[] {x.size(0), x.size(1)}, 'c');
+        epsTimesX.sum(dGate, SPATIAL);
+        return new Pair<>(null, new INDArray[] {dx, dGate.reshape('c', inputs[1].shape())});
+    }
+
+    /** The gate as [N, C], whichever of [N, C] or [N, C, 1, 1] it came as. */
+    private INDArray gateMatrix() {
+        INDArray gate = inputs[1];
+        long n = inputs[0].size(0);
+        long c = inputs[0].size(1);
+        if (gate.length() != n * c) {
+            throw new IllegalStateException("channel scale " + vertexName + ": gate " + java.util.Arrays.toString(gate.shape())
+                    + " does not hold one value per channel of x " + java.util.Arrays.toString(inputs[0].shape()));
+        }
+        return gate.rank() == 2 ? gate : gate.reshape('c', n, c);
+    }
+
+    @Override
+    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+        if (backpropGradientsViewArray != null) {
+            throw new IllegalStateException("channel scale " + vertexName + " has no parameters, so no gradient view");
+        }
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
+        // the output has the shape of x, so x's mask (if any) still applies
+        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelScaleVertexImpl(name=" + vertexName + ")";
+    }
+}

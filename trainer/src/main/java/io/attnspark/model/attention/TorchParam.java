@@ -1,0 +1,52 @@
+package io.attnspark.model.attention;
+
+import java.util.Arrays;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One tensor of a PyTorch {@code state_dict} and the DL4J parameter it is copied into.
+ *
+ * @param torchKey the state_dict key, e.g. {@code excitation.0.weight}
+ * @param vertex   the graph vertex (layer) name, e.g. {@code block1_se_reduce}
+ * @param paramKey the DL4J parameter key within that vertex, e.g. {@code W} or {@code b}
+ * @param layout   how the torch tensor's layout maps onto the DL4J parameter
+ */
+public record TorchParam(String torchKey, String vertex, String paramKey, Layout layout) {
+
+    public enum Layout {
+        /**
+         * Same element order; only unit dimensions may differ. Conv weights [out,in,kh,kw] are the same in both,
+         * a torch bias [n] becomes DL4J's [1,n].
+         */
+        SAME {
+            @Override
+            INDArray toDl4j(INDArray torch, long[] dl4jShape) {
+                return Arrays.equals(withoutUnitDims(torch.shape()), withoutUnitDims(dl4jShape))
+                        ? torch.reshape('c', dl4jShape) : torch;
+            }
+        },
+        /**
+         * A {@code Linear} weight [out,in] or a 1x1 conv weight [out,in,1,1] into a {@code DenseLayer} W [in,out].
+         */
+        DENSE_FROM_LINEAR {
+            @Override
+            INDArray toDl4j(INDArray torch, long[] dl4jShape) {
+                boolean linear = torch.rank() == 2 || torch.rank() == 4 && torch.size(2) == 1 && torch.size(3) == 1;
+                return linear ? torch.reshape('c', torch.size(0), torch.size(1)).transpose() : torch;
+            }
+        };
+
+        /** The torch tensor in DL4J's layout; returned unchanged when its shape cannot fit {@code dl4jShape}. */
+        abstract INDArray toDl4j(INDArray torch, long[] dl4jShape);
+
+        private static long[] withoutUnitDims(long[] shape) {
+            return Arrays.stream(shape).filter(d -> d != 1).toArray();
+        }
+    }
+
+    /** This parameter inside a larger network, e.g. {@code withTorchPrefix("layer1.0.se.")}. */
+    public TorchParam withTorchPrefix(String torchPrefix) {
+        return new TorchParam(torchPrefix + torchKey, vertex, paramKey, layout);
+    }
+}

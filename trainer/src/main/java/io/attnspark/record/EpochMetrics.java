@@ -1,0 +1,37 @@
+package io.attnspark.record;
+
+/**
+ * What one training epoch achieved.
+ *
+ * @param epoch           1-based epoch number
+ * @param trainLoss       mean training loss over the epoch
+ * @param top1            top-1 accuracy on the validation set, in [0, 1]
+ * @param top5            top-5 accuracy on the validation set, in [0, 1]
+ * @param trainImages     images the epoch trained on, summed over workers
+ * @param trainSeconds    wall time of the training part of the epoch
+ * @param evalSeconds     wall time of the validation part of the epoch
+ * @param imagesPerSecond training throughput of the epoch ({@code trainImages / trainSeconds})
+ */
+public record EpochMetrics(int epoch, double trainLoss, double top1, double top5, long trainImages,
+                           double trainSeconds, double evalSeconds, double imagesPerSecond) {
+
+    public EpochMetrics {
+        if (epoch < 1) {
+            throw new IllegalArgumentException("epoch must be 1-based, got " + epoch);
+        }
+        String where = "epoch " + epoch + ": ";
+        Checks.nonNegativeFinite(trainLoss, where + "trainLoss (a diverged run is recorded as failed)");
+        Checks.accuracy(top1, where + "top1");
+        Checks.accuracy(top5, where + "top5");
+        if (top5 < top1) {
+            throw new IllegalArgumentException(where + "top5 " + top5 + " is below top1 " + top1
+                    + "; top-5 counts every top-1 hit, so pass the accuracies in the right order");
+        }
+        if (trainImages < 0) {
+            throw new IllegalArgumentException(where + "trainImages must be >= 0, got " + trainImages);
+        }
+        Checks.nonNegativeFinite(trainSeconds, where + "trainSeconds");
+        Checks.nonNegativeFinite(evalSeconds, where + "evalSeconds");
+        Checks.nonNegativeFinite(imagesPerSecond, where + "imagesPerSecond");
+    }
+}

@@ -1,0 +1,117 @@
+package io.attnspark.model.attention;
+
+import static io.attnspark.model.attention.AttentionTestSupport.PREFIX;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import io.attnspark.model.attention.AttentionTestSupport.Fixture;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The tests every attention module passes; a module's test class extends this and says which module and fixtures.
+ * Equality with PyTorch is checked on the committed fixtures, never against numbers from our own code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AttentionModuleContract {
+
+    /** float32 forward tolerance against PyTorch */
+    static final double MAX_ABS_ERROR = 1e-4;
+
+    /** The registry name and options the fixtures were made with. */
+    abstract String registryName();
+
+    abstract Map<String, Object> fixtureOptions();
+
+    /** Fixture names under fixtures/attention/, e.g. {@code se_2x24x7x9}. */
+    abstract List<String> fixtures();
+
+    /** A small module for the double-precision gradient check at {@link #gradientCheckShape()}. */
+    abstract AttentionModule gradientCheckModule();
+
+    long[] gradientCheckShape() {
+        return new long[] {2, 8, 3, 3};
+    }
+
+    AttentionModule fixtureModule() {
+        return AttentionRegistry.create(registryName(), fixtureOptions());
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void forwardMatchesPyTorch(String fixtureName) {
+        Fixture fixture = AttentionTestSupport.fixture(fixtureName);
+        AttentionModule module = fixtureModule();
+        ComputationGraph net = AttentionTestSupport.moduleGraph(module, fixture.input().shape(), DataType.FLOAT);
+        int channels = (int) fixture.input().size(1);
+        TorchStateDict.load(net, module.torchParams(PREFIX, channels), fixture.stateDict());
+
+        double error = AttentionTestSupport.maxAbsDiff(fixture.output(), net.outputSingle(fixture.input()));
+
+        assertTrue(error <= MAX_ABS_ERROR, fixtureName + ": max abs error " + error + " > " + MAX_ABS_ERROR);
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        long[] shape = gradientCheckShape();
+        ComputationGraph net = AttentionTestSupport.gradientCheckGraph(gradientCheckModule(), shape);
+        Nd4j.getRandom().setSeed(7);
+        INDArray input = Nd4j.randn(DataType.DOUBLE, shape);
+        INDArray labels = Nd4j.randn(DataType.DOUBLE, shape);
+
+        // GradientCheckUtil insists on double as the global default too, not only in the network
+        DataType previousDefault = Nd4j.dataType();
+        DataType previousFloat = Nd4j.defaultFloatingPointType();
+        boolean passed;
+        try {
+            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+            passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                    .inputs(new INDArray[] {input}).labels(new INDArray[] {labels})
+                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+        } finally {
+            Nd4j.setDefaultDataTypes(previousDefault, previousFloat);
+        }
+
+        assertTrue(passed, "gradient check failed; see the test output for the parameters");
+    }
+
+    @Test
+    void jsonRoundTripKeepsConfigurationAndOutput() {
+        Fixture fixture = AttentionTestSupport.fixture(fixtures().get(0));
+        ComputationGraph net = AttentionTestSupport.moduleGraph(fixtureModule(), fixture.input().shape(), DataType.FLOAT);
+
+        ComputationGraphConfiguration restored = ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson());
+        var copy = new ComputationGraph(restored);
+        copy.init(net.params().dup(), false);
+
+        assertEquals(net.getConfiguration(), restored);
+        assertEquals(net.outputSingle(fixture.input()), copy.outputSingle(fixture.input()));
+    }
+
+    @Test
+    void cloneGivesEqualOutput() {
+        Fixture fixture = AttentionTestSupport.fixture(fixtures().get(0));
+        ComputationGraph net = AttentionTestSupport.moduleGraph(fixtureModule(), fixture.input().shape(), DataType.FLOAT);
+
+        assertEquals(net.outputSingle(fixture.input()), net.clone().outputSingle(fixture.input()));
+    }
+
+    @Test
+    void registryKnowsTheModule() {
+        AttentionModule module = fixtureModule();
+
+        assertTrue(AttentionRegistry.names().contains(registryName()));
+        assertEquals(registryName(), module.name());
+    }
+}
