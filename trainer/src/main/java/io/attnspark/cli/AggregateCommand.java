@@ -21,14 +21,14 @@ final class AggregateCommand implements Callable<Integer> {
     String out;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         try (var spark = LocalSpark.session("attnspark aggregate")) {
             System.out.println(aggregate(spark, results, out));
         }
         return 0;
     }
 
-    static String aggregate(SparkSession spark, String results, String out) {
+    static String aggregate(SparkSession spark, String results, String out) throws java.io.IOException {
         return new Aggregator(spark).aggregate(results, out).render();
     }
 }

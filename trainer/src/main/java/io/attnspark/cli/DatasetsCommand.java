@@ -30,8 +30,8 @@ final class DatasetsCommand {
 
         @Override
         public Integer call() throws Exception {
-            var summary = FashionMnistConverter.convert(src != null ? src : FashionMnistConverter.locate(), out,
-                    limit(trainPerClass, "--train-per-class"), limit(valPerClass, "--val-per-class"));
+            var summary = new FashionMnistConverter(src != null ? src : FashionMnistConverter.locate()).convert(out,
+                    new FashionMnistConverter.Limits(limit(trainPerClass, "--train-per-class"), limit(valPerClass, "--val-per-class")));
             System.out.println(summary);
             return 0;
         }

@@ -40,8 +40,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         Path data = out.resolve("fashion-mnist");
-        System.out.println(FashionMnistConverter.convert(FashionMnistConverter.locate(), data,
-                DatasetsCommand.limit(trainPerClass, "--train-per-class"), DatasetsCommand.limit(valPerClass, "--val-per-class")));
+        System.out.println(new FashionMnistConverter(FashionMnistConverter.locate()).convert(data, new FashionMnistConverter.Limits(
+                DatasetsCommand.limit(trainPerClass, "--train-per-class"), DatasetsCommand.limit(valPerClass, "--val-per-class"))));
         String results = out.resolve("results-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toString();
         for (String attention : attentions) {
             var overrides = new ArrayList<>(List.of(

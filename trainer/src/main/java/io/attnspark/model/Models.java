@@ -2,9 +2,11 @@ package io.attnspark.model;
 
 import io.attnspark.model.attention.AttentionModule;
 import io.attnspark.model.attention.AttentionRegistry;
+import io.attnspark.model.attention.TorchParam;
 import io.attnspark.model.backbone.Backbone;
 import io.attnspark.model.backbone.Backbones;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -41,6 +43,11 @@ public final class Models {
         @Override
         public String attach(GraphBuilder graph, String prefix, String input, int channels) {
             return input;
+        }
+
+        @Override
+        public List<TorchParam> torchParams(String prefix, int channels) {
+            return List.of();
         }
     };
 

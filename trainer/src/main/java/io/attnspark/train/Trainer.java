@@ -3,6 +3,7 @@ package io.attnspark.train;
 import io.attnspark.datasets.imagenet.ImageFolderLayout;
 import io.attnspark.datasets.pack.ImageShardLoader;
 import io.attnspark.datasets.pack.PackedDataset;
+import io.attnspark.datasets.pack.PackSpec;
 import io.attnspark.datasets.pack.ShardPacker;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
@@ -10,6 +11,8 @@ import io.attnspark.record.EpochMetrics;
 import io.attnspark.record.Provenance;
 import io.attnspark.record.RunRecord;
 import io.attnspark.record.RunRecordWriter;
+import io.attnspark.record.RunStatus;
+import io.attnspark.record.WriteMode;
 import io.attnspark.train.config.ConfigLoader;
 import io.attnspark.train.config.SparkConfig;
 import io.attnspark.train.config.TrainConfig;
@@ -75,10 +78,10 @@ public final class Trainer {
             var context = new RunContext(runId, started, sc);
             try {
                 RunRecord record = train(context);
-                write(record);
+                write(record, sc.hadoopConfiguration());
                 return record;
             } catch (RuntimeException | IOException e) {
-                write(context.failed(e));
+                write(context.failed(e), sc.hadoopConfiguration());
                 throw e;
             }
         }
@@ -89,6 +92,7 @@ public final class Trainer {
         PackedDataset data = openOrPack(run.sc, hadoop);
         ModelSpec spec = config.model().toSpec(data.classIds().size());
         int workers = workers(run.sc);
+        run.workers = workers;
         int batch = data.batchSize();
         int globalBatch = workers * batch;
         out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %d workers x batch %d, master %s%n", run.id,
@@ -149,7 +153,7 @@ public final class Trainer {
                     epoch + 1, recipe.epochs(), lr, metrics.trainLoss(), 100 * metrics.top1(), 100 * metrics.top5(),
                     metrics.imagesPerSecond(), clock(trainSeconds), clock(evalSeconds));
         }
-        return run.completed(spec, workers);
+        return run.record(RunStatus.COMPLETED, null);
     }
 
     /** Shards per fitPaths call: whole averaging rounds, about {@value #PROGRESS_LINES_PER_EPOCH} calls per epoch. */
@@ -168,7 +172,7 @@ public final class Trainer {
 
     private PackedDataset openOrPack(JavaSparkContext sc, Configuration hadoop) throws IOException {
         String path = config.data().path();
-        Path packJson = new Path(path, PackedDataset.MANIFEST);
+        Path packJson = new Path(path, PackedDataset.MANIFEST_NAME);
         if (packJson.getFileSystem(hadoop).exists(packJson)) {
             var packed = PackedDataset.open(path, hadoop);
             if (packed.batchSize() != config.spark().batchSizePerWorker()) {
@@ -183,7 +187,7 @@ public final class Trainer {
         long seed = config.data().packSeed();
         String packUri = config.packRoot().replaceAll("/+$", "") + "/" + Integer.toHexString(path.hashCode()) + "-b" + batch + "-s" + seed;
         out.println("packing " + path + " into " + packUri);
-        return ShardPacker.pack(sc, hadoop, layout, packUri, batch, seed);
+        return new ShardPacker(sc, hadoop).pack(layout, List.of("train", "val"), new PackSpec(packUri, batch, seed));
     }
 
     private int workers(JavaSparkContext sc) {
@@ -198,9 +202,9 @@ public final class Trainer {
         return "file".equals(URI.create(hadoop.get("fs.defaultFS", "file:///")).getScheme());
     }
 
-    private void write(RunRecord record) throws IOException {
-        String uri = RunRecordWriter.write(record, config.results(), new Configuration());
-        out.println("result record: " + uri);
+    private void write(RunRecord record, Configuration hadoop) throws IOException {
+        var file = new RunRecordWriter(hadoop).write(record, config.results(), WriteMode.CREATE_NEW);
+        out.println("result record: " + file);
     }
 
     private String runId(Instant started) {
@@ -221,6 +225,7 @@ public final class Trainer {
         final JavaSparkContext sc;
         final List<EpochMetrics> epochs = new ArrayList<>();
         long parameterCount;
+        int workers = 1;
 
         RunContext(String id, Instant started, JavaSparkContext sc) {
             this.id = id;
@@ -228,24 +233,19 @@ public final class Trainer {
             this.sc = sc;
         }
 
-        RunRecord completed(ModelSpec spec, int workers) {
-            return record(RunRecord.COMPLETED, null, workers);
-        }
-
         RunRecord failed(Exception e) {
             LOG.error("run {} failed", id, e);
-            return record(RunRecord.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), 0);
+            return record(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
 
-        private RunRecord record(String status, String error, int workers) {
+        RunRecord record(RunStatus status, String error) {
             Instant finished = Instant.now();
-            double wall = Duration.between(started, finished).toMillis() / 1000.0;
-            double trainSeconds = epochs.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
-            long images = epochs.stream().mapToLong(EpochMetrics::trainImages).sum();
             var model = config.model();
-            return RunRecord.of(id, status, error, model.backbone(), model.attention(), model.attentionOptions(), "standard",
-                    config.recipe().seed(), ConfigLoader.toTree(config), epochs, parameterCount, wall,
-                    trainSeconds > 0 ? images / trainSeconds : 0, sc.master(), workers, false,
+            return new RunRecord(RunRecord.SCHEMA_VERSION, id, status, error, model.backbone(), model.attention(),
+                    model.attentionOptions(), "standard", config.recipe().seed(), ConfigLoader.toMap(config), epochs,
+                    RunRecord.finalTop1Of(epochs), RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs),
+                    parameterCount, Duration.between(started, finished).toMillis() / 1000.0,
+                    RunRecord.imagesPerSecondOf(epochs), sc.master(), workers, false,
                     Provenance.current(sc.version(), started, finished));
         }
     }

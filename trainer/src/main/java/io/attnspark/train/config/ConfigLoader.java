@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Reads a {@link TrainConfig} from YAML and {@code key.path=value} overrides, turning every mistake into one clear line. */
@@ -37,9 +38,10 @@ public final class ConfigLoader {
         return bind(tree);
     }
 
-    /** The config as a JSON-compatible tree, for the result record. */
-    public static JsonNode toTree(TrainConfig config) {
-        return YAML.valueToTree(config);
+    /** The config as a JSON object, for the result record. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> toMap(TrainConfig config) {
+        return YAML.convertValue(config, Map.class);
     }
 
     private static ObjectNode readFile(Path file) {
