@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.junit.jupiter.api.Test;
+import io.attnspark.model.attention.TorchParam;
 
 /** The SE paper's "standard" position: every block's residual branch, after its last BN, before the add. */
 class ResNetAttentionInsertionTest {
@@ -32,6 +33,11 @@ class ResNetAttentionInsertionTest {
             calls.add(prefix + " " + input + " " + channels);
             graph.addLayer(prefix + "_gate", new ActivationLayer.Builder().activation("identity").build(), input);
             return prefix + "_gate";
+        }
+
+        @Override
+        public List<TorchParam> torchParams(String prefix, int channels) {
+            return List.of();
         }
     }
 
