@@ -1,5 +1,6 @@
 package io.attnspark.train;
 
+import io.attnspark.datasets.spark.KryoRegistrator;
 import org.apache.spark.SparkConf;
 
 import java.util.Map;
@@ -18,7 +19,7 @@ public final class SparkSetup {
         var conf = new SparkConf().setAppName(appName);
         conf.setMaster(master != null ? master : conf.get("spark.master", DEFAULT_MASTER));
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-        conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        conf.setIfMissing("spark.kryo.registrator", KryoRegistrator.class.getName());
         // Training tasks are long and CPU-bound: waiting for data locality only idles workers.
         conf.setIfMissing("spark.locality.wait", "0");
         if (conf.get("spark.master").startsWith("local")) {

@@ -65,6 +65,8 @@ public final class Trainer {
 
     /** Runs the whole job; the record is written even when training fails, with status failed. */
     public RunRecord run() throws IOException {
+        // the network is checked (channels vs reduction, image size vs stem...) before any Spark job starts
+        Models.parameterCount(config.model().toSpec(2));
         Instant started = Instant.now();
         String runId = runId(started);
         var backend = NativeBackend.check();

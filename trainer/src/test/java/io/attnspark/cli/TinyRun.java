@@ -10,7 +10,7 @@ final class TinyRun {
     static String[] args(Path data, Path results, Path work, String master, String attention) {
         var args = new java.util.ArrayList<>(java.util.List.of("train", "--data", data.toString(), "--results", results.toString(),
                 "--backbone", "resnet18", "--attention", attention, "--epochs", "1", "--workers", "2", "--batch", "8",
-                "--set", "workDir=" + work, "--set", "model.width=0.125", "--set", "model.imageSize=32",
+                "--set", "workDir=" + work, "--set", "model.width=0.25", "--set", "model.imageSize=32",
                 "--set", "spark.averagingFrequency=2", "--set", "recipe.lr=0.2",
                 "--set", "spark.conf={spark.ui.enabled: 'false'}"));
         if (master != null) {

@@ -95,12 +95,22 @@ public final class ConfigLoader {
             throw new IllegalArgumentException(path(e) + ": unknown key; known keys here: "
                     + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         } catch (InvalidFormatException e) {
-            throw new IllegalArgumentException(path(e) + ": cannot use '" + e.getValue() + "' as " + e.getTargetType().getSimpleName().toLowerCase());
+            throw new IllegalArgumentException(path(e) + ": cannot use '" + e.getValue() + "' as " + typeName(e.getTargetType()));
         } catch (MismatchedInputException e) {
-            throw new IllegalArgumentException(path(e) + ": wrong type; expected " + e.getTargetType().getSimpleName().toLowerCase());
+            throw new IllegalArgumentException(path(e) + ": wrong type; expected " + typeName(e.getTargetType()));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("config: " + e.getOriginalMessage());
         }
+    }
+
+    private static String typeName(Class<?> type) {
+        if (Map.class.isAssignableFrom(type)) {
+            return "a map such as {key: value}";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list such as [a, b]";
+        }
+        return type.getSimpleName().toLowerCase();
     }
 
     private static String path(MismatchedInputException e) {

@@ -68,7 +68,7 @@ class ConfigLoaderTest {
     @CsvSource(delimiter = '|', value = {
             "recipe.lr=-0.1                    | recipe.lr: -0.1 must be a positive finite number",
             "recipe.lr=0                       | recipe.lr: 0.0 must be a positive finite number",
-            "recipe.lr=.nan                    | recipe.lr: NaN must be a positive finite number",
+            "model.width=-1                    | model.width: -1.0 must be a positive finite number",
             "recipe.lr=fast                    | recipe.lr: cannot use 'fast' as double",
             "recipe.epochs=0                   | recipe.epochs: 0 is below 1",
             "recipe.momentum=1.0               | recipe.momentum: 1.0 must be below 1",
@@ -83,12 +83,12 @@ class ConfigLoaderTest {
             "spark.batchSizePerWorker=0        | spark.batchSizePerWorker: 0 is below 1",
             "spark.averagingFrequency=-2       | spark.averagingFrequency: -2 is below 1",
             "spark.prefetch=-1                 | spark.prefetch: -1 is below 0",
-            "spark.conf=[1, 2]                 | spark.conf: wrong type; expected map",
+            "spark.conf=[1, 2]                 | spark.conf: wrong type; expected a map",
             "model.width=0                     | model.width: 0.0 must be a positive finite number",
             "model.imageSize=4                 | model.imageSize: 4 is below 8",
-            "model.backbone=                   | model.backbone: missing",
-            "model.attentionOptions=16         | model.attentionOptions: wrong type; expected map",
-            "results=                          | results: missing",
+            "model.backbone=''                 | model.backbone: missing",
+            "model.attentionOptions=16         | model.attentionOptions: wrong type; expected a map",
+            "results=''                        | results: missing",
             "optimizer=adam                    | optimizer: unknown key",
     })
     void badValuesFailWithTheKeyAndTheFix(String override, String expected) {
