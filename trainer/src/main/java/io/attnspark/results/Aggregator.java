@@ -92,21 +92,25 @@ public final class Aggregator {
      *                   outputs there are replaced
      */
     public AggregateResult aggregate(String resultsDir, String outDir) throws IOException {
-        Dataset<Row> records = spark.read()
+        Dataset<Row> parsed = spark.read()
                 .schema(RecordSchema.RUN_RECORD_FILE)
                 .option("multiLine", true)
                 .option("mode", "PERMISSIVE")
                 .option("columnNameOfCorruptRecord", RecordSchema.CORRUPT_RECORD)
                 .option("recursiveFileLookup", true)
                 .option("pathGlobFilter", "*.json")
-                .json(resultsDir)
+                .json(resultsDir);
+        // from the file index; the cached plan below no longer knows its files
+        String[] recordFiles = parsed.inputFiles();
+        Dataset<Row> records = parsed
                 .withColumn(FILE, input_file_name())
                 .withColumn(SKIP_REASON, skipReason())
                 .cache();
         try {
-            List<SkippedFile> skipped = skippedFiles(records);
+            List<SkippedFile> skipped = skippedFiles(records, recordFiles);
             Dataset<Row> valid = records.where(col(SKIP_REASON).isNull());
-            Dataset<Row> runs = valid.select(Stream.concat(RUN_COLUMNS.stream(), Stream.of(FILE)).map(name -> col(name)).toArray(Column[]::new));
+            Dataset<Row> runs = valid.select(Stream.concat(RUN_COLUMNS.stream(), Stream.of(FILE))
+                    .map(name -> col(name)).toArray(Column[]::new));
 
             List<String> attentions = attentionColumns(runs);
             Dataset<Row> table = attentions.isEmpty() ? null : table(runs, attentions);
@@ -146,13 +150,13 @@ public final class Aggregator {
     /**
      * The files with a skip reason, plus those that hold no record at all (e.g. empty), which Spark yields no row for.
      */
-    private static List<SkippedFile> skippedFiles(Dataset<Row> records) {
+    private static List<SkippedFile> skippedFiles(Dataset<Row> records, String[] recordFiles) {
         List<Row> fileReasons = records.select(FILE, SKIP_REASON).collectAsList();
         Set<URI> withRecord = fileReasons.stream().map(row -> fileUri(row.getString(0))).collect(Collectors.toSet());
         List<SkippedFile> skipped = new ArrayList<>();
         fileReasons.stream().filter(row -> !row.isNullAt(1))
                 .forEach(row -> skipped.add(new SkippedFile(row.getString(0), row.getString(1))));
-        Stream.of(records.inputFiles())
+        Stream.of(recordFiles)
                 .filter(file -> !withRecord.contains(fileUri(file)))
                 .forEach(file -> skipped.add(new SkippedFile(file, "no JSON record in the file (empty?)")));
         skipped.sort(Comparator.comparing(SkippedFile::file));
