@@ -21,10 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AggregatorTest {
@@ -172,14 +170,14 @@ class AggregatorTest {
     }
 
     @Test
-    void aRecordSchemaFieldForEveryRecordComponent() {
-        var names = Arrays.asList(RecordSchema.RUN_RECORD_FILE.fieldNames());
-        for (var component : RunRecord.class.getRecordComponents()) {
-            assertTrue(names.contains(component.getName()), component.getName());
-        }
-        assertEquals(Map.of("type", "string"), Map.of("type",
-                RecordSchema.RUN_RECORD_FILE.apply("config").dataType().typeName()));
-        assertFalse(names.contains("_corrupt_record") && names.indexOf("_corrupt_record") != names.size() - 1);
+    void aRecordSchemaFieldForEveryRecordComponentPlusTheCorruptRecord() {
+        List<String> expected = new java.util.ArrayList<>(Arrays.stream(RunRecord.class.getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName).toList());
+        expected.add("_corrupt_record");
+        assertEquals(expected, Arrays.asList(RecordSchema.RUN_RECORD_FILE.fieldNames()));
+        // free-form objects are kept as their JSON text
+        assertEquals("string", RecordSchema.RUN_RECORD_FILE.apply("config").dataType().typeName());
+        assertEquals("array", RecordSchema.RUN_RECORD_FILE.apply("epochs").dataType().typeName());
     }
 
     private static String uri(Path file) {
