@@ -15,6 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 import java.io.IOException;
 import java.net.URI;
@@ -34,11 +36,13 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -102,9 +106,9 @@ public final class Aggregator {
                 .json(resultsDir);
         // from the file index; the cached plan below no longer knows its files
         String[] recordFiles = parsed.inputFiles();
-        Dataset<Row> records = parsed
+        Dataset<Row> records = withoutDuplicateRuns(parsed
                 .withColumn(FILE, input_file_name())
-                .withColumn(SKIP_REASON, skipReason())
+                .withColumn(SKIP_REASON, skipReason()))
                 .cache();
         try {
             List<SkippedFile> skipped = skippedFiles(records, recordFiles);
@@ -148,6 +152,18 @@ public final class Aggregator {
     }
 
     /**
+     * Skips all but the first file (by name) of a run that is in several files, e.g. in a copy of a results
+     * directory, since it would otherwise count twice in the means.
+     */
+    private static Dataset<Row> withoutDuplicateRuns(Dataset<Row> records) {
+        WindowSpec sameValidRun = Window.partitionBy(col("runId"), col(SKIP_REASON).isNull()).orderBy(col(FILE));
+        Column duplicate = col(SKIP_REASON).isNull().and(row_number().over(sameValidRun).gt(1));
+        return records.withColumn(SKIP_REASON, when(duplicate, concat(lit("duplicate runId '"), col("runId"),
+                        lit("', aggregated from "), first(col(FILE)).over(sameValidRun)))
+                .otherwise(col(SKIP_REASON)));
+    }
+
+    /**
      * The files with a skip reason, plus those that hold no record at all (e.g. empty), which Spark yields no row for.
      */
     private static List<SkippedFile> skippedFiles(Dataset<Row> records, String[] recordFiles) {
@@ -158,7 +174,7 @@ public final class Aggregator {
                 .forEach(row -> skipped.add(new SkippedFile(row.getString(0), row.getString(1))));
         Stream.of(recordFiles)
                 .filter(file -> !withRecord.contains(fileUri(file)))
-                .forEach(file -> skipped.add(new SkippedFile(file, "no JSON record in the file (empty?)")));
+                .forEach(file -> skipped.add(new SkippedFile(file, "no JSON record in the file")));
         skipped.sort(Comparator.comparing(SkippedFile::file));
         return skipped;
     }

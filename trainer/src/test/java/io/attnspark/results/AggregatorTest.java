@@ -90,6 +90,9 @@ class AggregatorTest {
         // left behind by a crashed writer, and no record file: neither may count or be reported
         Files.writeString(results.resolve(".resnet50-none-s9.json.tmp"), valid.substring(0, 10));
         Files.writeString(results.resolve("notes.txt"), "not a record");
+        // a copy of a run must not count twice; the first file by name is kept
+        Path original = results.resolve("resnet50/resnet50-se-s1.json");
+        Path copy = Files.copy(original, Files.createDirectories(results.resolve("copy")).resolve("resnet50-se-s1.json"));
 
         AggregateResult result = new Aggregator(spark).aggregate(results.toString());
 
@@ -109,10 +112,11 @@ class AggregatorTest {
         assertEquals(2, resnet18Se.runs());
 
         assertEquals(List.of(
-                new SkippedFile(uri(results.resolve("empty.json")), "no JSON record in the file (empty?)"),
+                new SkippedFile(uri(results.resolve("empty.json")), "no JSON record in the file"),
                 new SkippedFile(uri(results.resolve("malformed.json")), MALFORMED),
                 new SkippedFile(uri(results.resolve("missing-field.json")), "missing required field(s): finalTop1"),
                 new SkippedFile(uri(results.resolve("resnet18-se-s3.json")), "status is 'failed': " + OOM),
+                new SkippedFile(uri(original), "duplicate runId 'resnet50-se-s1', aggregated from " + uri(copy)),
                 new SkippedFile(uri(results.resolve("truncated.json")), MALFORMED)),
                 result.skipped());
 
