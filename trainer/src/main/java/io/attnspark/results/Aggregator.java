@@ -148,7 +148,8 @@ public final class Aggregator {
                                 lit(" (expected " + RunRecord.SCHEMA_VERSION + ")")))
                 .when(length(missingFields).gt(0), concat(lit("missing required field(s): "), missingFields))
                 .when(not(col("finalTop1").between(0.0, 1.0)),
-                        concat(lit("finalTop1 "), col("finalTop1").cast("string"), lit(" is not a fraction in [0, 1]")));
+                        concat(lit("finalTop1 "), col("finalTop1").cast("string"),
+                                lit(" is not a fraction in [0, 1]")));
     }
 
     /**
@@ -239,7 +240,8 @@ public final class Aggregator {
     private static void writeCsv(Dataset<Row> table, List<String> attentions, Path target, Configuration hadoopConf)
             throws IOException {
         if (table == null) {
-            AtomicHadoopFile.write(target, "backbone\n".getBytes(StandardCharsets.UTF_8), hadoopConf, WriteMode.OVERWRITE);
+            AtomicHadoopFile.write(target, "backbone\n".getBytes(StandardCharsets.UTF_8), hadoopConf,
+                    WriteMode.OVERWRITE);
             return;
         }
         List<Column> columns = new ArrayList<>(List.of(col("backbone")));

@@ -92,7 +92,8 @@ class AggregatorTest {
         Files.writeString(results.resolve("notes.txt"), "not a record");
         // a copy of a run must not count twice; the first file by name is kept
         Path original = results.resolve("resnet50/resnet50-se-s1.json");
-        Path copy = Files.copy(original, Files.createDirectories(results.resolve("copy")).resolve("resnet50-se-s1.json"));
+        Path copy = Files.copy(original,
+                Files.createDirectories(results.resolve("copy")).resolve("resnet50-se-s1.json"));
 
         AggregateResult result = new Aggregator(spark).aggregate(results.toString());
 
