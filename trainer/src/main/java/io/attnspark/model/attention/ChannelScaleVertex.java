@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Configuration of {@code out[n,c,h,w] = x[n,c,h,w] * gate[n,c]}: the "x · a" of channel attention (SE, ECA, ...),
  * a broadcast that no built-in DL4J vertex does with a gradient for both inputs.
- * Inputs, in order: {@code x} (NCHW convolutional) and the gate, either feed-forward of size C or convolutional C×1×1.
+ * Inputs, in order: {@code x} (NCHW convolutional) and the gate: any activation with exactly C values per example,
+ * read in row-major order (feed-forward [N,C], convolutional [N,C,1,1], or [N,1,1,C] from a convolution over channels).
  * It has no fields, so its JSON is just its class name (DL4J's vertex JSON is class-name polymorphic).
  */
 public class ChannelScaleVertex extends GraphVertex {
@@ -62,12 +63,9 @@ public class ChannelScaleVertex extends GraphVertex {
                     + java.util.Arrays.toString(vertexInputs));
         }
         InputType gate = vertexInputs[1];
-        boolean fits = gate instanceof InputType.InputTypeFeedForward ff && ff.getSize() == x.getChannels()
-                || gate instanceof InputType.InputTypeConvolutional conv && conv.getChannels() == x.getChannels()
-                        && conv.getHeight() == 1 && conv.getWidth() == 1;
-        if (!fits) {
+        if (gate.arrayElementsPerExample() != x.getChannels()) {
             throw new InvalidInputTypeException("channel scale: the gate must hold one value per channel ("
-                    + x.getChannels() + "), as feed-forward or C×1×1; got " + gate);
+                    + x.getChannels() + ") per example; got " + gate);
         }
         return x;
     }

@@ -65,7 +65,7 @@ public class ChannelScaleVertexImpl extends BaseGraphVertex {
         return new Pair<>(null, new INDArray[] {dx, dGate.reshape('c', inputs[1].shape())});
     }
 
-    /** The gate as [N, C], whichever of [N, C] or [N, C, 1, 1] it came as. */
+    /** The gate as [N, C], whatever shape with C values per example it came as. */
     private INDArray gateMatrix() {
         INDArray gate = inputs[1];
         long n = inputs[0].size(0);

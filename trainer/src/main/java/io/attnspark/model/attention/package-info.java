@@ -27,6 +27,10 @@
  *   <tr><th>module</th><th>torch key</th><th>vertex_param</th><th>layout</th></tr>
  *   <tr><td>{@code se}</td><td>excitation.0.weight / .bias</td><td>prefix_reduce_W / _b</td><td>DENSE_FROM_LINEAR / SAME</td></tr>
  *   <tr><td></td><td>excitation.2.weight / .bias</td><td>prefix_expand_W / _b</td><td>DENSE_FROM_LINEAR / SAME</td></tr>
+ *   <tr><td>{@code se_var1}</td><td>(none)</td><td></td><td></td></tr>
+ *   <tr><td>{@code se_var2}</td><td>excitation.0.weight [C,1,1,1] / .bias</td><td>prefix_excite_W [1,C] / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td>{@code se_var3}</td><td>excitation.0.weight / .bias</td><td>prefix_excite_W / _b</td><td>DENSE_FROM_LINEAR / SAME</td></tr>
+ *   <tr><td>{@code eca}</td><td>conv.weight [1,1,k]</td><td>prefix_conv_W [1,1,1,k]</td><td>SAME</td></tr>
  * </table>
  */
 package io.attnspark.model.attention;

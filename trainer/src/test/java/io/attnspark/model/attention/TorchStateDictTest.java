@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class TorchStateDictTest {
 
-    private final Fixture fixture = AttentionTestSupport.fixture("se_2x24x7x9");
+    private final Fixture fixture = AttentionTestSupport.fixture("se_2x24x3x5");
     private final SqueezeExcite se = new SqueezeExcite(4, 0);
     private final ComputationGraph net = AttentionTestSupport.moduleGraph(se, fixture.input().shape(), DataType.FLOAT);
     private final List<TorchParam> mapping = se.torchParams(PREFIX, 24);
