@@ -1,5 +1,7 @@
 package io.attnspark.model.attention;
 
+import java.util.Arrays;
+
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -60,7 +62,7 @@ public class ChannelScaleVertex extends GraphVertex {
         if (vertexInputs.length != 2 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
                 || x.getFormat() != CNN2DFormat.NCHW) {
             throw new InvalidInputTypeException("channel scale: the first input must be an NCHW convolutional activation, got "
-                    + java.util.Arrays.toString(vertexInputs));
+                    + Arrays.toString(vertexInputs));
         }
         InputType gate = vertexInputs[1];
         if (gate.arrayElementsPerExample() != x.getChannels()) {
