@@ -14,11 +14,14 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
-from torch.nn import AdaptiveAvgPool2d, Conv2d, Module, ReLU, Sequential, Sigmoid
+import math
+import zlib
+
+from torch.nn import AdaptiveAvgPool2d, Conv1d, Conv2d, Module, ReLU, Sequential, Sigmoid
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "resources" / "fixtures" / "attention"
-# an odd, non-square shape and a square one with a different batch size
-SHAPES = [(2, 24, 7, 9), (3, 32, 5, 5)]
+# odd, non-square spatial sizes and two batch sizes; small, because the fixtures are committed
+SHAPES = [(2, 24, 3, 5), (3, 32, 2, 3)]
 
 
 class SE(Module):
@@ -41,6 +44,81 @@ class SE(Module):
         return attention * input
 
 
+class SEVar1(Module):
+    """Squeeze-and-excitation, variant 1: sigmoid of the pooled channels (seed snippet 3.1)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.squeeze = AdaptiveAvgPool2d(output_size=1)
+        self.excitation = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        squeezed = self.squeeze(input)
+        attention = self.excitation(squeezed)
+        return attention * input
+
+
+class SEVar2(Module):
+    """Squeeze-and-excitation, variant 2: depthwise 1x1 conv, sigmoid (seed snippet 3.1)."""
+
+    def __init__(self, in_dim: int) -> None:
+        super().__init__()
+        self.squeeze = AdaptiveAvgPool2d(output_size=1)
+        self.excitation = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=in_dim, kernel_size=1, groups=in_dim),
+            Sigmoid(),
+        )
+
+    def forward(self, input: Tensor) -> Tensor:
+        squeezed = self.squeeze(input)
+        attention = self.excitation(squeezed)
+        return attention * input
+
+
+class SEVar3(Module):
+    """Squeeze-and-excitation, variant 3: full 1x1 conv, sigmoid (seed snippet 3.1)."""
+
+    def __init__(self, in_dim: int) -> None:
+        super().__init__()
+        self.squeeze = AdaptiveAvgPool2d(output_size=1)
+        self.excitation = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=in_dim, kernel_size=1),
+            Sigmoid(),
+        )
+
+    def forward(self, input: Tensor) -> Tensor:
+        squeezed = self.squeeze(input)
+        attention = self.excitation(squeezed)
+        return attention * input
+
+
+class ECA(Module):
+    """Efficient channel attention (seed snippet 3.2)."""
+
+    def __init__(self, kernel_size: int = 3) -> None:
+        super().__init__()
+        padding = kernel_size // 2
+        self.avg_pool = AdaptiveAvgPool2d(output_size=1)
+        self.conv = Conv1d(in_channels=1, out_channels=1, kernel_size=kernel_size, padding=padding, bias=False)
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        avg_pooled = self.avg_pool(input)
+        avg_pooled = avg_pooled.squeeze(2)
+        avg_pooled = avg_pooled.transpose(1, 2)
+        attention = self.conv(avg_pooled)
+        attention = self.sigmoid(attention)
+        attention = attention.transpose(1, 2)
+        attention = attention.unsqueeze(2)
+        return attention * input
+
+
+def eca_kernel_size(channels: int, gamma: int = 2, beta: int = 1) -> int:
+    """The ECA paper's adaptive kernel size: the odd number nearest above |log2(C) + b| / gamma."""
+    t = int(abs((math.log(channels, 2) + beta) / gamma))
+    return t if t % 2 else t + 1
+
+
 def randomize(module: Module) -> None:
     # PyTorch's default init keeps the gate near sigmoid(0) = 0.5; wider weights and biases exercise the nonlinearities
     with torch.no_grad():
@@ -49,6 +127,9 @@ def randomize(module: Module) -> None:
 
 
 def save(name: str, module: Module, shape) -> None:
+    file_name = f"{name}_{'x'.join(map(str, shape))}.npz"
+    # seeded per file, so that adding a module leaves the other fixtures byte-identical
+    torch.manual_seed(zlib.crc32(file_name.encode()))
     randomize(module)
     module.eval()
     x = torch.randn(*shape)
@@ -58,17 +139,24 @@ def save(name: str, module: Module, shape) -> None:
     for key, tensor in module.state_dict().items():
         assert key not in arrays, key
         arrays[key] = tensor
-    path = OUT_DIR / f"{name}_{'x'.join(map(str, shape))}.npz"
+    path = OUT_DIR / file_name
     np.savez(path, **{k: v.detach().numpy().astype(np.float32) for k, v in arrays.items()})
     print(path, {k: tuple(v.shape) for k, v in arrays.items()})
 
 
 def main() -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(20261121)
     for shape in SHAPES:
         channels = shape[1]
         save("se", SE(channels, reduction_factor=4), shape)
+        save("se_var1", SEVar1(), shape)
+        save("se_var2", SEVar2(channels), shape)
+        save("se_var3", SEVar3(channels), shape)
+    # 24 and 32 channels give k=3; 256 channels give k=5
+    for shape in [SHAPES[0], (1, 256, 1, 3)]:
+        kernel_size = eca_kernel_size(shape[1])
+        assert kernel_size == (3 if shape[1] == 24 else 5)
+        save("eca", ECA(kernel_size), shape)
 
 
 if __name__ == "__main__":

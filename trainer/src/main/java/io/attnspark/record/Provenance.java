@@ -41,7 +41,8 @@ public record Provenance(String gitCommit, String attnsparkVersion, String dl4jV
         Instant start = instant(startedAt, "provenance.startedAt");
         Instant end = instant(finishedAt, "provenance.finishedAt");
         if (end.isBefore(start)) {
-            throw new IllegalArgumentException("provenance.finishedAt " + finishedAt + " is before startedAt " + startedAt);
+            throw new IllegalArgumentException("provenance.finishedAt " + finishedAt + " is before startedAt "
+                    + startedAt);
         }
     }
 

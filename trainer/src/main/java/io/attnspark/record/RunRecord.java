@@ -76,8 +76,8 @@ public record RunRecord(int schemaVersion, String runId, RunStatus status, Strin
         epochs = List.copyOf(epochs);
         for (int i = 0; i < epochs.size(); i++) {
             if (epochs.get(i).epoch() != i + 1) {
-                throw new IllegalArgumentException("epochs must be numbered 1.." + epochs.size() + " in order, but entry "
-                        + i + " is epoch " + epochs.get(i).epoch());
+                throw new IllegalArgumentException("epochs must be numbered 1.." + epochs.size()
+                        + " in order, but entry " + i + " is epoch " + epochs.get(i).epoch());
             }
         }
         if (status == RunStatus.COMPLETED) {
@@ -89,7 +89,8 @@ public record RunRecord(int schemaVersion, String runId, RunStatus status, Strin
                         + "take them from the epochs with finalTop1Of/finalTop5Of/bestTop1Of");
             }
             if (parameterCount <= 0) {
-                throw new IllegalArgumentException("parameterCount of a completed run must be > 0, got " + parameterCount);
+                throw new IllegalArgumentException("parameterCount of a completed run must be > 0, got "
+                        + parameterCount);
             }
         }
         if (finalTop1 != null) {

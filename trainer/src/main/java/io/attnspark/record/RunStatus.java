@@ -1,14 +1,17 @@
 package io.attnspark.record;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Locale;
 
 /** How a training run ended; only completed runs enter the aggregated tables. */
 public enum RunStatus {
-    @JsonProperty("completed") COMPLETED,
-    @JsonProperty("failed") FAILED;
+    COMPLETED,
+    FAILED;
 
-    /** The spelling used in the JSON record. */
+    /** The spelling in the JSON record: {@code completed} or {@code failed}. */
+    @JsonValue
     public String jsonName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -35,7 +35,8 @@ public record AggregateResult(List<String> attentions, List<TableRow> rows, List
     /** The table in Markdown: final top-1 in percent, and the change against plain on the same backbone. */
     public String toMarkdown() {
         StringBuilder md = new StringBuilder();
-        md.append(markdownLine(Stream.concat(Stream.of("backbone"), attentions.stream().map(AggregateResult::columnTitle))));
+        md.append(markdownLine(Stream.concat(Stream.of("backbone"),
+                attentions.stream().map(AggregateResult::columnTitle))));
         md.append(markdownLine(Stream.concat(Stream.of("---"), attentions.stream().map(attention -> "---:"))));
         for (TableRow row : rows) {
             md.append(markdownLine(Stream.concat(Stream.of(row.backbone()),
@@ -52,7 +53,8 @@ public record AggregateResult(List<String> attentions, List<TableRow> rows, List
         text.append(toMarkdown());
         if (!skipped.isEmpty()) {
             text.append("\nSkipped ").append(skipped.size()).append(" file(s):\n");
-            skipped.forEach(file -> text.append("  ").append(file.file()).append(": ").append(file.reason()).append('\n'));
+            skipped.forEach(file -> text.append("  ").append(file.file()).append(": ").append(file.reason())
+                    .append('\n'));
         }
         text.append("\nWritten to ").append(outDir).append('\n');
         return text.toString();

@@ -15,6 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 import java.io.IOException;
 import java.net.URI;
@@ -34,11 +36,13 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -92,21 +96,25 @@ public final class Aggregator {
      *                   outputs there are replaced
      */
     public AggregateResult aggregate(String resultsDir, String outDir) throws IOException {
-        Dataset<Row> records = spark.read()
+        Dataset<Row> parsed = spark.read()
                 .schema(RecordSchema.RUN_RECORD_FILE)
                 .option("multiLine", true)
                 .option("mode", "PERMISSIVE")
                 .option("columnNameOfCorruptRecord", RecordSchema.CORRUPT_RECORD)
                 .option("recursiveFileLookup", true)
                 .option("pathGlobFilter", "*.json")
-                .json(resultsDir)
+                .json(resultsDir);
+        // from the file index; the cached plan below no longer knows its files
+        String[] recordFiles = parsed.inputFiles();
+        Dataset<Row> records = withoutDuplicateRuns(parsed
                 .withColumn(FILE, input_file_name())
-                .withColumn(SKIP_REASON, skipReason())
+                .withColumn(SKIP_REASON, skipReason()))
                 .cache();
         try {
-            List<SkippedFile> skipped = skippedFiles(records);
+            List<SkippedFile> skipped = skippedFiles(records, recordFiles);
             Dataset<Row> valid = records.where(col(SKIP_REASON).isNull());
-            Dataset<Row> runs = valid.select(Stream.concat(RUN_COLUMNS.stream(), Stream.of(FILE)).map(name -> col(name)).toArray(Column[]::new));
+            Dataset<Row> runs = valid.select(Stream.concat(RUN_COLUMNS.stream(), Stream.of(FILE))
+                    .map(name -> col(name)).toArray(Column[]::new));
 
             List<String> attentions = attentionColumns(runs);
             Dataset<Row> table = attentions.isEmpty() ? null : table(runs, attentions);
@@ -140,21 +148,34 @@ public final class Aggregator {
                                 lit(" (expected " + RunRecord.SCHEMA_VERSION + ")")))
                 .when(length(missingFields).gt(0), concat(lit("missing required field(s): "), missingFields))
                 .when(not(col("finalTop1").between(0.0, 1.0)),
-                        concat(lit("finalTop1 "), col("finalTop1").cast("string"), lit(" is not a fraction in [0, 1]")));
+                        concat(lit("finalTop1 "), col("finalTop1").cast("string"),
+                                lit(" is not a fraction in [0, 1]")));
+    }
+
+    /**
+     * Skips all but the first file (by name) of a run that is in several files, e.g. in a copy of a results
+     * directory, since it would otherwise count twice in the means.
+     */
+    private static Dataset<Row> withoutDuplicateRuns(Dataset<Row> records) {
+        WindowSpec sameValidRun = Window.partitionBy(col("runId"), col(SKIP_REASON).isNull()).orderBy(col(FILE));
+        Column duplicate = col(SKIP_REASON).isNull().and(row_number().over(sameValidRun).gt(1));
+        return records.withColumn(SKIP_REASON, when(duplicate, concat(lit("duplicate runId '"), col("runId"),
+                        lit("', aggregated from "), first(col(FILE)).over(sameValidRun)))
+                .otherwise(col(SKIP_REASON)));
     }
 
     /**
      * The files with a skip reason, plus those that hold no record at all (e.g. empty), which Spark yields no row for.
      */
-    private static List<SkippedFile> skippedFiles(Dataset<Row> records) {
+    private static List<SkippedFile> skippedFiles(Dataset<Row> records, String[] recordFiles) {
         List<Row> fileReasons = records.select(FILE, SKIP_REASON).collectAsList();
         Set<URI> withRecord = fileReasons.stream().map(row -> fileUri(row.getString(0))).collect(Collectors.toSet());
         List<SkippedFile> skipped = new ArrayList<>();
         fileReasons.stream().filter(row -> !row.isNullAt(1))
                 .forEach(row -> skipped.add(new SkippedFile(row.getString(0), row.getString(1))));
-        Stream.of(records.inputFiles())
+        Stream.of(recordFiles)
                 .filter(file -> !withRecord.contains(fileUri(file)))
-                .forEach(file -> skipped.add(new SkippedFile(file, "no JSON record in the file (empty?)")));
+                .forEach(file -> skipped.add(new SkippedFile(file, "no JSON record in the file")));
         skipped.sort(Comparator.comparing(SkippedFile::file));
         return skipped;
     }
@@ -219,7 +240,8 @@ public final class Aggregator {
     private static void writeCsv(Dataset<Row> table, List<String> attentions, Path target, Configuration hadoopConf)
             throws IOException {
         if (table == null) {
-            AtomicHadoopFile.write(target, "backbone\n".getBytes(StandardCharsets.UTF_8), hadoopConf, WriteMode.OVERWRITE);
+            AtomicHadoopFile.write(target, "backbone\n".getBytes(StandardCharsets.UTF_8), hadoopConf,
+                    WriteMode.OVERWRITE);
             return;
         }
         List<Column> columns = new ArrayList<>(List.of(col("backbone")));

@@ -40,7 +40,8 @@ class RunRecordTest {
 
     @Test
     void jsonHasTheDocumentedCamelCaseFields() throws IOException {
-        JsonNode json = new ObjectMapper().readTree(RunRecordJson.toBytes(RunRecords.completed("r1", "resnet18", "se", 7, 0.7)));
+        JsonNode json = new ObjectMapper().readTree(
+                RunRecordJson.toBytes(RunRecords.completed("r1", "resnet18", "se", 7, 0.7)));
         assertEquals(new TreeSet<>(List.of("schemaVersion", "runId", "status", "error", "backbone", "attention",
                 "attentionOptions", "position", "seed", "config", "epochs", "finalTop1", "finalTop5", "bestTop1",
                 "parameterCount", "wallTimeSeconds", "imagesPerSecond", "sparkMaster", "workers", "resumed",
@@ -136,7 +137,8 @@ class RunRecordTest {
 
     private static void assertInvalid(String messagePart, Runnable construction) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construction::run);
-        assertTrue(e.getMessage().contains(messagePart), () -> "'" + e.getMessage() + "' should mention " + messagePart);
+        assertTrue(e.getMessage().contains(messagePart),
+                () -> "'" + e.getMessage() + "' should mention " + messagePart);
     }
 
     private static RunRecord withConfig(RunRecord r, Map<String, Object> config) {

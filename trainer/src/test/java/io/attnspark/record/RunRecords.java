@@ -1,6 +1,5 @@
 package io.attnspark.record;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 

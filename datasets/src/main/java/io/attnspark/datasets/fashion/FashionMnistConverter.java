@@ -82,15 +82,19 @@ public final class FashionMnistConverter {
      * @throws IllegalStateException if the chosen directory lacks the files, saying how to install them
      */
     public static Path locate() {
-        String override = System.getProperty(DIR_PROPERTY);
-        String origin = "system property " + DIR_PROPERTY;
-        if (override == null || override.isBlank()) {
-            override = System.getenv(DIR_ENV);
+        String property = System.getProperty(DIR_PROPERTY);
+        String env = System.getenv(DIR_ENV);
+        Path dir;
+        String origin;
+        if (property != null && !property.isBlank()) {
+            dir = Path.of(property);
+            origin = "system property " + DIR_PROPERTY;
+        } else if (env != null && !env.isBlank()) {
+            dir = Path.of(env);
             origin = "environment variable " + DIR_ENV;
-        }
-        Path dir = (override == null || override.isBlank()) ? DEBIAN_DIR : Path.of(override);
-        if (dir == DEBIAN_DIR) {
-            origin = "the Debian default";
+        } else {
+            dir = DEBIAN_DIR;
+            origin = "the Debian package's location";
         }
         for (String file : FILES) {
             if (!Files.isRegularFile(dir.resolve(file))) {
@@ -103,8 +107,8 @@ public final class FashionMnistConverter {
     }
 
     /**
-     * Writes the layout under {@code outputDir} (created if needed; existing files with the same names are
-     * overwritten).
+     * Writes the layout under {@code outputDir} (created if needed). Files of the same name are overwritten, so a
+     * re-run with the same limits is idempotent; convert into an empty directory when changing the limits.
      */
     public Summary convert(Path outputDir, Limits limits) throws IOException {
         Files.createDirectories(outputDir);

@@ -15,9 +15,6 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Grayscale, 4-channel and CMYK files all come out as RGB, as ImageNet's quirks require.
  */
 public final class ImageDecoder {
-    /** How far from the end a JPEG's end-of-image marker may sit (some files carry trailing padding). */
-    private static final int JPEG_TRAILER_WINDOW = 1024;
-
     private ImageDecoder() {
     }
 
@@ -30,8 +27,9 @@ public final class ImageDecoder {
         if (bytes == null || bytes.length == 0) {
             throw new ImageDecodeException(name, "the file is empty (0 bytes)");
         }
-        // libjpeg pads a truncated JPEG with grey and only warns; PIL (and so torchvision) refuses it. Refuse too.
-        if (isJpeg(bytes) && !hasJpegEndMarker(bytes)) {
+        // OpenCV decodes many truncated JPEGs (libjpeg pads the missing rows grey and only warns); PIL, and so
+        // torchvision, refuses them. Refuse too.
+        if (isJpeg(bytes) && !hasEndOfImageAfterScan(bytes)) {
             throw new ImageDecodeException(name, "truncated JPEG (no end-of-image marker)");
         }
         Mat decoded;
@@ -53,9 +51,34 @@ public final class ImageDecoder {
         return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
     }
 
-    private static boolean hasJpegEndMarker(byte[] b) {
-        int from = Math.max(2, b.length - JPEG_TRAILER_WINDOW);
-        for (int i = b.length - 2; i >= from; i--) {
+    /**
+     * Walks the marker segments to the first start-of-scan, then looks for an end-of-image marker after it. An EXIF
+     * thumbnail's end marker sits before the scan and does not count; trailing bytes after the real one are allowed.
+     * Headers this walk cannot follow are left to OpenCV to judge.
+     */
+    private static boolean hasEndOfImageAfterScan(byte[] b) {
+        int at = 2;
+        int scanStart = -1;
+        while (at + 3 < b.length) {
+            if ((b[at] & 0xFF) != 0xFF) {
+                return true;
+            }
+            int marker = b[at + 1] & 0xFF;
+            if (marker == 0xFF) {
+                at++;
+            } else if (marker == 0xDA) {
+                scanStart = at;
+                break;
+            } else if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                at += 2;
+            } else {
+                at += 2 + (((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF));
+            }
+        }
+        if (scanStart < 0) {
+            return true;
+        }
+        for (int i = scanStart + 2; i + 1 < b.length; i++) {
             if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) {
                 return true;
             }

@@ -87,6 +87,7 @@ public final class ImageShardLoader implements DataSetLoader {
      * get, so an empty DataSet fails later with an unexplained NullPointerException.
      */
     @Override
+    @SuppressWarnings("try") // the workspace scopes are used only for their side effect
     public DataSet load(Source source) throws IOException {
         FileBatch batch;
         try (InputStream in = source.getInputStream()) {
@@ -116,6 +117,7 @@ public final class ImageShardLoader implements DataSetLoader {
         }
         // absolute puts into disjoint ranges of one direct buffer are safe from several threads
         FloatBuffer target = features.data().asNioFloat();
+        // decode + augment in parallel on the common fork-join pool, which is sized from the available cores
         IntStream.range(0, n).parallel().forEach(i -> {
             String name = names.get(i);
             Integer label = index.get(classIdOf(name));
@@ -179,7 +181,17 @@ public final class ImageShardLoader implements DataSetLoader {
         if (count == LOGGED_SKIPS) {
             LOG.warn("{} files skipped; further skips in this JVM are only counted (ImageShardLoader.skippedFileCount())",
                     LOGGED_SKIPS);
+        } else if (count > LOGGED_SKIPS && isPowerOfTen(count)) {
+            LOG.warn("{} files skipped so far in this JVM", count);
         }
+    }
+
+    private static boolean isPowerOfTen(long value) {
+        long power = 1;
+        while (power < value) {
+            power *= 10;
+        }
+        return power == value;
     }
 
     private ImageTransform transform() {

@@ -91,8 +91,9 @@ class ImageDecoderTest {
 
     @Test
     void truncatedEmptyAndTextFilesAreRejectedNamingTheFile() {
+        // big enough that the cut falls in the scan data, where OpenCV alone would still return an image
         byte[] jpeg;
-        try (Mat bgr = TestImages.redLeftBlueRight(64, 64)) {
+        try (Mat bgr = TestImages.redLeftBlueRight(256, 256)) {
             jpeg = TestImages.encode(bgr, ".jpg");
         }
         byte[] png;
@@ -100,11 +101,23 @@ class ImageDecoderTest {
             png = TestImages.encode(bgr, ".png");
         }
         assertRejected(Arrays.copyOf(jpeg, jpeg.length / 2), "half.JPEG", "truncated");
+        assertRejected(Arrays.copyOf(jpeg, jpeg.length - 2), "no-end-marker.JPEG", "truncated");
         assertRejected(Arrays.copyOf(jpeg, 20), "header.JPEG", "");
         assertRejected(Arrays.copyOf(png, png.length / 2), "half.png", "");
         assertRejected(new byte[0], "empty.JPEG", "0 bytes");
         assertRejected(null, "null.JPEG", "0 bytes");
         assertRejected("hello, this is not an image\n".getBytes(StandardCharsets.US_ASCII), "notes.JPEG", "OpenCV");
+    }
+
+    @Test
+    void trailingBytesAfterTheEndOfAJpegAreAccepted() throws IOException {
+        byte[] jpeg;
+        try (Mat bgr = TestImages.redLeftBlueRight(64, 64)) {
+            jpeg = TestImages.encode(bgr, ".jpg");
+        }
+        try (Mat rgb = ImageDecoder.decodeRgb(Arrays.copyOf(jpeg, jpeg.length + 5000), "padded.JPEG")) {
+            assertPixel(rgb, 10, 5, 255, 0, 0, 2);
+        }
     }
 
     private static void assertRejected(byte[] bytes, String name, String reason) {

@@ -12,6 +12,10 @@ public final class AttentionRegistry {
 
     static {
         FACTORIES.put(SqueezeExcite.NAME, SqueezeExcite::fromOptions);
+        FACTORIES.put(SqueezeExciteVar1.NAME, SqueezeExciteVar1::fromOptions);
+        FACTORIES.put(SqueezeExciteVar2.NAME, SqueezeExciteVar2::fromOptions);
+        FACTORIES.put(SqueezeExciteVar3.NAME, SqueezeExciteVar3::fromOptions);
+        FACTORIES.put(EfficientChannelAttention.NAME, EfficientChannelAttention::fromOptions);
     }
 
     private AttentionRegistry() { }

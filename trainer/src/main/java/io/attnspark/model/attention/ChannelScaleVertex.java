@@ -1,5 +1,7 @@
 package io.attnspark.model.attention;
 
+import java.util.Arrays;
+
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -13,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Configuration of {@code out[n,c,h,w] = x[n,c,h,w] * gate[n,c]}: the "x · a" of channel attention (SE, ECA, ...),
  * a broadcast that no built-in DL4J vertex does with a gradient for both inputs.
- * Inputs, in order: {@code x} (NCHW convolutional) and the gate, either feed-forward of size C or convolutional C×1×1.
+ * Inputs, in order: {@code x} (NCHW convolutional) and the gate: any activation with exactly C values per example,
+ * read in row-major order (feed-forward [N,C], convolutional [N,C,1,1], or [N,1,1,C] from a convolution over channels).
  * It has no fields, so its JSON is just its class name (DL4J's vertex JSON is class-name polymorphic).
  */
 public class ChannelScaleVertex extends GraphVertex {
@@ -59,15 +62,12 @@ public class ChannelScaleVertex extends GraphVertex {
         if (vertexInputs.length != 2 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
                 || x.getFormat() != CNN2DFormat.NCHW) {
             throw new InvalidInputTypeException("channel scale: the first input must be an NCHW convolutional activation, got "
-                    + java.util.Arrays.toString(vertexInputs));
+                    + Arrays.toString(vertexInputs));
         }
         InputType gate = vertexInputs[1];
-        boolean fits = gate instanceof InputType.InputTypeFeedForward ff && ff.getSize() == x.getChannels()
-                || gate instanceof InputType.InputTypeConvolutional conv && conv.getChannels() == x.getChannels()
-                        && conv.getHeight() == 1 && conv.getWidth() == 1;
-        if (!fits) {
+        if (gate.arrayElementsPerExample() != x.getChannels()) {
             throw new InvalidInputTypeException("channel scale: the gate must hold one value per channel ("
-                    + x.getChannels() + "), as feed-forward or C×1×1; got " + gate);
+                    + x.getChannels() + ") per example; got " + gate);
         }
         return x;
     }

@@ -1,5 +1,7 @@
 package io.attnspark.model.attention;
 
+import java.util.Arrays;
+
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -18,6 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runtime of {@link ChannelScaleVertex}: {@code out = x * gate} broadcast over H and W.
  * Backward: {@code dx = eps * gate} and {@code dgate[n,c] = sum over h,w of eps * x}.
  */
+@SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
 public class ChannelScaleVertexImpl extends BaseGraphVertex {
 
     private static final int[] BATCH_AND_CHANNEL = {0, 1};
@@ -65,14 +68,14 @@ public class ChannelScaleVertexImpl extends BaseGraphVertex {
         return new Pair<>(null, new INDArray[] {dx, dGate.reshape('c', inputs[1].shape())});
     }
 
-    /** The gate as [N, C], whichever of [N, C] or [N, C, 1, 1] it came as. */
+    /** The gate as [N, C], whatever shape with C values per example it came as. */
     private INDArray gateMatrix() {
         INDArray gate = inputs[1];
         long n = inputs[0].size(0);
         long c = inputs[0].size(1);
         if (gate.length() != n * c) {
-            throw new IllegalStateException("channel scale " + vertexName + ": gate " + java.util.Arrays.toString(gate.shape())
-                    + " does not hold one value per channel of x " + java.util.Arrays.toString(inputs[0].shape()));
+            throw new IllegalStateException("channel scale " + vertexName + ": gate " + Arrays.toString(gate.shape())
+                    + " does not hold one value per channel of x " + Arrays.toString(inputs[0].shape()));
         }
         return gate.rank() == 2 ? gate : gate.reshape('c', n, c);
     }

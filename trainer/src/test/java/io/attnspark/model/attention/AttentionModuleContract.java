@@ -2,6 +2,7 @@ package io.attnspark.model.attention;
 
 import static io.attnspark.model.attention.AttentionTestSupport.PREFIX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import io.attnspark.model.attention.AttentionTestSupport.Fixture;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -84,6 +87,27 @@ abstract class AttentionModuleContract {
         }
 
         assertTrue(passed, "gradient check failed; see the test output for the parameters");
+    }
+
+    /** A vertex that frees or reuses an array too early under workspaces trains differently from one without. */
+    @Test
+    void trainingWithWorkspacesEqualsTrainingWithout() {
+        long[] shape = gradientCheckShape();
+        Nd4j.getRandom().setSeed(5);
+        var data = new DataSet(Nd4j.randn(DataType.FLOAT, shape), Nd4j.randn(DataType.FLOAT, shape));
+        ComputationGraph withWorkspaces = AttentionTestSupport.trainingGraph(gradientCheckModule(), shape, WorkspaceMode.ENABLED);
+        ComputationGraph without = AttentionTestSupport.trainingGraph(gradientCheckModule(), shape, WorkspaceMode.NONE);
+        assertEquals(without.params(), withWorkspaces.params());
+
+        for (int step = 0; step < 3; step++) {
+            withWorkspaces.fit(data);
+            without.fit(data);
+        }
+
+        assertTrue(AttentionTestSupport.maxAbsDiff(without.params(), withWorkspaces.params()) <= 1e-6);
+        assertNotEquals(AttentionTestSupport.trainingGraph(gradientCheckModule(), shape, WorkspaceMode.NONE).params(),
+                without.params(), "training did not change the parameters");
+        assertEquals(without.outputSingle(data.getFeatures()), withWorkspaces.outputSingle(data.getFeatures()));
     }
 
     @Test

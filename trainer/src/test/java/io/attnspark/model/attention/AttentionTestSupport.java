@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -19,6 +21,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Builds the tiny graphs and reads the PyTorch fixtures that every attention-module test uses. */
@@ -69,6 +72,26 @@ final class AttentionTestSupport {
         int channels = (int) inputShape[1];
         GraphBuilder graph = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(42).updater(new NoOp())
                 .weightInit(WeightInit.XAVIER).graphBuilder().addInputs(INPUT)
+                .setInputTypes(InputType.convolutional(inputShape[2], inputShape[3], channels))
+                .addLayer("stem", new ConvolutionLayer.Builder(1, 1).nIn(channels).nOut(channels)
+                        .activation(Activation.IDENTITY).build(), INPUT);
+        String out = module.attach(graph, PREFIX, "stem", channels);
+        graph.addLayer(OUTPUT, identityLoss(), out).setOutputs(OUTPUT);
+        var net = new ComputationGraph(graph.build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * input → 1×1 conv → module → identity MSE loss with SGD, in float, under the given workspace mode; the
+     * parameters start equal for equal arguments.
+     */
+    static ComputationGraph trainingGraph(AttentionModule module, long[] inputShape, WorkspaceMode workspaceMode) {
+        int channels = (int) inputShape[1];
+        GraphBuilder graph = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).seed(42).updater(new Sgd(0.5))
+                .weightInit(WeightInit.XAVIER).trainingWorkspaceMode(workspaceMode).inferenceWorkspaceMode(workspaceMode)
+                .cacheMode(workspaceMode == WorkspaceMode.ENABLED ? CacheMode.DEVICE : CacheMode.NONE)
+                .graphBuilder().addInputs(INPUT)
                 .setInputTypes(InputType.convolutional(inputShape[2], inputShape[3], channels))
                 .addLayer("stem", new ConvolutionLayer.Builder(1, 1).nIn(channels).nOut(channels)
                         .activation(Activation.IDENTITY).build(), INPUT);

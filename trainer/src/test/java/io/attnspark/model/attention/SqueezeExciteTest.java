@@ -28,7 +28,7 @@ class SqueezeExciteTest extends AttentionModuleContract {
 
     @Override
     List<String> fixtures() {
-        return List.of("se_2x24x7x9", "se_3x32x5x5");
+        return List.of("se_2x24x3x5", "se_3x32x2x3");
     }
 
     @Override

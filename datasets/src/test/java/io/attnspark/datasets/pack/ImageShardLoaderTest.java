@@ -1,0 +1,138 @@
+package io.attnspark.datasets.pack;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.commons.lang3.SerializationUtils;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.common.loader.FileBatch;
+import org.nd4j.common.loader.Source;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+
+import io.attnspark.datasets.TestImages;
+import io.attnspark.datasets.fashion.FashionMnistConverter;
+
+class ImageShardLoaderTest {
+    private static final List<String> CLASSES = FashionMnistConverter.CLASS_IDS;
+
+    @TempDir
+    static Path fashion;
+    private static final List<byte[]> bytes = new ArrayList<>();
+    private static final List<String> names = new ArrayList<>();
+
+    @BeforeAll
+    static void convertATinyFashionMnist() throws IOException {
+        TestImages.fashion(fashion, 1, 1);
+        // one image of each of four classes, in a mixed order
+        for (String classId : List.of(CLASSES.get(7), CLASSES.get(0), CLASSES.get(9), CLASSES.get(3))) {
+            try (var files = Files.list(fashion.resolve("train").resolve(classId))) {
+                Path file = files.sorted().findFirst().orElseThrow();
+                bytes.add(Files.readAllBytes(file));
+                names.add(classId + "/" + file.getFileName());
+            }
+        }
+    }
+
+    @Test
+    void loadsFeaturesAndOneHotLabelsMatchingTheClassIds() throws IOException {
+        ImageShardLoader loader = new ImageShardLoader(CLASSES, 32, true);
+
+        DataSet data = loader.load(source(new FileBatch(bytes, names)));
+
+        assertArrayEquals(new long[] {4, 3, 32, 32}, data.getFeatures().shape());
+        assertEquals(DataType.FLOAT, data.getFeatures().dataType());
+        assertArrayEquals(new long[] {4, 10}, data.getLabels().shape());
+        int[] expected = {7, 0, 9, 3};
+        for (int row = 0; row < 4; row++) {
+            assertEquals(1.0, data.getLabels().getRow(row).sumNumber().doubleValue(), 0.0);
+            assertEquals(1.0f, data.getLabels().getFloat(row, expected[row]), 0f, "row " + row);
+        }
+        // normalised grayscale: every channel lies within [(0-mean)/std, (1-mean)/std]
+        double min = data.getFeatures().minNumber().doubleValue();
+        double max = data.getFeatures().maxNumber().doubleValue();
+        assertTrue(min >= (0 - 0.485) / 0.229 - 1e-5 && max <= (1 - 0.406) / 0.225 + 1e-5, min + ".." + max);
+    }
+
+    @Test
+    void evalLoadsAreDeterministicAndSurviveJavaSerialization() throws IOException {
+        ImageShardLoader loader = SerializationUtils.clone(new ImageShardLoader(CLASSES, 24, false));
+        DataSet first = loader.load(source(new FileBatch(bytes, names)));
+        DataSet second = loader.load(source(new FileBatch(bytes, names)));
+        assertEquals(first.getFeatures(), second.getFeatures());
+        assertEquals(first.getLabels(), second.getLabels());
+    }
+
+    @Test
+    void aCorruptFileOrAnUnknownClassIsSkippedNotFatal() throws IOException {
+        List<byte[]> withBad = new ArrayList<>(bytes);
+        List<String> withBadNames = new ArrayList<>(names);
+        withBad.set(1, "this is not a JPEG".getBytes(StandardCharsets.US_ASCII));
+        long skippedBefore = ImageShardLoader.skippedFileCount();
+
+        DataSet data = new ImageShardLoader(CLASSES, 16, true).load(source(new FileBatch(withBad, withBadNames)));
+
+        assertEquals(3, data.numExamples());
+        assertEquals(1.0f, data.getLabels().getFloat(0, 7), 0f);
+        assertEquals(1.0f, data.getLabels().getFloat(1, 9), 0f, "the corrupt second file is gone, rows shift up");
+        assertEquals(1.0f, data.getLabels().getFloat(2, 3), 0f);
+        assertEquals(skippedBefore + 1, ImageShardLoader.skippedFileCount());
+
+        withBadNames.set(2, "n99999999/unknown.JPEG");
+        DataSet fewer = new ImageShardLoader(CLASSES, 16, false).load(source(new FileBatch(withBad, withBadNames)));
+        assertEquals(2, fewer.numExamples());
+        assertEquals(skippedBefore + 3, ImageShardLoader.skippedFileCount());
+    }
+
+    @Test
+    void aShardWithNoGoodFileIsAClearIoException() {
+        FileBatch allBad = new FileBatch(List.of(new byte[0], "text".getBytes(StandardCharsets.US_ASCII)),
+                List.of(CLASSES.get(0) + "/a.JPEG", CLASSES.get(1) + "/b.JPEG"));
+        IOException e = assertThrows(IOException.class,
+                () -> new ImageShardLoader(CLASSES, 16, true).load(source(allBad)));
+        assertTrue(e.getMessage().contains("all 2 file(s)"), e.getMessage());
+
+        IOException notZip = assertThrows(IOException.class, () -> new ImageShardLoader(CLASSES, 16, true)
+                .load(new BytesSource(new byte[] {1, 2, 3}, "bogus.zip")));
+        assertTrue(notZip.getMessage().contains("bogus.zip"), notZip.getMessage());
+    }
+
+    @Test
+    void classIdIsTheDirectoryPartOfTheStoredName() {
+        assertEquals("n01440764", ImageShardLoader.classIdOf("n01440764/n01440764_10026.JPEG"));
+        assertEquals("07_sneaker", ImageShardLoader.classIdOf("file:/data/train/07_sneaker/train_00006.JPEG"));
+        assertEquals("", ImageShardLoader.classIdOf("loose.JPEG"));
+    }
+
+    private static Source source(FileBatch batch) throws IOException {
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        batch.writeAsZip(zip);
+        return new BytesSource(zip.toByteArray(), "memory:shard.zip");
+    }
+
+    private record BytesSource(byte[] content, String path) implements Source {
+        @Override
+        public InputStream getInputStream() {
+            return new ByteArrayInputStream(content);
+        }
+
+        @Override
+        public String getPath() {
+            return path;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.attnspark.datasets.pack;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.common.loader.FileBatch;
+import org.nd4j.common.loader.LocalFileSource;
+import org.nd4j.linalg.dataset.DataSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.attnspark.datasets.TestImages;
+import io.attnspark.datasets.fashion.FashionMnistConverter;
+import io.attnspark.datasets.imagenet.ImageFolderLayout;
+import io.attnspark.datasets.imagenet.ImageLayout;
+
+class ShardPackerTest {
+    private static final List<String> SPLITS = List.of(ImageLayout.TRAIN, ImageLayout.VAL);
+
+    @TempDir
+    static Path work;
+    private static JavaSparkContext sc;
+    private static ImageFolderLayout layout;
+    private final Configuration conf = new Configuration();
+
+    @BeforeAll
+    static void startSparkAndConvert() throws IOException {
+        SparkConf sparkConf = new SparkConf().setMaster("local[2]").setAppName("ShardPackerTest")
+                .set("spark.ui.enabled", "false").set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.driver.host", "127.0.0.1");
+        sc = new JavaSparkContext(sparkConf);
+        TestImages.fashion(work.resolve("fashion"), 3, 2);
+        layout = ImageFolderLayout.open(work.resolve("fashion").toUri().toString(), new Configuration());
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    @Test
+    void packsShardsOfBatchSizeWithClassIdFileNamesAndAManifest() throws IOException {
+        String dst = work.resolve("packed").toUri().toString();
+
+        PackedDataset packed = new ShardPacker(sc, conf).pack(layout, SPLITS, new PackSpec(dst, 8, 11L));
+
+        assertEquals(FashionMnistConverter.CLASS_IDS, packed.classIds());
+        assertEquals(8, packed.batchSize());
+        assertEquals(30, packed.imageCount("train"));
+        assertEquals(4, packed.shardCount("train"));
+        assertEquals(20, packed.imageCount("val"));
+        assertEquals(3, packed.shardCount("val"));
+        List<String> uris = packed.shardUris("train");
+        assertEquals(uris.stream().sorted().toList(), uris);
+        assertTrue(uris.get(0).startsWith("file:") && uris.get(0).endsWith("/train/shard-00000.zip"), uris.get(0));
+
+        List<Integer> sizes = new ArrayList<>();
+        Set<String> allNames = new HashSet<>();
+        for (String uri : uris) {
+            FileBatch batch = FileBatch.readFromZip(Path.of(URI.create(uri)).toFile());
+            sizes.add(batch.getFileBytes().size());
+            for (String name : batch.getOriginalUris()) {
+                String[] parts = name.split("/");
+                assertEquals(2, parts.length, name);
+                assertTrue(FashionMnistConverter.CLASS_IDS.contains(parts[0]), name);
+                assertTrue(Files.isRegularFile(work.resolve("fashion/train").resolve(name)), name);
+                allNames.add(name);
+            }
+            byte[] first = batch.getFileBytes().get(0);
+            assertArrayEquals(Files.readAllBytes(work.resolve("fashion/train").resolve(batch.getOriginalUris().get(0))),
+                    first, "raw file bytes are kept");
+        }
+        assertEquals(List.of(8, 8, 8, 6), sizes);
+        assertEquals(30, allNames.size(), "every image exactly once");
+        assertTrue(classesIn(uris.get(0)).size() > 1, "shuffling mixes classes within a shard");
+        assertEquals(List.of(8, 8, 4), shardSizes(packed.shardUris("val")));
+
+        JsonNode json = new ObjectMapper().readTree(work.resolve("packed/pack.json").toFile());
+        assertEquals(8, json.get("batchSize").asInt());
+        assertEquals(11L, json.get("seed").asLong());
+        assertEquals("00_tshirt_top", json.get("classIds").get(0).asText());
+        assertEquals(30, json.get("splits").get("train").get("imageCount").asInt());
+        assertEquals(4, json.get("splits").get("train").get("shardCount").asInt());
+        assertTrue(json.hasNonNull("createdAt"));
+        try (Stream<Path> leftovers = Files.list(work.resolve("packed/train"))) {
+            assertFalse(leftovers.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temp files left");
+        }
+
+        // end to end: the loader reads a packed shard
+        DataSet data = new ImageShardLoader(packed.classIds(), 16, true)
+                .load(new LocalFileSource(Path.of(URI.create(uris.get(3))).toString()));
+        assertArrayEquals(new long[] {6, 3, 16, 16}, data.getFeatures().shape());
+        assertArrayEquals(new long[] {6, 10}, data.getLabels().shape());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameShardsAndAnotherSeedDoesNot() throws IOException {
+        ShardPacker packer = new ShardPacker(sc, conf);
+        PackedDataset a = packer.pack(layout, List.of("train"), new PackSpec(work.resolve("a").toString(), 8, 5L));
+        PackedDataset b = packer.pack(layout, List.of("train"), new PackSpec(work.resolve("b").toString(), 8, 5L));
+        PackedDataset c = packer.pack(layout, List.of("train"), new PackSpec(work.resolve("c").toString(), 8, 6L));
+
+        assertEquals(shardContents(a), shardContents(b));
+        assertNotEquals(shardContents(a), shardContents(c));
+    }
+
+    @Test
+    void aRerunSkipsExistingShardsRewritesMissingOnesAndRefusesADifferentPacking() throws IOException {
+        ShardPacker packer = new ShardPacker(sc, conf);
+        Path dst = work.resolve("rerun");
+        PackSpec spec = new PackSpec(dst.toString(), 7, 3L);
+        PackedDataset first = packer.pack(layout, List.of("train"), spec);
+        Path kept = Path.of(URI.create(first.shardUris("train").get(0)));
+        Path lost = Path.of(URI.create(first.shardUris("train").get(2)));
+        FileTime old = FileTime.fromMillis(1_000_000_000L);
+        Files.setLastModifiedTime(kept, old);
+        List<List<String>> before = shardContents(first);
+        Files.delete(lost);
+
+        PackedDataset second = packer.pack(layout, List.of("train"), spec);
+
+        assertEquals(old, Files.getLastModifiedTime(kept), "an existing shard is not rewritten");
+        assertTrue(Files.isRegularFile(lost), "a missing shard is written again");
+        assertEquals(before, shardContents(second));
+        IllegalStateException different = assertThrows(IllegalStateException.class,
+                () -> packer.pack(layout, List.of("train"), new PackSpec(dst.toString(), 9, 3L)));
+        assertTrue(different.getMessage().contains("already holds a different packed dataset"), different.getMessage());
+    }
+
+    @Test
+    void openingSomethingThatIsNotAPackedDatasetSaysHowToMakeOne() {
+        FileNotFoundException e = assertThrows(FileNotFoundException.class,
+                () -> PackedDataset.open(work.resolve("fashion").toString(), conf));
+        assertTrue(e.getMessage().contains("not a packed dataset") && e.getMessage().contains("attnspark datasets pack"),
+                e.getMessage());
+    }
+
+    @Test
+    void anUnknownSplitIsAClearError() throws IOException {
+        PackedDataset packed = new ShardPacker(sc, conf).pack(List.of("x"), Map.of(), 
+                new PackSpec(work.resolve("empty").toString(), 4, 1L));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> packed.shardUris("train"));
+        assertTrue(e.getMessage().contains("no split 'train'"), e.getMessage());
+    }
+
+    private static List<List<String>> shardContents(PackedDataset packed) throws IOException {
+        List<List<String>> contents = new ArrayList<>();
+        for (String uri : packed.shardUris("train")) {
+            contents.add(FileBatch.readFromZip(Path.of(URI.create(uri)).toFile()).getOriginalUris());
+        }
+        return contents;
+    }
+
+    private static List<Integer> shardSizes(List<String> uris) throws IOException {
+        List<Integer> sizes = new ArrayList<>();
+        for (String uri : uris) {
+            sizes.add(FileBatch.readFromZip(Path.of(URI.create(uri)).toFile()).getFileBytes().size());
+        }
+        return sizes;
+    }
+
+    private static Set<String> classesIn(String uri) throws IOException {
+        Set<String> classes = new HashSet<>();
+        for (String name : FileBatch.readFromZip(Path.of(URI.create(uri)).toFile()).getOriginalUris()) {
+            classes.add(name.substring(0, name.indexOf('/')));
+        }
+        return classes;
+    }
+}

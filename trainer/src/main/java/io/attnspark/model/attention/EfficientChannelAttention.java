@@ -1,0 +1,79 @@
+package io.attnspark.model.attention;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.attnspark.model.attention.TorchParam.Layout;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.nd4j.linalg.activations.Activation;
+
+/**
+ * Efficient channel attention (Wang et al.; seed snippet 3.2): global average pool, a 1-D convolution of size k across
+ * the channels (zero padding k/2, no bias), sigmoid, then {@code x · a}.
+ * The pooled [N,C] is reshaped to a 1×C image so that a built-in 1×k convolution does the 1-D one.
+ * Vertices: {@code prefix_squeeze} (GlobalPoolingLayer AVG), {@code prefix_row} (ReshapeVertex to [N,1,1,C]),
+ * {@code prefix_conv} (ConvolutionLayer 1×k, sigmoid) ← {@code conv.weight} [1,1,k], {@code prefix_scale}
+ * ({@link ChannelScaleVertex}).
+ *
+ * @param kernelSize the odd kernel size k, or 0 for the paper's adaptive k = odd(|log2(C) + beta| / gamma)
+ * @param gamma      gamma of the adaptive kernel size (paper: 2)
+ * @param beta       b of the adaptive kernel size (paper: 1)
+ */
+public record EfficientChannelAttention(int kernelSize, int gamma, int beta) implements AttentionModule {
+
+    public static final String NAME = "eca";
+
+    public EfficientChannelAttention {
+        if (kernelSize < 0 || kernelSize > 0 && kernelSize % 2 == 0) {
+            throw new IllegalArgumentException(NAME + ": 'kernelSize' must be odd (padding k/2 keeps C outputs), or 0 for"
+                    + " the adaptive size; got " + kernelSize);
+        }
+        if (gamma < 1) {
+            throw new IllegalArgumentException(NAME + ": 'gamma' must be at least 1, got " + gamma);
+        }
+    }
+
+    /** Options {@code kernelSize} (default 0: adaptive), {@code gamma} (default 2) and {@code beta} (default 1). */
+    public static EfficientChannelAttention fromOptions(Map<String, Object> options) {
+        var parsed = AttentionOptions.parse(NAME, options, Set.of("kernelSize", "gamma", "beta"));
+        return new EfficientChannelAttention(parsed.integer("kernelSize", 0), parsed.integer("gamma", 2),
+                parsed.integer("beta", 1));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The kernel size at {@code channels} channels; the adaptive one is the paper's formula, rounded up to odd. */
+    public int kernelSize(int channels) {
+        if (kernelSize > 0) {
+            return kernelSize;
+        }
+        int t = (int) Math.abs((Math.log(channels) / Math.log(2) + beta) / gamma);
+        return t % 2 == 1 ? t : t + 1;
+    }
+
+    @Override
+    public String attach(GraphBuilder graph, String prefix, String input, int channels) {
+        int k = kernelSize(channels);
+        graph.addLayer(prefix + "_squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+        graph.addVertex(prefix + "_row", new ReshapeVertex(-1, 1, 1, channels), prefix + "_squeeze");
+        graph.addLayer(prefix + "_conv", new ConvolutionLayer.Builder(1, k).padding(0, k / 2).stride(1, 1)
+                .convolutionMode(ConvolutionMode.Truncate).nIn(1).nOut(1).hasBias(false)
+                .activation(Activation.SIGMOID).build(), prefix + "_row");
+        graph.addVertex(prefix + "_scale", new ChannelScaleVertex(), input, prefix + "_conv");
+        return prefix + "_scale";
+    }
+
+    @Override
+    public List<TorchParam> torchParams(String prefix, int channels) {
+        return List.of(new TorchParam("conv.weight", prefix + "_conv", "W", Layout.SAME));
+    }
+}

@@ -1,0 +1,51 @@
+package io.attnspark.model.attention;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.attnspark.model.attention.TorchParam.Layout;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer;
+import org.nd4j.linalg.activations.Activation;
+
+/**
+ * SE-Var-2 (ECA paper; seed snippet 3.1, class SEVar2): {@code x · sigmoid(w ⊙ GAP(x) + b)}, one weight and bias per
+ * channel. The seed's depthwise 1×1 conv on a 1×1 input is DL4J's built-in {@link ElementWiseMultiplicationLayer}.
+ * Vertices: {@code prefix_squeeze} (GlobalPoolingLayer AVG), {@code prefix_excite} (ElementWiseMultiplicationLayer,
+ * sigmoid) ← {@code excitation.0.weight} [C,1,1,1] / {@code excitation.0.bias}, {@code prefix_scale}
+ * ({@link ChannelScaleVertex}).
+ */
+public record SqueezeExciteVar2() implements AttentionModule {
+
+    public static final String NAME = "se_var2";
+
+    /** No options. */
+    public static SqueezeExciteVar2 fromOptions(Map<String, Object> options) {
+        AttentionOptions.parse(NAME, options, Set.of());
+        return new SqueezeExciteVar2();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String attach(GraphBuilder graph, String prefix, String input, int channels) {
+        graph.addLayer(prefix + "_squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+        graph.addLayer(prefix + "_excite", new ElementWiseMultiplicationLayer.Builder().nIn(channels).nOut(channels)
+                .activation(Activation.SIGMOID).build(), prefix + "_squeeze");
+        graph.addVertex(prefix + "_scale", new ChannelScaleVertex(), input, prefix + "_excite");
+        return prefix + "_scale";
+    }
+
+    @Override
+    public List<TorchParam> torchParams(String prefix, int channels) {
+        return List.of(
+                new TorchParam("excitation.0.weight", prefix + "_excite", "W", Layout.SAME),
+                new TorchParam("excitation.0.bias", prefix + "_excite", "b", Layout.SAME));
+    }
+}

@@ -1,0 +1,81 @@
+package io.attnspark;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dependency direction between the attnspark packages: datasets and model know nothing of training or results,
+ * the record schema stands alone, and the results side knows only the record schema.
+ */
+class ArchitectureTest {
+
+    private static final String DATASETS = "io.attnspark.datasets..";
+    private static final String MODEL = "io.attnspark.model..";
+    private static final String TRAIN = "io.attnspark.train..";
+    private static final String RECORD = "io.attnspark.record..";
+    private static final String RESULTS = "io.attnspark.results..";
+    private static final String CLI = "io.attnspark.cli..";
+    private static final String ANY_ATTNSPARK = "io.attnspark..";
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        // main classes of both modules (trainer classes and the datasets module's classes or jar), no test classes
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.attnspark");
+    }
+
+    @Test
+    void theRulesSeeTheProjectClasses() {
+        assertTrue(classes.contain("io.attnspark.record.RunRecord"), "record classes were not imported");
+        assertTrue(classes.contain("io.attnspark.results.Aggregator"), "results classes were not imported");
+    }
+
+    @Test
+    void datasetsDependOnNoTrainerPackage() {
+        check(noClasses().that().resideInAPackage(DATASETS)
+                .should().dependOnClassesThat().resideInAnyPackage(MODEL, TRAIN, RECORD, RESULTS, CLI));
+    }
+
+    @Test
+    void modelDependsOnNeitherTrainingNorResults() {
+        check(noClasses().that().resideInAPackage(MODEL)
+                .should().dependOnClassesThat().resideInAnyPackage(TRAIN, RECORD, RESULTS, CLI));
+    }
+
+    @Test
+    void recordDependsOnNoOtherAttnsparkPackage() {
+        check(noClasses().that().resideInAPackage(RECORD)
+                .should().dependOnClassesThat(resideInAPackage(ANY_ATTNSPARK).and(not(resideInAPackage(RECORD)))));
+    }
+
+    @Test
+    void resultsDependOnlyOnTheRecordSchema() {
+        check(noClasses().that().resideInAPackage(RESULTS)
+                .should().dependOnClassesThat(resideInAPackage(ANY_ATTNSPARK)
+                        .and(not(resideInAnyPackage(RESULTS, RECORD)))));
+    }
+
+    @Test
+    void trainingDependsOnNeitherCliNorResults() {
+        check(noClasses().that().resideInAPackage(TRAIN)
+                .should().dependOnClassesThat().resideInAnyPackage(CLI, RESULTS));
+    }
+
+    // packages still being written (or empty, like datasets for now) must not fail the rules for having no classes
+    private static void check(ArchRule rule) {
+        rule.allowEmptyShould(true).check(classes);
+    }
+}
