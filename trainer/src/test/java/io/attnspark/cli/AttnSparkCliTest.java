@@ -1,0 +1,69 @@
+package io.attnspark.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input gives one line that says what is wrong and how to fix it, before any Spark job starts. */
+class AttnSparkCliTest {
+
+    private record Run(int exit, String out, String err) { }
+
+    private static Run run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cli = AttnSpark.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static void assertOneLineError(Run run, String expected) {
+        assertEquals(2, run.exit(), run.err());
+        String err = run.err().strip();
+        assertFalse(err.contains("\n"), "one line expected: " + err);
+        assertFalse(err.contains("Exception"), "no stack trace or exception name expected: " + err);
+        assertTrue(err.contains(expected), err);
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String[] command : new String[][]{{}, {"train"}, {"aggregate"}, {"datasets"}, {"datasets", "fashion-mnist"}, {"demo"}}) {
+            var args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            Run run = run(args);
+            assertEquals(0, run.exit(), String.join(" ", args));
+            assertTrue(run.out().contains("Usage: attnspark"), run.out());
+        }
+    }
+
+    @Test
+    void unknownOptionNamesTheCommand() {
+        assertOneLineError(run("train", "--epoch", "3"), "Unknown options: '--epoch', '3'");
+        assertOneLineError(run("train", "--epochs", "three"), "Invalid value for option '--epochs'");
+    }
+
+    @Test
+    void badConfigFailsBeforeSpark(@TempDir Path tmp) {
+        assertOneLineError(run("train", "--data", tmp.toString(), "--set", "recipe.lr=-1"), "recipe.lr: -1.0 must be a positive finite number");
+        assertOneLineError(run("train", "--data", tmp.toString(), "--attention", "sse"), "unknown attention 'sse'; known: none,");
+        assertOneLineError(run("train", "--data", tmp.toString(), "--master", "spork://x"), "spark.master: unknown master 'spork://x'");
+        assertOneLineError(run("train", "--data", tmp.toString(), "--attention", "se", "--set", "model.width=0.125",
+                "--set", "model.imageSize=32"), "se: 8 channels with reduction 16 leaves 0 bottleneck channels");
+        assertOneLineError(run("train", "--set", "recipe.epochs=2"), "data.path: missing");
+    }
+
+    @Test
+    void badDatasetArguments(@TempDir Path tmp) {
+        assertOneLineError(run("datasets", "fashion-mnist", "--out", tmp.toString(), "--train-per-class", "0"),
+                "--train-per-class must be at least 1");
+    }
+}
