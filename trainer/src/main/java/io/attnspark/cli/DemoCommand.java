@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
                     "spark.master=local[2]", "spark.workers=2", "spark.batchSizePerWorker=32", "spark.averagingFrequency=5",
                     "recipe.epochs=" + epochs, "recipe.lr=0.4", "recipe.schedule=cosine"));
             overrides.addAll(sets);
-            new Trainer(ConfigLoader.load(null, overrides), System.out).run();
+            new Trainer(ConfigLoader.load(null, overrides), System.out, false).run();
         }
         try (var spark = LocalSpark.session("attnspark demo aggregate")) {
             System.out.println(AggregateCommand.aggregate(spark, results, null));

@@ -43,13 +43,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "URI", description = "where the result record goes")
     String results;
 
+    @Option(names = "--resume", description = "continue from the newest complete checkpoint of the same setup (data, model, recipe, batch) under workDir")
+    boolean resume;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "any config key, e.g. --set recipe.lr=0.05 --set model.width=0.5")
     List<String> sets = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         TrainConfig cfg = ConfigLoader.load(config, overrides());
-        var record = new Trainer(cfg, System.out).run();
+        var record = new Trainer(cfg, System.out, resume).run();
         System.out.printf("final top-1 %.2f%%  top-5 %.2f%%  (%s)%n", 100 * record.finalTop1(), 100 * record.finalTop5(), record.runId());
         return 0;
     }

@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.EnumSet;
 
 /**
@@ -26,6 +27,17 @@ public final class AtomicHadoopFile {
      *                                                         {@link WriteMode#CREATE_NEW}
      */
     public static Path write(Path target, byte[] content, Configuration conf, WriteMode mode) throws IOException {
+        return write(target, out -> out.write(content), conf, mode);
+    }
+
+    /** What streams the content, for files too large to hold as one array (model checkpoints). */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** As {@link #write(Path, byte[], Configuration, WriteMode)}, with the content streamed by {@code content}. */
+    public static Path write(Path target, Content content, Configuration conf, WriteMode mode) throws IOException {
         Path qualified = target.getFileSystem(conf).makeQualified(target);
         // FileContext rather than FileSystem: only its rename has an explicit (and on HDFS atomic) overwrite option
         FileContext files = FileContext.getFileContext(qualified.toUri(), conf);
@@ -33,7 +45,7 @@ public final class AtomicHadoopFile {
         try {
             try (FSDataOutputStream out = files.create(temporary, EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE),
                     Options.CreateOpts.createParent())) {
-                out.write(content);
+                content.writeTo(out);
             }
             files.rename(temporary, qualified,
                     mode == WriteMode.OVERWRITE ? Options.Rename.OVERWRITE : Options.Rename.NONE);

@@ -43,6 +43,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 
@@ -57,33 +59,36 @@ public final class Trainer {
 
     private final TrainConfig config;
     private final PrintStream out;
+    private final boolean resume;
 
-    public Trainer(TrainConfig config, PrintStream out) {
+    /** @param resume continue from the newest complete checkpoint of the same setup, if there is one */
+    public Trainer(TrainConfig config, PrintStream out, boolean resume) {
         this.config = config;
         this.out = out;
+        this.resume = resume;
     }
 
     /** Runs the whole job; the record is written even when training fails, with status failed. */
     public RunRecord run() throws IOException {
         // the network is checked (channels vs reduction, image size vs stem...) before any Spark job starts
         Models.parameterCount(config.model().toSpec(2));
-        Instant started = Instant.now();
-        String runId = runId(started);
         var backend = NativeBackend.check();
         out.println("backend: " + backend.describe());
         if (!backend.fast() && !Boolean.getBoolean("attnspark.allowSlowBackend")) {
             throw new IllegalStateException("oneDNN layer helpers are not active (" + backend.describe() + "): CPU training would be"
                     + " 12-20x slower. Use the nd4j-native linux-x86_64-onednn jar, or pass -Dattnspark.allowSlowBackend=true");
         }
-        var sparkConf = SparkSetup.conf("attnspark " + runId, config.spark().master(), config.spark().conf());
+        var model = config.model();
+        var sparkConf = SparkSetup.conf("attnspark train " + model.backbone() + "+" + model.attention(),
+                config.spark().master(), config.spark().conf());
         try (var sc = new JavaSparkContext(sparkConf)) {
-            var context = new RunContext(runId, started, sc);
+            var run = new RunContext(Instant.now(), sc);
             try {
-                RunRecord record = train(context);
+                RunRecord record = train(run);
                 write(record, sc.hadoopConfiguration());
                 return record;
             } catch (RuntimeException | IOException e) {
-                write(context.failed(e), sc.hadoopConfiguration());
+                write(run.failed(e), sc.hadoopConfiguration());
                 throw e;
             }
         }
@@ -97,23 +102,27 @@ public final class Trainer {
         run.workers = workers;
         int batch = data.batchSize();
         int globalBatch = workers * batch;
+        var recipe = config.recipe();
+
+        var checkpoints = checkpoints(hadoop, batch);
+        var restored = resume ? checkpoints.latest() : Optional.<Checkpoints.Restored>empty();
+        ComputationGraph network;
+        if (restored.isPresent()) {
+            var state = restored.get().state();
+            run.resumeFrom(state);
+            network = restored.get().network();
+            out.printf("resuming run %s after epoch %d from %s%n", run.id, state.epochsDone(), checkpoints.dir());
+        } else {
+            if (resume) {
+                out.println("no checkpoint in " + checkpoints.dir() + "; starting from scratch");
+            }
+            network = new ComputationGraph(Models.configure(spec, baseConfiguration(globalBatch)));
+            network.init();
+        }
+        run.parameterCount = Models.parameterCount(spec);
         out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %d workers x batch %d, master %s%n", run.id,
                 spec.backbone(), spec.attention(), spec.numClasses(), data.imageCount("train"), data.imageCount("val"),
                 workers, batch, run.sc.master());
-
-        var recipe = config.recipe();
-        var base = new NeuralNetConfiguration.Builder()
-                .seed(recipe.seed())
-                .dataType(DataType.FLOAT)
-                .updater(new Nesterovs(recipe.learningRate(0, globalBatch), recipe.momentum()))
-                .l2(recipe.weightDecay())
-                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
-                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                // without DEVICE, every conv backward pass recomputes its forward pass
-                .cacheMode(CacheMode.DEVICE);
-        var network = new ComputationGraph(Models.configure(spec, base));
-        network.init();
-        run.parameterCount = Models.parameterCount(spec);
 
         var master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)
@@ -130,7 +139,7 @@ public final class Trainer {
         JavaRDD<String> valShards = run.sc.parallelize(data.shardUris("val"), workers);
         long trainImages = data.imageCount("train");
 
-        for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
+        for (int epoch = run.epochs.size(); epoch < recipe.epochs(); epoch++) {
             double lr = recipe.learningRate(epoch, globalBatch);
             sparkNet.getNetwork().setLearningRate(lr);
             var order = new ArrayList<>(trainShards);
@@ -151,11 +160,36 @@ public final class Trainer {
             var metrics = new EpochMetrics(epoch + 1, sparkNet.getScore(), evaluation.accuracy(), evaluation.topNAccuracy(),
                     trainImages, trainSeconds, evalSeconds, trainImages / trainSeconds);
             run.epochs.add(metrics);
+            checkpoints.save(sparkNet.getNetwork(), run.state());
             out.printf("epoch %d/%d  lr %.4f  loss %.4f  top-1 %.2f%%  top-5 %.2f%%  %.0f img/s  train %s  eval %s%n",
                     epoch + 1, recipe.epochs(), lr, metrics.trainLoss(), 100 * metrics.top1(), 100 * metrics.top5(),
                     metrics.imagesPerSecond(), clock(trainSeconds), clock(evalSeconds));
         }
         return run.record(RunStatus.COMPLETED, null);
+    }
+
+    private NeuralNetConfiguration.Builder baseConfiguration(int globalBatch) {
+        var recipe = config.recipe();
+        return new NeuralNetConfiguration.Builder()
+                .seed(recipe.seed())
+                .dataType(DataType.FLOAT)
+                .updater(new Nesterovs(recipe.learningRate(0, globalBatch), recipe.momentum()))
+                .l2(recipe.weightDecay())
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                // without DEVICE, every conv backward pass recomputes its forward pass
+                .cacheMode(CacheMode.DEVICE);
+    }
+
+    private Checkpoints checkpoints(Configuration hadoop, int batch) {
+        Map<String, Object> tree = ConfigLoader.toMap(config);
+        String key = Checkpoints.setupKey(section(tree, "data"), section(tree, "model"), section(tree, "recipe"), batch);
+        return new Checkpoints(config.workDir().replaceAll("/+$", "") + "/checkpoints/" + key, hadoop);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> section(Map<String, Object> tree, String name) {
+        return (Map<String, Object>) tree.get(name);
     }
 
     /** Shards per fitPaths call: whole averaging rounds, about {@value #PROGRESS_LINES_PER_EPOCH} calls per epoch. */
@@ -205,7 +239,8 @@ public final class Trainer {
     }
 
     private void write(RunRecord record, Configuration hadoop) throws IOException {
-        var file = new RunRecordWriter(hadoop).write(record, config.results(), WriteMode.CREATE_NEW);
+        // a resumed run replaces the failed record its interrupted attempt may have left
+        var file = new RunRecordWriter(hadoop).write(record, config.results(), WriteMode.OVERWRITE);
         out.println("result record: " + file);
     }
 
@@ -220,19 +255,31 @@ public final class Trainer {
         return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
 
-    /** What a run has gathered so far, so a failed run still produces a record. */
+    /** What a run has gathered so far, so a failed run still produces a record and a resumed one continues it. */
     private final class RunContext {
-        final String id;
-        final Instant started;
         final JavaSparkContext sc;
         final List<EpochMetrics> epochs = new ArrayList<>();
+        String id;
+        Instant started;
+        boolean resumed;
         long parameterCount;
         int workers = 1;
 
-        RunContext(String id, Instant started, JavaSparkContext sc) {
-            this.id = id;
+        RunContext(Instant started, JavaSparkContext sc) {
             this.started = started;
             this.sc = sc;
+            this.id = runId(started);
+        }
+
+        void resumeFrom(Checkpoints.State state) {
+            id = state.runId();
+            started = Instant.parse(state.startedAt());
+            epochs.addAll(state.epochs());
+            resumed = true;
+        }
+
+        Checkpoints.State state() {
+            return new Checkpoints.State(id, started.toString(), epochs.size(), List.copyOf(epochs));
         }
 
         RunRecord failed(Exception e) {
@@ -247,7 +294,7 @@ public final class Trainer {
                     model.attentionOptions(), "standard", config.recipe().seed(), ConfigLoader.toMap(config), epochs,
                     RunRecord.finalTop1Of(epochs), RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs),
                     parameterCount, Duration.between(started, finished).toMillis() / 1000.0,
-                    RunRecord.imagesPerSecondOf(epochs), sc.master(), workers, false,
+                    RunRecord.imagesPerSecondOf(epochs), sc.master(), workers, resumed,
                     Provenance.current(sc.version(), started, finished));
         }
     }

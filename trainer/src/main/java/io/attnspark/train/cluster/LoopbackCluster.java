@@ -108,25 +108,37 @@ public final class LoopbackCluster implements AutoCloseable {
         throw new IOException("Spark daemon did not log '" + marker + "' within " + START_TIMEOUT.toSeconds() + " s; see " + log);
     }
 
+    /** PIDs of the Master and Worker JVMs, Master first; what {@link #stop} needs once this object is gone. */
+    public List<Long> daemonPids() {
+        return daemons.stream().map(Process::pid).toList();
+    }
+
     /** Stops Workers (and their executors) before the Master. */
     @Override
     public void close() {
-        for (int i = daemons.size() - 1; i >= 0; i--) {
-            Process daemon = daemons.get(i);
-            List<ProcessHandle> children = daemon.descendants().toList();
-            daemon.destroy();
-            children.forEach(ProcessHandle::destroy);
-            try {
-                if (!daemon.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                    daemon.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                daemon.destroyForcibly();
-            }
-            children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        }
+        stop(daemonPids());
         daemons.clear();
+    }
+
+    /** Stops daemons started by {@link #start}, possibly by an earlier JVM: the last first, each with its children. */
+    public static void stop(List<Long> daemonPids) {
+        for (int i = daemonPids.size() - 1; i >= 0; i--) {
+            ProcessHandle.of(daemonPids.get(i)).ifPresent(LoopbackCluster::stop);
+        }
+    }
+
+    private static void stop(ProcessHandle daemon) {
+        List<ProcessHandle> children = daemon.descendants().toList();
+        daemon.destroy();
+        children.forEach(ProcessHandle::destroy);
+        try {
+            daemon.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            daemon.destroyForcibly();
+        }
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     static int freePort() {
