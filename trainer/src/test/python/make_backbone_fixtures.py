@@ -1,6 +1,6 @@
 """Writes trainer/src/test/resources/fixtures/backbone/torchvision_resnet.json from torchvision 0.14.
 
-For resnet18 and resnet50 it records
+For resnet18, resnet50 and resnext50_32x4d it records
   - "modules": every module that owns parameters, with its type and trainable parameter count
     (weight + bias; BatchNorm running statistics are buffers, not parameters), so the Java
     backbone can be checked name by name against torchvision's state_dict layout;
@@ -63,6 +63,7 @@ def main():
         "torchvision": torchvision.__version__,
         "resnet18": describe(lambda: torchvision.models.resnet18(num_classes=1000)),
         "resnet50": describe(lambda: torchvision.models.resnet50(num_classes=1000)),
+        "resnext50_32x4d": describe(lambda: torchvision.models.resnext50_32x4d(num_classes=1000)),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(fixture, indent=1, sort_keys=True) + "\n")

@@ -5,6 +5,7 @@ import io.attnspark.model.attention.AttentionRegistry;
 import io.attnspark.model.attention.TorchParam;
 import io.attnspark.model.backbone.Backbone;
 import io.attnspark.model.backbone.Backbones;
+import io.attnspark.model.backbone.GroupedConvolution;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -105,9 +107,10 @@ public final class Models {
     /**
      * Multiply-accumulates per image of the convolution and fully connected layers, the convention of the published
      * GMAC figures (torchvision: resnet18 1.82, resnet50 4.1 at 224 px). Batch norms, activations, pooling,
-     * element-wise vertices and custom (SameDiff) vertices are not counted.
+     * element-wise vertices and custom (SameDiff) vertices are not counted. Grouped and depthwise convolutions count
+     * only the products that exist: {@code out * in / groups * k * k} per output position.
      *
-     * @throws IllegalArgumentException for a convolution variant (e.g. depthwise) that has no formula here yet
+     * @throws IllegalArgumentException for a convolution variant that has no formula here yet
      */
     public static long macs(ModelSpec spec) {
         ComputationGraphConfiguration configuration = configure(spec, new NeuralNetConfiguration.Builder());
@@ -127,6 +130,16 @@ public final class Models {
             InputType.InputTypeConvolutional map = (InputType.InputTypeConvolutional) output;
             return map.getHeight() * map.getWidth() * conv.getNOut() * conv.getNIn()
                     * conv.getKernelSize()[0] * conv.getKernelSize()[1];
+        }
+        if (layer instanceof DepthwiseConvolution2D depthwise) {
+            InputType.InputTypeConvolutional map = (InputType.InputTypeConvolutional) output;
+            return map.getHeight() * map.getWidth() * depthwise.getNOut()
+                    * depthwise.getKernelSize()[0] * depthwise.getKernelSize()[1];
+        }
+        if (layer instanceof GroupedConvolution grouped) {
+            InputType.InputTypeConvolutional map = (InputType.InputTypeConvolutional) output;
+            return map.getHeight() * map.getWidth() * grouped.getNOut() * (grouped.getNIn() / grouped.getGroups())
+                    * grouped.getKernel() * grouped.getKernel();
         }
         if (layer instanceof ConvolutionLayer) {
             throw new IllegalArgumentException("no MAC formula for " + layer.getClass().getSimpleName() + " '" + name

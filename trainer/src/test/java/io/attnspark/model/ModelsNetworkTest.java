@@ -35,6 +35,7 @@ class ModelsNetworkTest {
     @CsvSource({
             "resnet18, 0.125, 32, true",
             "resnet50, 0.0625, 32, true",
+            "resnext50_32x4d, 0.0625, 32, true",
             "resnet18, 0.125, 64, false",
     })
     void forwardGivesOneProbabilityRowPerImage(String backbone, double width, int imageSize, boolean smallStem) {

@@ -24,7 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code ConvolutionLayer} cannot express: input channel group g (of {@code nIn / G}) is convolved only with
  * output channels group g (of {@code nOut / G}). The single parameter {@code W} has torch's shape
  * {@code [nOut, nIn / G, k, k]}, so it holds torch's {@code nOut * nIn / G * k * k} parameters and a torch weight
- * copies in unchanged. The runtime layer is {@link GroupedConvolutionLayer}.
+ * copies in unchanged. Like torch's Conv2d it is linear: no activation function is applied (add an activation
+ * layer after it). The runtime layer is {@link GroupedConvolutionLayer}.
  */
 public class GroupedConvolution extends FeedForwardLayer {
 

@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 
 /**
- * ResNet as torchvision 0.14 defines it (v1.5: the stride of a bottleneck is on its 3x3 conv).
+ * ResNet and ResNeXt as torchvision 0.14 defines them (v1.5: the stride of a bottleneck is on its 3x3 conv).
  *
  * <p>Vertex names are torchvision's module names: {@code conv1}, {@code bn1}, {@code relu}, {@code maxpool},
  * {@code layer<s>.<b>.conv<k>}, {@code layer<s>.<b>.bn<k>}, {@code layer<s>.<b>.downsample.0} (1x1 conv) and
@@ -21,8 +21,10 @@ public final class ResNet implements Backbone {
 
     public static final ResNet RESNET18 = new ResNet("resnet18", new BasicBlock(), List.of(2, 2, 2, 2));
     public static final ResNet RESNET34 = new ResNet("resnet34", new BasicBlock(), List.of(3, 4, 6, 3));
-    public static final ResNet RESNET50 = new ResNet("resnet50", new Bottleneck(), List.of(3, 4, 6, 3));
-    public static final ResNet RESNET101 = new ResNet("resnet101", new Bottleneck(), List.of(3, 4, 23, 3));
+    public static final ResNet RESNET50 = new ResNet("resnet50", Bottleneck.RESNET, List.of(3, 4, 6, 3));
+    public static final ResNet RESNET101 = new ResNet("resnet101", Bottleneck.RESNET, List.of(3, 4, 23, 3));
+    /** torchvision's {@code resnext50_32x4d}: bottlenecks whose 3x3 conv has 32 groups of 4 x planes/64 channels. */
+    public static final ResNet RESNEXT50_32X4D = new ResNet("resnext50_32x4d", new Bottleneck(32, 4), List.of(3, 4, 6, 3));
 
     /** Stage widths ({@code planes}) of the published network, before the width multiplier. */
     private static final List<Integer> STAGE_PLANES = List.of(64, 128, 256, 512);
