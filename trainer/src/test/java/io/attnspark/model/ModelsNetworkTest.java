@@ -36,6 +36,8 @@ class ModelsNetworkTest {
             "resnet18, 0.125, 32, true",
             "resnet50, 0.0625, 32, true",
             "resnext50_32x4d, 0.0625, 32, true",
+            "mobilenet_v2, 0.25, 32, true",
+            "mobilenet_v2, 0.25, 32, false",
             "resnet18, 0.125, 64, false",
     })
     void forwardGivesOneProbabilityRowPerImage(String backbone, double width, int imageSize, boolean smallStem) {
