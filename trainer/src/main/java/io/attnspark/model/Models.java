@@ -182,6 +182,10 @@ public final class Models {
         if (spec.attention() == null) {
             throw new IllegalArgumentException("attention must be a registry name or '" + ModelSpec.NONE + "', got null");
         }
+        if (spec.stages().isEmpty() || !ModelSpec.ALL_STAGES.containsAll(spec.stages())) {
+            throw new IllegalArgumentException("stages must be a non-empty subset of " + ModelSpec.ALL_STAGES + ", got "
+                    + spec.stages() + "; for no attention at all use attention '" + ModelSpec.NONE + "'");
+        }
         return backbone;
     }
 }

@@ -1,5 +1,6 @@
 package io.attnspark.model.backbone;
 
+import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.attention.AttentionModule;
 import java.util.List;
@@ -60,8 +61,17 @@ public final class MobileNetV2 implements Backbone {
         return STAGES.stream().mapToInt(Stage::repeats).sum();
     }
 
+    /**
+     * @throws IllegalArgumentException when the spec asks for a non-standard position or a subset of stages,
+     *                                  which only residual-stage backbones (ResNets) define
+     */
     @Override
     public String addLogits(GraphBuilder graph, String input, ModelSpec spec, AttentionModule attention) {
+        if (spec.position() != AttentionPosition.STANDARD || !spec.stages().equals(ModelSpec.ALL_STAGES)) {
+            throw new IllegalArgumentException(name() + " places attention after every depthwise conv only; use"
+                    + " position standard and all stages, got position " + spec.position().configName()
+                    + " and stages " + spec.stages());
+        }
         double width = spec.width();
         int channels = makeDivisible(STEM_CHANNELS * width);
         String x = addConvBnReLU6(graph, "features.0", input, TorchLayers.conv(channels, 3, spec.smallStem() ? 1 : 2, 1));

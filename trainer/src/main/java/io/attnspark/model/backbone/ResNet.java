@@ -1,8 +1,10 @@
 package io.attnspark.model.backbone;
 
+import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.attention.AttentionModule;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -15,7 +17,8 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
  * {@code layer<s>.<b>.conv<k>}, {@code layer<s>.<b>.bn<k>}, {@code layer<s>.<b>.downsample.0} (1x1 conv) and
  * {@code .downsample.1} (BN), {@code avgpool}, {@code fc}. Torchvision reuses one ReLU module per block; here the
  * ReLU after {@code bn<k>} is {@code layer<s>.<b>.relu<k>}, the residual sum is {@code layer<s>.<b>.add} and the ReLU
- * after it, the block output, is {@code layer<s>.<b>.relu}. Attention vertices start with {@code layer<s>.<b>.attn}.
+ * after it, the block output, is {@code layer<s>.<b>.relu}. Attention vertices start with {@code layer<s>.<b>.attn};
+ * {@link ModelSpec#position()} and {@link ModelSpec#stages()} choose where they go.
  */
 public final class ResNet implements Backbone {
 
@@ -56,7 +59,10 @@ public final class ResNet implements Backbone {
         return smallStem ? 8 : 32;
     }
 
-    /** The name of the vertex that outputs stage {@code stage} (1-based), i.e. torchvision's {@code layer<stage>}. */
+    /**
+     * The name of the vertex that outputs stage {@code stage} (1-based), i.e. torchvision's {@code layer<stage>},
+     * without attention at the {@code post} position (which then follows this vertex).
+     */
     public String stageOutput(int stage) {
         return blockName(stage, depths.get(stage - 1) - 1) + ".relu";
     }
@@ -67,9 +73,10 @@ public final class ResNet implements Backbone {
         String x = addStem(graph, input, channels, spec.smallStem());
         for (int stage = 1; stage <= depths.size(); stage++) {
             int planes = scaled(STAGE_PLANES.get(stage - 1), spec.width());
+            Optional<AttentionModule> stageAttention = spec.attends(stage) ? Optional.of(attention) : Optional.empty();
             for (int index = 0; index < depths.get(stage - 1); index++) {
                 int stride = stage > 1 && index == 0 ? 2 : 1;
-                x = addBlock(graph, blockName(stage, index), x, channels, planes, stride, attention);
+                x = addBlock(graph, blockName(stage, index), x, channels, planes, stride, stageAttention, spec.position());
                 channels = planes * block.expansion();
             }
         }
@@ -90,23 +97,40 @@ public final class ResNet implements Backbone {
         return "maxpool";
     }
 
+    /**
+     * One block with its attention module, if any, at {@code position} (the SE paper's integration ablation):
+     * {@code standard} after the branch's last BN, {@code pre} on the branch input (the shortcut keeps the raw
+     * input), {@code post} after the add and ReLU, {@code identity} on the shortcut after the downsample.
+     *
+     * @return the block's output vertex
+     */
     private String addBlock(GraphBuilder graph, String prefix, String input, int inChannels, int planes, int stride,
-                            AttentionModule attention) {
+                            Optional<AttentionModule> attention, AttentionPosition position) {
         int outChannels = planes * block.expansion();
-        String branch = block.addBranch(graph, prefix, input, planes, stride);
-        String attended = attendResidualBranch(graph, prefix, branch, outChannels, attention);
+        String attentionPrefix = prefix + ".attn";
+        String branchInput = position == AttentionPosition.PRE
+                ? attend(graph, attention, attentionPrefix, input, inChannels)
+                : input;
+        String branch = block.addBranch(graph, prefix, branchInput, planes, stride);
+        if (position == AttentionPosition.STANDARD) {
+            branch = attend(graph, attention, attentionPrefix, branch, outChannels);
+        }
         String shortcut = stride != 1 || inChannels != outChannels
                 ? addDownsample(graph, prefix, input, outChannels, stride)
                 : input;
-        graph.addVertex(prefix + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), attended, shortcut);
+        if (position == AttentionPosition.IDENTITY) {
+            shortcut = attend(graph, attention, attentionPrefix, shortcut, outChannels);
+        }
+        graph.addVertex(prefix + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), branch, shortcut);
         graph.addLayer(prefix + ".relu", TorchLayers.relu(), prefix + ".add");
-        return prefix + ".relu";
+        return position == AttentionPosition.POST
+                ? attend(graph, attention, attentionPrefix, prefix + ".relu", outChannels)
+                : prefix + ".relu";
     }
 
-    /** The SE paper's "standard" position: on the residual branch, after its last BN and before the add. */
-    private static String attendResidualBranch(GraphBuilder graph, String prefix, String lastBn, int channels,
-                                               AttentionModule attention) {
-        return attention.attach(graph, prefix + ".attn", lastBn, channels);
+    private static String attend(GraphBuilder graph, Optional<AttentionModule> attention, String prefix, String input,
+                                 int channels) {
+        return attention.map(module -> module.attach(graph, prefix, input, channels)).orElse(input);
     }
 
     private static String addDownsample(GraphBuilder graph, String prefix, String input, int outChannels, int stride) {

@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
-import io.attnspark.model.attention.AttentionModule;
-import io.attnspark.model.attention.TorchParam;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +15,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,31 +56,9 @@ class MobileNetV2Test {
         assertEquals(expected, Models.parameterCount(spec(width)));
     }
 
-    /** Adds one pass-through layer per call and remembers where it was attached. */
-    private static final class RecordingModule implements AttentionModule {
-        final List<String> calls = new ArrayList<>();
-
-        @Override
-        public String name() {
-            return "recording";
-        }
-
-        @Override
-        public String attach(GraphBuilder graph, String prefix, String input, int channels) {
-            calls.add(prefix + " " + input + " " + channels);
-            graph.addLayer(prefix + "_gate", new ActivationLayer.Builder().activation("identity").build(), input);
-            return prefix + "_gate";
-        }
-
-        @Override
-        public List<TorchParam> torchParams(String prefix, int channels) {
-            return List.of();
-        }
-    }
-
     @Test
     void attentionFollowsTheDepthwiseConvOfEveryBlockOnTheExpandedChannels() {
-        var module = new RecordingModule();
+        var module = new RecordingAttention();
         var spec = new ModelSpec("mobilenet_v2", 1.0, 10, 32, true, module.name(), Map.of());
         GraphBuilder graph = new NeuralNetConfiguration.Builder().graphBuilder()
                 .addInputs("input")
