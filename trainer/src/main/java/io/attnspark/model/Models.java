@@ -3,9 +3,11 @@ package io.attnspark.model;
 import io.attnspark.model.attention.AttentionModule;
 import io.attnspark.model.attention.AttentionRegistry;
 import io.attnspark.model.attention.TorchParam;
+import io.attnspark.model.attention.TorchStateDict;
 import io.attnspark.model.backbone.Backbone;
 import io.attnspark.model.backbone.Backbones;
 import io.attnspark.model.backbone.GroupedConvolution;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
@@ -62,10 +65,17 @@ public final class Models {
      * @throws IllegalArgumentException when the spec names an unknown backbone or attention, or a size is out of range
      */
     public static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base) {
+        return configure(spec, base, attention(spec));
+    }
+
+    private static AttentionModule attention(ModelSpec spec) {
+        validatedBackbone(spec);
+        return spec.hasAttention() ? AttentionRegistry.create(spec.attention(), spec.attentionOptions()) : NO_ATTENTION;
+    }
+
+    private static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base,
+                                                           AttentionModule attention) {
         Backbone backbone = validatedBackbone(spec);
-        AttentionModule attention = spec.hasAttention()
-                ? AttentionRegistry.create(spec.attention(), spec.attentionOptions())
-                : NO_ATTENTION;
         GraphBuilder graph = base.graphBuilder()
                 .addInputs(ModelSpec.INPUT)
                 .setInputTypes(inputType(spec));
@@ -80,6 +90,29 @@ public final class Models {
         ComputationGraph network = new ComputationGraph(configure(spec, base));
         network.init();
         return network;
+    }
+
+    /**
+     * Copies a PyTorch {@code state_dict} (e.g. read by {@link TorchStateDict#readNpz} from an uncompressed
+     * {@code numpy.savez} file without 0-d arrays, which ND4J cannot read) into {@code network}, which
+     * must have been built from {@code spec}. Keys are torchvision's ({@code conv1.weight}, {@code layer1.0.bn1.running_var},
+     * {@code layer1.0.downsample.0.weight}, {@code features.1.conv.0.0.weight}, {@code classifier.1.weight}, {@code fc.bias},
+     * ...); an attention module's keys sit under {@code <block>.se.} as in timm (e.g. {@code layer1.0.se.fc1.weight}
+     * for timm's SE, or the module's own {@code layer1.0.se.excitation.0.weight}); {@code num_batches_tracked} is
+     * ignored. timm's SE rounds its bottleneck to a multiple of 8: build with attention option {@code divisor: 8}.
+     * Nothing is copied unless every key fits.
+     *
+     * @throws IllegalArgumentException listing every missing, unexpected, unmapped and mis-shaped key
+     */
+    public static void loadTorchWeights(ComputationGraph network, ModelSpec spec, Map<String, INDArray> stateDict) {
+        var recorder = new TorchWeights.SiteRecorder(attention(spec));
+        ComputationGraphConfiguration configuration = configure(spec, new NeuralNetConfiguration.Builder(), recorder);
+        List<String> problems = new ArrayList<>();
+        List<TorchParam> mapping = TorchWeights.mapping(configuration, recorder, recorder.sites, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("cannot load the state dict:\n  " + String.join("\n  ", problems));
+        }
+        TorchStateDict.load(network, mapping, TorchWeights.converted(configuration, stateDict));
     }
 
     /** Trainable parameters, counted like PyTorch; see {@link #parameterCounts}. Allocates nothing. */
