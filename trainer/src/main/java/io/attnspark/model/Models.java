@@ -7,6 +7,8 @@ import io.attnspark.model.attention.TorchStateDict;
 import io.attnspark.model.backbone.Backbone;
 import io.attnspark.model.backbone.Backbones;
 import io.attnspark.model.backbone.GroupedConvolution;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,6 +115,16 @@ public final class Models {
             throw new IllegalArgumentException("cannot load the state dict:\n  " + String.join("\n  ", problems));
         }
         TorchStateDict.load(network, mapping, TorchWeights.converted(configuration, stateDict));
+    }
+
+    /**
+     * {@link #loadTorchWeights(ComputationGraph, ModelSpec, Map)} from a file written in Python with
+     * {@code numpy.savez(path, **{k: v.numpy() for k, v in model.state_dict().items() if v.dim() > 0})}.
+     *
+     * @throws IOException when the file cannot be read as an uncompressed .npz
+     */
+    public static void loadTorchWeights(ComputationGraph network, ModelSpec spec, Path npz) throws IOException {
+        loadTorchWeights(network, spec, TorchStateDict.readNpz(npz));
     }
 
     /** Trainable parameters, counted like PyTorch; see {@link #parameterCounts}. Allocates nothing. */

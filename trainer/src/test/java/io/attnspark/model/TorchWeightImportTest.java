@@ -68,6 +68,17 @@ class TorchWeightImportTest {
     }
 
     @Test
+    void loadsFromAnNpzFile() throws Exception {
+        ModelSpec spec = spec("resnet18", 0.0625, 64, ModelSpec.NONE, Map.of());
+        ComputationGraph network = Models.build(spec, new NeuralNetConfiguration.Builder());
+
+        Models.loadTorchWeights(network, spec, resource("resnet18_w16_state.npz"));
+
+        assertArrayEquals(npz("resnet18_w16_state.npz").get("fc.bias").toDoubleVector(),
+                network.getParam("fc_b").toDoubleVector());
+    }
+
+    @Test
     void aStateDictThatDoesNotFitIsRefusedWithEveryProblemListed() throws Exception {
         ModelSpec spec = spec("resnet18", 0.0625, 64, ModelSpec.NONE, Map.of());
         ComputationGraph network = Models.build(spec, new NeuralNetConfiguration.Builder());
