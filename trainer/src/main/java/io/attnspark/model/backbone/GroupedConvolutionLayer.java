@@ -9,22 +9,18 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Runtime of {@link GroupedConvolution}: one native {@code conv2d} (and {@code conv2d_bp} backward) per group,
- * each on its slice of the input channels and of the weight's output channels. The backward pass is written out
- * rather than derived by SameDiff, whose custom layers double the incoming gradient in this DL4J version.
+ * Runtime of {@link GroupedConvolution}: im2col once, then one batched matrix product over the groups
+ * ({@code [G, out/G, in/G·k·k] x [G, in/G·k·k, N·oH·oW]}); backward is the two transposed products and col2im.
+ * This is DL4J's own im2col convolution with a group axis; it was 4-5x faster than one native conv2d per group
+ * (32 groups, 128 channels, 28 px) and, like DL4J's im2col path, it holds an N x C x k x k x oH x oW buffer.
+ * The backward pass is written out rather than derived by SameDiff, whose custom layers double the incoming
+ * gradient in this DL4J version.
  */
 public class GroupedConvolutionLayer extends BaseLayer<GroupedConvolution> {
-
-    /** libnd4j conv2d integer argument for weights laid out [out, in, kH, kW] (torch's OIHW). */
-    private static final int WEIGHTS_OIHW = 1;
-    private static final int NCHW = 0;
-    private static final int EXPLICIT_PADDING = 0;
 
     public GroupedConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -46,20 +42,14 @@ public class GroupedConvolutionLayer extends BaseLayer<GroupedConvolution> {
         applyDropOutIfNecessary(training, workspaceMgr);
         GroupedConvolution conf = layerConf();
         INDArray x = input.castTo(dataType);
-        INDArray weights = getParamWithNoise(GroupedConvolution.WEIGHT_KEY, training, workspaceMgr);
+        long n = x.size(0);
         long outH = conf.outputSize(x.size(2));
         long outW = conf.outputSize(x.size(3));
-        INDArray output = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType,
-                new long[] {x.size(0), conf.getNOut(), outH, outW}, 'c');
-        for (int g = 0; g < conf.getGroups(); g++) {
-            INDArray groupOutput = Nd4j.create(dataType, x.size(0), outChannelsPerGroup(), outH, outW);
-            Nd4j.exec(DynamicCustomOp.builder("conv2d")
-                    .addInputs(inputGroup(x, g), weightGroup(weights, g))
-                    .addOutputs(groupOutput)
-                    .addIntegerArguments(convArguments())
-                    .build());
-            output.get(channels(g, outChannelsPerGroup())).assign(groupOutput);
-        }
+        INDArray product = Nd4j.matmul(groupedWeights(training, workspaceMgr), groupedColumns(x));
+        INDArray output = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {n, conf.getNOut(), outH, outW}, 'c');
+        // [G, out/G, N, P] -> [N, G, out/G, P], P = oH * oW
+        output.reshape('c', n, conf.getGroups(), outPerGroup(), outH * outW)
+                .assign(product.reshape('c', conf.getGroups(), outPerGroup(), n, outH * outW).permute(2, 0, 1, 3));
         return output;
     }
 
@@ -68,59 +58,56 @@ public class GroupedConvolutionLayer extends BaseLayer<GroupedConvolution> {
         assertInputSet(true);
         GroupedConvolution conf = layerConf();
         INDArray x = input.castTo(dataType);
-        INDArray weights = getParamWithNoise(GroupedConvolution.WEIGHT_KEY, true, workspaceMgr);
-        INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        int k = conf.getKernel();
+        long n = x.size(0);
+        long outH = epsilon.size(2);
+        long outW = epsilon.size(3);
+        int groups = conf.getGroups();
+        // [N, G, out/G, P] -> [G, out/G, N * P], the layout of the forward product
+        INDArray outputGradient = epsilon.dup('c').reshape('c', n, groups, outPerGroup(), outH * outW)
+                .permute(1, 2, 0, 3).dup('c').reshape('c', groups, outPerGroup(), n * outH * outW);
         INDArray weightGradient = gradientViews.get(GroupedConvolution.WEIGHT_KEY);
-        for (int g = 0; g < conf.getGroups(); g++) {
-            INDArray groupInput = inputGroup(x, g);
-            INDArray groupWeights = weightGroup(weights, g);
-            INDArray groupInputGradient = Nd4j.create(dataType, groupInput.shape());
-            INDArray groupWeightGradient = Nd4j.create(dataType, groupWeights.shape());
-            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
-                    .addInputs(groupInput, groupWeights, epsilon.get(channels(g, outChannelsPerGroup())).dup('c'))
-                    .addOutputs(groupInputGradient, groupWeightGradient)
-                    .addIntegerArguments(convArguments())
-                    .build());
-            inputGradient.get(channels(g, inChannelsPerGroup())).assign(groupInputGradient);
-            weightGradient.get(rows(g, outChannelsPerGroup())).assign(groupWeightGradient);
-        }
+        weightGradient.assign(Nd4j.matmul(outputGradient, groupedColumns(x), false, true, false)
+                .reshape('c', weightGradient.shape()));
+        INDArray columnGradient = Nd4j.matmul(groupedWeights(true, workspaceMgr), outputGradient, true, false, false)
+                .reshape('c', groups, patchSize(), n, outH * outW).permute(2, 0, 1, 3).dup('c')
+                .reshape('c', n, conf.getNIn(), k, k, outH, outW);
+        INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        Convolution.col2im(columnGradient, inputGradient, conf.getStride(), conf.getStride(), conf.getPadding(),
+                conf.getPadding(), (int) x.size(2), (int) x.size(3), 1, 1);
         Gradient gradient = new DefaultGradient();
         gradient.gradientForVariable().put(GroupedConvolution.WEIGHT_KEY, weightGradient);
         weightNoiseParams.clear();
-        return new Pair<>(gradient, workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, inputGradient));
+        return new Pair<>(gradient, inputGradient);
     }
 
-    private int[] convArguments() {
+    /** The weight [out, in/G, k, k] viewed as [G, out/G, in/G·k·k] (torch's order groups the output channels). */
+    private INDArray groupedWeights(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray weights = getParamWithNoise(GroupedConvolution.WEIGHT_KEY, training, workspaceMgr);
+        return weights.reshape('c', layerConf().getGroups(), outPerGroup(), patchSize());
+    }
+
+    /** im2col of the input, [N, C, k, k, oH, oW], regrouped as [G, in/G·k·k, N·oH·oW]. */
+    private INDArray groupedColumns(INDArray x) {
         GroupedConvolution conf = layerConf();
-        return new int[] {conf.getKernel(), conf.getKernel(), conf.getStride(), conf.getStride(),
-                conf.getPadding(), conf.getPadding(), 1, 1, EXPLICIT_PADDING, NCHW, WEIGHTS_OIHW};
+        int k = conf.getKernel();
+        long n = x.size(0);
+        long outH = conf.outputSize(x.size(2));
+        long outW = conf.outputSize(x.size(3));
+        INDArray columns = Nd4j.create(dataType, n, conf.getNIn(), k, k, outH, outW);
+        Convolution.im2col(x, k, k, conf.getStride(), conf.getStride(), conf.getPadding(), conf.getPadding(), 1, 1,
+                false, columns);
+        return columns.reshape('c', n, conf.getGroups(), patchSize(), outH * outW).permute(1, 2, 0, 3).dup('c')
+                .reshape('c', conf.getGroups(), patchSize(), n * outH * outW);
     }
 
-    private long inChannelsPerGroup() {
-        return layerConf().getNIn() / layerConf().getGroups();
-    }
-
-    private long outChannelsPerGroup() {
+    private long outPerGroup() {
         return layerConf().getNOut() / layerConf().getGroups();
     }
 
-    private INDArray inputGroup(INDArray x, int group) {
-        return x.get(channels(group, inChannelsPerGroup())).dup('c');
-    }
-
-    private INDArray weightGroup(INDArray weights, int group) {
-        return weights.get(rows(group, outChannelsPerGroup())).dup('c');
-    }
-
-    /** Channels [group * size, (group + 1) * size) of an NCHW array. */
-    private static INDArrayIndex[] channels(int group, long size) {
-        return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(group * size, (group + 1) * size),
-                NDArrayIndex.all(), NDArrayIndex.all()};
-    }
-
-    /** Rows [group * size, (group + 1) * size) along the first axis. */
-    private static INDArrayIndex[] rows(int group, long size) {
-        return new INDArrayIndex[] {NDArrayIndex.interval(group * size, (group + 1) * size),
-                NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()};
+    /** Inputs of one output value: in/G channels times the kernel window. */
+    private long patchSize() {
+        GroupedConvolution conf = layerConf();
+        return conf.getNIn() / conf.getGroups() * conf.getKernel() * conf.getKernel();
     }
 }
