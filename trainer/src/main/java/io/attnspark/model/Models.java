@@ -3,8 +3,13 @@ package io.attnspark.model;
 import io.attnspark.model.attention.AttentionModule;
 import io.attnspark.model.attention.AttentionRegistry;
 import io.attnspark.model.attention.TorchParam;
+import io.attnspark.model.attention.TorchStateDict;
 import io.attnspark.model.backbone.Backbone;
 import io.attnspark.model.backbone.Backbones;
+import io.attnspark.model.backbone.GroupedConvolution;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +23,13 @@ import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
@@ -60,10 +67,17 @@ public final class Models {
      * @throws IllegalArgumentException when the spec names an unknown backbone or attention, or a size is out of range
      */
     public static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base) {
+        return configure(spec, base, attention(spec));
+    }
+
+    private static AttentionModule attention(ModelSpec spec) {
+        validatedBackbone(spec);
+        return spec.hasAttention() ? AttentionRegistry.create(spec.attention(), spec.attentionOptions()) : NO_ATTENTION;
+    }
+
+    private static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base,
+                                                           AttentionModule attention) {
         Backbone backbone = validatedBackbone(spec);
-        AttentionModule attention = spec.hasAttention()
-                ? AttentionRegistry.create(spec.attention(), spec.attentionOptions())
-                : NO_ATTENTION;
         GraphBuilder graph = base.graphBuilder()
                 .addInputs(ModelSpec.INPUT)
                 .setInputTypes(inputType(spec));
@@ -78,6 +92,39 @@ public final class Models {
         ComputationGraph network = new ComputationGraph(configure(spec, base));
         network.init();
         return network;
+    }
+
+    /**
+     * Copies a PyTorch {@code state_dict} (e.g. read by {@link TorchStateDict#readNpz} from an uncompressed
+     * {@code numpy.savez} file without 0-d arrays, which ND4J cannot read) into {@code network}, which
+     * must have been built from {@code spec}. Keys are torchvision's ({@code conv1.weight}, {@code layer1.0.bn1.running_var},
+     * {@code layer1.0.downsample.0.weight}, {@code features.1.conv.0.0.weight}, {@code classifier.1.weight}, {@code fc.bias},
+     * ...); an attention module's keys sit under {@code <block>.se.} as in timm (e.g. {@code layer1.0.se.fc1.weight}
+     * for timm's SE, or the module's own {@code layer1.0.se.excitation.0.weight}); {@code num_batches_tracked} is
+     * ignored. timm's SE rounds its bottleneck to a multiple of 8: build with attention option {@code divisor: 8}.
+     * Nothing is copied unless every key fits.
+     *
+     * @throws IllegalArgumentException listing every missing, unexpected, unmapped and mis-shaped key
+     */
+    public static void loadTorchWeights(ComputationGraph network, ModelSpec spec, Map<String, INDArray> stateDict) {
+        var recorder = new TorchWeights.SiteRecorder(attention(spec));
+        ComputationGraphConfiguration configuration = configure(spec, new NeuralNetConfiguration.Builder(), recorder);
+        List<String> problems = new ArrayList<>();
+        List<TorchParam> mapping = TorchWeights.mapping(configuration, recorder, recorder.sites, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("cannot load the state dict:\n  " + String.join("\n  ", problems));
+        }
+        TorchStateDict.load(network, mapping, TorchWeights.converted(configuration, stateDict));
+    }
+
+    /**
+     * {@link #loadTorchWeights(ComputationGraph, ModelSpec, Map)} from a file written in Python with
+     * {@code numpy.savez(path, **{k: v.numpy() for k, v in model.state_dict().items() if v.dim() > 0})}.
+     *
+     * @throws IOException when the file cannot be read as an uncompressed .npz
+     */
+    public static void loadTorchWeights(ComputationGraph network, ModelSpec spec, Path npz) throws IOException {
+        loadTorchWeights(network, spec, TorchStateDict.readNpz(npz));
     }
 
     /** Trainable parameters, counted like PyTorch; see {@link #parameterCounts}. Allocates nothing. */
@@ -105,9 +152,10 @@ public final class Models {
     /**
      * Multiply-accumulates per image of the convolution and fully connected layers, the convention of the published
      * GMAC figures (torchvision: resnet18 1.82, resnet50 4.1 at 224 px). Batch norms, activations, pooling,
-     * element-wise vertices and custom (SameDiff) vertices are not counted.
+     * element-wise vertices and custom (SameDiff) vertices are not counted. Grouped and depthwise convolutions count
+     * only the products that exist: {@code out * in / groups * k * k} per output position.
      *
-     * @throws IllegalArgumentException for a convolution variant (e.g. depthwise) that has no formula here yet
+     * @throws IllegalArgumentException for a convolution variant that has no formula here yet
      */
     public static long macs(ModelSpec spec) {
         ComputationGraphConfiguration configuration = configure(spec, new NeuralNetConfiguration.Builder());
@@ -127,6 +175,16 @@ public final class Models {
             InputType.InputTypeConvolutional map = (InputType.InputTypeConvolutional) output;
             return map.getHeight() * map.getWidth() * conv.getNOut() * conv.getNIn()
                     * conv.getKernelSize()[0] * conv.getKernelSize()[1];
+        }
+        if (layer instanceof DepthwiseConvolution2D depthwise) {
+            InputType.InputTypeConvolutional map = (InputType.InputTypeConvolutional) output;
+            return map.getHeight() * map.getWidth() * depthwise.getNOut()
+                    * depthwise.getKernelSize()[0] * depthwise.getKernelSize()[1];
+        }
+        if (layer instanceof GroupedConvolution grouped) {
+            InputType.InputTypeConvolutional map = (InputType.InputTypeConvolutional) output;
+            return map.getHeight() * map.getWidth() * grouped.getNOut() * (grouped.getNIn() / grouped.getGroups())
+                    * grouped.getKernel() * grouped.getKernel();
         }
         if (layer instanceof ConvolutionLayer) {
             throw new IllegalArgumentException("no MAC formula for " + layer.getClass().getSimpleName() + " '" + name
@@ -168,6 +226,10 @@ public final class Models {
         }
         if (spec.attention() == null) {
             throw new IllegalArgumentException("attention must be a registry name or '" + ModelSpec.NONE + "', got null");
+        }
+        if (spec.stages().isEmpty() || !ModelSpec.ALL_STAGES.containsAll(spec.stages())) {
+            throw new IllegalArgumentException("stages must be a non-empty subset of " + ModelSpec.ALL_STAGES + ", got "
+                    + spec.stages() + "; for no attention at all use attention '" + ModelSpec.NONE + "'");
         }
         return backbone;
     }

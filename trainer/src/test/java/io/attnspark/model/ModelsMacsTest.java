@@ -13,6 +13,8 @@ class ModelsMacsTest {
     @CsvSource({
             "resnet18, 1.82e9",
             "resnet50, 4.1e9",
+            "resnext50_32x4d, 4.23e9",
+            "mobilenet_v2, 0.30e9",
     })
     void withinOnePercentOfPublishedGmacs(String backbone, double publishedMacs) {
         var spec = new ModelSpec(backbone, 1.0, 1000, 224, false, ModelSpec.NONE, Map.of());

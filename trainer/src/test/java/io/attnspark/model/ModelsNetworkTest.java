@@ -35,6 +35,9 @@ class ModelsNetworkTest {
     @CsvSource({
             "resnet18, 0.125, 32, true",
             "resnet50, 0.0625, 32, true",
+            "resnext50_32x4d, 0.0625, 32, true",
+            "mobilenet_v2, 0.25, 32, true",
+            "mobilenet_v2, 0.25, 32, false",
             "resnet18, 0.125, 64, false",
     })
     void forwardGivesOneProbabilityRowPerImage(String backbone, double width, int imageSize, boolean smallStem) {
@@ -65,12 +68,17 @@ class ModelsNetworkTest {
         assertEquals(0.0, Transforms.abs(network.getParam("fc_b")).maxNumber().doubleValue());
     }
 
-    @Test
-    void oneTrainingStepUpdatesTheParametersWithTheTrainersCacheAndWorkspaceModes() {
+    @ParameterizedTest(name = "{0} width {1}")
+    @CsvSource({
+            "resnet18, 0.125",
+            "resnext50_32x4d, 0.0625",
+            "mobilenet_v2, 0.25",
+    })
+    void oneTrainingStepUpdatesTheParametersWithTheTrainersCacheAndWorkspaceModes(String backbone, double width) {
         var base = base().cacheMode(CacheMode.DEVICE)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
-        ComputationGraph network = Models.build(tiny("resnet18", 0.125, 32, true), base);
+        ComputationGraph network = Models.build(tiny(backbone, width, 32, true), base);
         INDArray before = network.params().dup();
 
         network.fit(new DataSet(Nd4j.rand(2, 3, 32, 32), Nd4j.eye(10).getRows(3, 5)));
@@ -79,9 +87,10 @@ class ModelsNetworkTest {
         assertNotEquals(before, network.params());
     }
 
-    @Test
-    void configurationJsonRoundTrips() {
-        ComputationGraphConfiguration configuration = Models.configure(tiny("resnet50", 0.0625, 32, false), base());
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"resnet50", "resnext50_32x4d", "mobilenet_v2"})
+    void configurationJsonRoundTrips(String backbone) {
+        ComputationGraphConfiguration configuration = Models.configure(tiny(backbone, 0.0625, 32, false), base());
 
         assertEquals(configuration, ComputationGraphConfiguration.fromJson(configuration.toJson()));
     }

@@ -15,6 +15,8 @@ class ModelsParameterCountTest {
             "resnet34, 21797672",
             "resnet50, 25557032",
             "resnet101, 44549160",
+            "resnext50_32x4d, 25028904",
+            "mobilenet_v2, 3504872",
     })
     void torchvisionCountAtImageNetSize(String backbone, long torchvisionCount) {
         var spec = new ModelSpec(backbone, 1.0, 1000, 224, false, ModelSpec.NONE, Map.of());

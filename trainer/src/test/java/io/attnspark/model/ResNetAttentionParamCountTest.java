@@ -14,4 +14,11 @@ class ResNetAttentionParamCountTest {
 
         assertEquals(28_088_024L, Models.parameterCount(spec));
     }
+
+    @Test
+    void resnext50WithSqueezeExcitationInEveryBlock() {
+        var spec = new ModelSpec("resnext50_32x4d", 1.0, 1000, 224, false, "se", Map.of("reduction", 16));
+
+        assertEquals(27_559_896L, Models.parameterCount(spec));
+    }
 }

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 public final class Backbones {
 
     private static final SortedMap<String, Backbone> BY_NAME = Collections.unmodifiableSortedMap(new TreeMap<>(
-            Stream.of(ResNet.RESNET18, ResNet.RESNET34, ResNet.RESNET50, ResNet.RESNET101)
+            Stream.of(ResNet.RESNET18, ResNet.RESNET34, ResNet.RESNET50, ResNet.RESNET101, ResNet.RESNEXT50_32X4D,
+                            MobileNetV2.MOBILENET_V2)
                     .collect(Collectors.toMap(Backbone::name, Function.identity()))));
 
     private Backbones() { }

@@ -1,28 +1,33 @@
 package io.attnspark.model.backbone;
 
+import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.attention.AttentionModule;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 
 /**
- * ResNet as torchvision 0.14 defines it (v1.5: the stride of a bottleneck is on its 3x3 conv).
+ * ResNet and ResNeXt as torchvision 0.14 defines them (v1.5: the stride of a bottleneck is on its 3x3 conv).
  *
  * <p>Vertex names are torchvision's module names: {@code conv1}, {@code bn1}, {@code relu}, {@code maxpool},
  * {@code layer<s>.<b>.conv<k>}, {@code layer<s>.<b>.bn<k>}, {@code layer<s>.<b>.downsample.0} (1x1 conv) and
  * {@code .downsample.1} (BN), {@code avgpool}, {@code fc}. Torchvision reuses one ReLU module per block; here the
  * ReLU after {@code bn<k>} is {@code layer<s>.<b>.relu<k>}, the residual sum is {@code layer<s>.<b>.add} and the ReLU
- * after it, the block output, is {@code layer<s>.<b>.relu}. Attention vertices start with {@code layer<s>.<b>.attn}.
+ * after it, the block output, is {@code layer<s>.<b>.relu}. Attention vertices start with {@code layer<s>.<b>.attn};
+ * {@link ModelSpec#position()} and {@link ModelSpec#stages()} choose where they go.
  */
 public final class ResNet implements Backbone {
 
     public static final ResNet RESNET18 = new ResNet("resnet18", new BasicBlock(), List.of(2, 2, 2, 2));
     public static final ResNet RESNET34 = new ResNet("resnet34", new BasicBlock(), List.of(3, 4, 6, 3));
-    public static final ResNet RESNET50 = new ResNet("resnet50", new Bottleneck(), List.of(3, 4, 6, 3));
-    public static final ResNet RESNET101 = new ResNet("resnet101", new Bottleneck(), List.of(3, 4, 23, 3));
+    public static final ResNet RESNET50 = new ResNet("resnet50", Bottleneck.RESNET, List.of(3, 4, 6, 3));
+    public static final ResNet RESNET101 = new ResNet("resnet101", Bottleneck.RESNET, List.of(3, 4, 23, 3));
+    /** torchvision's {@code resnext50_32x4d}: bottlenecks whose 3x3 conv has 32 groups of 4 x planes/64 channels. */
+    public static final ResNet RESNEXT50_32X4D = new ResNet("resnext50_32x4d", new Bottleneck(32, 4), List.of(3, 4, 6, 3));
 
     /** Stage widths ({@code planes}) of the published network, before the width multiplier. */
     private static final List<Integer> STAGE_PLANES = List.of(64, 128, 256, 512);
@@ -54,7 +59,10 @@ public final class ResNet implements Backbone {
         return smallStem ? 8 : 32;
     }
 
-    /** The name of the vertex that outputs stage {@code stage} (1-based), i.e. torchvision's {@code layer<stage>}. */
+    /**
+     * The name of the vertex that outputs stage {@code stage} (1-based), i.e. torchvision's {@code layer<stage>},
+     * without attention at the {@code post} position (which then follows this vertex).
+     */
     public String stageOutput(int stage) {
         return blockName(stage, depths.get(stage - 1) - 1) + ".relu";
     }
@@ -65,9 +73,10 @@ public final class ResNet implements Backbone {
         String x = addStem(graph, input, channels, spec.smallStem());
         for (int stage = 1; stage <= depths.size(); stage++) {
             int planes = scaled(STAGE_PLANES.get(stage - 1), spec.width());
+            Optional<AttentionModule> stageAttention = spec.attends(stage) ? Optional.of(attention) : Optional.empty();
             for (int index = 0; index < depths.get(stage - 1); index++) {
                 int stride = stage > 1 && index == 0 ? 2 : 1;
-                x = addBlock(graph, blockName(stage, index), x, channels, planes, stride, attention);
+                x = addBlock(graph, blockName(stage, index), x, channels, planes, stride, stageAttention, spec.position());
                 channels = planes * block.expansion();
             }
         }
@@ -88,23 +97,40 @@ public final class ResNet implements Backbone {
         return "maxpool";
     }
 
+    /**
+     * One block with its attention module, if any, at {@code position} (the SE paper's integration ablation):
+     * {@code standard} after the branch's last BN, {@code pre} on the branch input (the shortcut keeps the raw
+     * input), {@code post} after the add and ReLU, {@code identity} on the shortcut after the downsample.
+     *
+     * @return the block's output vertex
+     */
     private String addBlock(GraphBuilder graph, String prefix, String input, int inChannels, int planes, int stride,
-                            AttentionModule attention) {
+                            Optional<AttentionModule> attention, AttentionPosition position) {
         int outChannels = planes * block.expansion();
-        String branch = block.addBranch(graph, prefix, input, planes, stride);
-        String attended = attendResidualBranch(graph, prefix, branch, outChannels, attention);
+        String attentionPrefix = prefix + ".attn";
+        String branchInput = position == AttentionPosition.PRE
+                ? attend(graph, attention, attentionPrefix, input, inChannels)
+                : input;
+        String branch = block.addBranch(graph, prefix, branchInput, planes, stride);
+        if (position == AttentionPosition.STANDARD) {
+            branch = attend(graph, attention, attentionPrefix, branch, outChannels);
+        }
         String shortcut = stride != 1 || inChannels != outChannels
                 ? addDownsample(graph, prefix, input, outChannels, stride)
                 : input;
-        graph.addVertex(prefix + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), attended, shortcut);
+        if (position == AttentionPosition.IDENTITY) {
+            shortcut = attend(graph, attention, attentionPrefix, shortcut, outChannels);
+        }
+        graph.addVertex(prefix + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), branch, shortcut);
         graph.addLayer(prefix + ".relu", TorchLayers.relu(), prefix + ".add");
-        return prefix + ".relu";
+        return position == AttentionPosition.POST
+                ? attend(graph, attention, attentionPrefix, prefix + ".relu", outChannels)
+                : prefix + ".relu";
     }
 
-    /** The SE paper's "standard" position: on the residual branch, after its last BN and before the add. */
-    private static String attendResidualBranch(GraphBuilder graph, String prefix, String lastBn, int channels,
-                                               AttentionModule attention) {
-        return attention.attach(graph, prefix + ".attn", lastBn, channels);
+    private static String attend(GraphBuilder graph, Optional<AttentionModule> attention, String prefix, String input,
+                                 int channels) {
+        return attention.map(module -> module.attach(graph, prefix, input, channels)).orElse(input);
     }
 
     private static String addDownsample(GraphBuilder graph, String prefix, String input, int outChannels, int stride) {

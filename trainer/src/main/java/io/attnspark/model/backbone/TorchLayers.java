@@ -35,6 +35,23 @@ final class TorchLayers {
     }
 
     /**
+     * {@code nn.Conv2d(groups=groups, bias=False)} with the same initialization as {@link #conv}: torch's fan-out of
+     * a grouped weight [out, in / groups, k, k] is still {@code out * k * k}.
+     */
+    static GroupedConvolution groupedConv(int outChannels, int kernel, int stride, int padding, int groups) {
+        double fanOut = (double) outChannels * kernel * kernel;
+        return new GroupedConvolution.Builder()
+                .kernel(kernel)
+                .stride(stride)
+                .padding(padding)
+                .groups(groups)
+                .nOut(outChannels)
+                .activation(Activation.IDENTITY)
+                .weightInit(new NormalDistribution(0.0, Math.sqrt(2.0 / fanOut)))
+                .build();
+    }
+
+    /**
      * {@code nn.BatchNorm2d}: eps 1e-5, torch momentum 0.1 (DL4J keeps decay = 1 - momentum of the old statistics),
      * gamma initialized to 1 and beta to 0 (DL4J uses these values as the initial ones unless gamma/beta are locked).
      */

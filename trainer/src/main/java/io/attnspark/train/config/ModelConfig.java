@@ -2,13 +2,20 @@ package io.attnspark.train.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
 
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
-/** The network: backbone, width, input size and attention; see {@link ModelSpec}. */
+/**
+ * The network: backbone, width, input size, attention and where it goes (position and stages); see {@link ModelSpec}.
+ * {@code model.position} is one of standard, pre, post, identity; {@code model.stages} a list of residual stages
+ * 1..4, e.g. {@code [3, 4]}.
+ */
 public record ModelConfig(String backbone, double width, int imageSize, boolean smallStem, String attention,
-                          Map<String, Object> attentionOptions) {
+                          Map<String, Object> attentionOptions, AttentionPosition position, List<Integer> stages) {
 
     public ModelConfig {
         Checks.nonBlank(backbone, "model.backbone", "a backbone name such as resnet18");
@@ -16,24 +23,52 @@ public record ModelConfig(String backbone, double width, int imageSize, boolean 
         Checks.atLeast(imageSize, 8, "model.imageSize");
         Checks.nonBlank(attention, "model.attention", "an attention name such as se, or none");
         attentionOptions = attentionOptions == null ? Map.of() : Map.copyOf(attentionOptions);
+        if (position == null) {
+            throw new IllegalArgumentException("model.position: missing; use standard, pre, post or identity");
+        }
+        stages = checkedStages(stages);
     }
 
-    /** Absent keys take defaults: resnet18, width 1, 224 px, the small stem at 64 px or less, no attention. */
+    private static List<Integer> checkedStages(List<Integer> stages) {
+        if (stages == null || stages.isEmpty()) {
+            throw new IllegalArgumentException("model.stages: empty; list the residual stages that get attention, e.g."
+                    + " [1, 2, 3, 4] (all), or set model.attention=none");
+        }
+        var sorted = new TreeSet<Integer>();
+        for (Integer stage : stages) {
+            if (stage == null || !ModelSpec.ALL_STAGES.contains(stage)) {
+                throw new IllegalArgumentException("model.stages: " + stage + " is not a stage; use numbers from 1 to 4");
+            }
+            if (!sorted.add(stage)) {
+                throw new IllegalArgumentException("model.stages: stage " + stage + " is listed twice");
+            }
+        }
+        return List.copyOf(sorted);
+    }
+
+    /**
+     * Absent keys take defaults: resnet18, width 1, 224 px, the small stem at 64 px or less, no attention, the
+     * standard position in all four stages.
+     */
     @JsonCreator
     static ModelConfig fromJson(@JsonProperty("backbone") String backbone, @JsonProperty("width") Double width,
                                 @JsonProperty("imageSize") Integer imageSize, @JsonProperty("smallStem") Boolean smallStem,
                                 @JsonProperty("attention") String attention,
-                                @JsonProperty("attentionOptions") Map<String, Object> attentionOptions) {
+                                @JsonProperty("attentionOptions") Map<String, Object> attentionOptions,
+                                @JsonProperty("position") AttentionPosition position,
+                                @JsonProperty("stages") List<Integer> stages) {
         int size = Checks.or(imageSize, 224);
         return new ModelConfig(Checks.or(backbone, "resnet18"), Checks.or(width, 1.0), size,
-                Checks.or(smallStem, size <= 64), Checks.or(attention, ModelSpec.NONE), attentionOptions);
+                Checks.or(smallStem, size <= 64), Checks.or(attention, ModelSpec.NONE), attentionOptions,
+                Checks.or(position, AttentionPosition.STANDARD), Checks.or(stages, List.copyOf(ModelSpec.ALL_STAGES)));
     }
 
     static ModelConfig defaults() {
-        return fromJson(null, null, null, null, null, null);
+        return fromJson(null, null, null, null, null, null, null, null);
     }
 
     public ModelSpec toSpec(int numClasses) {
-        return new ModelSpec(backbone, width, numClasses, imageSize, smallStem, attention, attentionOptions);
+        return new ModelSpec(backbone, width, numClasses, imageSize, smallStem, attention, attentionOptions,
+                position, new TreeSet<>(stages));
     }
 }

@@ -3,45 +3,19 @@ package io.attnspark.model.backbone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.attnspark.model.ModelSpec;
-import io.attnspark.model.attention.AttentionModule;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.junit.jupiter.api.Test;
-import io.attnspark.model.attention.TorchParam;
 
 /** The SE paper's "standard" position: every block's residual branch, after its last BN, before the add. */
 class ResNetAttentionInsertionTest {
 
-    /** Adds one pass-through layer per call and remembers where it was attached. */
-    private static final class RecordingModule implements AttentionModule {
-        final List<String> calls = new ArrayList<>();
-
-        @Override
-        public String name() {
-            return "recording";
-        }
-
-        @Override
-        public String attach(GraphBuilder graph, String prefix, String input, int channels) {
-            calls.add(prefix + " " + input + " " + channels);
-            graph.addLayer(prefix + "_gate", new ActivationLayer.Builder().activation("identity").build(), input);
-            return prefix + "_gate";
-        }
-
-        @Override
-        public List<TorchParam> torchParams(String prefix, int channels) {
-            return List.of();
-        }
-    }
-
-    private static ComputationGraphConfiguration build(ResNet resNet, RecordingModule module) {
+    private static ComputationGraphConfiguration build(ResNet resNet, RecordingAttention module) {
         var spec = new ModelSpec(resNet.name(), 1.0, 10, 32, true, module.name(), Map.of());
         GraphBuilder graph = new NeuralNetConfiguration.Builder().graphBuilder()
                 .addInputs("input")
@@ -53,7 +27,7 @@ class ResNetAttentionInsertionTest {
 
     @Test
     void basicBlocksAttendAfterBn2WithTheBlockWidth() {
-        var module = new RecordingModule();
+        var module = new RecordingAttention();
 
         ComputationGraphConfiguration configuration = build(ResNet.RESNET18, module);
 
@@ -68,7 +42,7 @@ class ResNetAttentionInsertionTest {
 
     @Test
     void bottlenecksAttendAfterBn3WithTheExpandedWidth() {
-        var module = new RecordingModule();
+        var module = new RecordingAttention();
 
         ComputationGraphConfiguration configuration = build(ResNet.RESNET50, module);
 

@@ -41,7 +41,7 @@ class ResNetTorchvisionLayoutTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"resnet18", "resnet50"})
+    @ValueSource(strings = {"resnet18", "resnet50", "resnext50_32x4d"})
     void parameterOwningModulesHaveTorchvisionNamesAndCounts(String backbone) {
         Map<String, Long> expected = new TreeMap<>();
         fixture.get(backbone).get("modules").fields()
@@ -60,6 +60,7 @@ class ResNetTorchvisionLayoutTest {
             "resnet50, imagenet_224",
             "resnet50, imagenet_37",
             "resnet50, small_37",
+            "resnext50_32x4d, imagenet_37",
     })
     void stageOutputShapesAreTorchvisions(String backbone, String setting) {
         boolean smallStem = setting.startsWith("small");

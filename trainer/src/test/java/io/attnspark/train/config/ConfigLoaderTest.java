@@ -113,4 +113,32 @@ class ConfigLoaderTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(list, List.of()))
                 .getMessage().contains("must be a YAML mapping"));
     }
+
+    @Test
+    void attentionPositionAndStagesDefaultToStandardEverywhere() {
+        var spec = ConfigLoader.load(null, List.of("data.path=x", "model.attention=se")).model().toSpec(10);
+        assertEquals(io.attnspark.model.AttentionPosition.STANDARD, spec.position());
+        assertEquals(io.attnspark.model.ModelSpec.ALL_STAGES, spec.stages());
+    }
+
+    @Test
+    void attentionPositionAndStagesReachTheModelSpec() {
+        var spec = ConfigLoader.load(null, List.of("data.path=x", "model.attention=se", "model.position=identity",
+                "model.stages=[4, 3]")).model().toSpec(10);
+        assertEquals(io.attnspark.model.AttentionPosition.IDENTITY, spec.position());
+        assertEquals(List.of(3, 4), List.copyOf(spec.stages()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "model.position=middle     | model.position: cannot use 'middle' as attentionposition",
+            "model.stages=[]           | model.stages: empty; list the residual stages",
+            "model.stages=[0, 2]       | model.stages: 0 is not a stage; use numbers from 1 to 4",
+            "model.stages=[2, 2]       | model.stages: stage 2 is listed twice",
+    })
+    void badAttentionPlacementIsExplained(String override, String message) {
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLoader.load(null, List.of("data.path=x", override)));
+        assertTrue(error.getMessage().startsWith(message), error.getMessage());
+    }
 }

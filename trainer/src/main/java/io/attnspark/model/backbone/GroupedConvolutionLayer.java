@@ -1,0 +1,113 @@
+package io.attnspark.model.backbone;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.convolution.Convolution;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runtime of {@link GroupedConvolution}: im2col once, then one batched matrix product over the groups
+ * ({@code [G, out/G, in/G·k·k] x [G, in/G·k·k, N·oH·oW]}); backward is the two transposed products and col2im.
+ * This is DL4J's own im2col convolution with a group axis; it was 4-5x faster than one native conv2d per group
+ * (32 groups, 128 channels, 28 px) and, like DL4J's im2col path, it holds an N x C x k x k x oH x oW buffer.
+ * The backward pass is written out rather than derived by SameDiff, whose custom layers double the incoming
+ * gradient in this DL4J version.
+ */
+public class GroupedConvolutionLayer extends BaseLayer<GroupedConvolution> {
+
+    public GroupedConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Type type() {
+        return Type.CONVOLUTIONAL;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        GroupedConvolution conf = layerConf();
+        INDArray x = input.castTo(dataType);
+        long n = x.size(0);
+        long outH = conf.outputSize(x.size(2));
+        long outW = conf.outputSize(x.size(3));
+        INDArray product = Nd4j.matmul(groupedWeights(training, workspaceMgr), groupedColumns(x));
+        INDArray output = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {n, conf.getNOut(), outH, outW}, 'c');
+        // [G, out/G, N, P] -> [N, G, out/G, P], P = oH * oW
+        output.reshape('c', n, conf.getGroups(), outPerGroup(), outH * outW)
+                .assign(product.reshape('c', conf.getGroups(), outPerGroup(), n, outH * outW).permute(2, 0, 1, 3));
+        return output;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        GroupedConvolution conf = layerConf();
+        INDArray x = input.castTo(dataType);
+        int k = conf.getKernel();
+        long n = x.size(0);
+        long outH = epsilon.size(2);
+        long outW = epsilon.size(3);
+        int groups = conf.getGroups();
+        // [N, G, out/G, P] -> [G, out/G, N * P], the layout of the forward product
+        INDArray outputGradient = epsilon.dup('c').reshape('c', n, groups, outPerGroup(), outH * outW)
+                .permute(1, 2, 0, 3).dup('c').reshape('c', groups, outPerGroup(), n * outH * outW);
+        INDArray weightGradient = gradientViews.get(GroupedConvolution.WEIGHT_KEY);
+        weightGradient.assign(Nd4j.matmul(outputGradient, groupedColumns(x), false, true, false)
+                .reshape('c', weightGradient.shape()));
+        INDArray columnGradient = Nd4j.matmul(groupedWeights(true, workspaceMgr), outputGradient, true, false, false)
+                .reshape('c', groups, patchSize(), n, outH * outW).permute(2, 0, 1, 3).dup('c')
+                .reshape('c', n, conf.getNIn(), k, k, outH, outW);
+        INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        Convolution.col2im(columnGradient, inputGradient, conf.getStride(), conf.getStride(), conf.getPadding(),
+                conf.getPadding(), (int) x.size(2), (int) x.size(3), 1, 1);
+        Gradient gradient = new DefaultGradient();
+        gradient.gradientForVariable().put(GroupedConvolution.WEIGHT_KEY, weightGradient);
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, inputGradient);
+    }
+
+    /** The weight [out, in/G, k, k] viewed as [G, out/G, in/G·k·k] (torch's order groups the output channels). */
+    private INDArray groupedWeights(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray weights = getParamWithNoise(GroupedConvolution.WEIGHT_KEY, training, workspaceMgr);
+        return weights.reshape('c', layerConf().getGroups(), outPerGroup(), patchSize());
+    }
+
+    /** im2col of the input, [N, C, k, k, oH, oW], regrouped as [G, in/G·k·k, N·oH·oW]. */
+    private INDArray groupedColumns(INDArray x) {
+        GroupedConvolution conf = layerConf();
+        int k = conf.getKernel();
+        long n = x.size(0);
+        long outH = conf.outputSize(x.size(2));
+        long outW = conf.outputSize(x.size(3));
+        INDArray columns = Nd4j.create(dataType, n, conf.getNIn(), k, k, outH, outW);
+        Convolution.im2col(x, k, k, conf.getStride(), conf.getStride(), conf.getPadding(), conf.getPadding(), 1, 1,
+                false, columns);
+        return columns.reshape('c', n, conf.getGroups(), patchSize(), outH * outW).permute(1, 2, 0, 3).dup('c')
+                .reshape('c', conf.getGroups(), patchSize(), n * outH * outW);
+    }
+
+    private long outPerGroup() {
+        return layerConf().getNOut() / layerConf().getGroups();
+    }
+
+    /** Inputs of one output value: in/G channels times the kernel window. */
+    private long patchSize() {
+        GroupedConvolution conf = layerConf();
+        return conf.getNIn() / conf.getGroups() * conf.getKernel() * conf.getKernel();
+    }
+}

@@ -1,0 +1,130 @@
+package io.attnspark.model.backbone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.util.Map;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/** {@link GroupedConvolution} against torch.nn.Conv2d(groups=G), finite differences, JSON and clone. */
+class GroupedConvolutionTest {
+
+    private static ComputationGraph network(GroupedConvolution conv, long[] inputShape, DataType dataType) {
+        ComputationGraphConfiguration configuration = new NeuralNetConfiguration.Builder()
+                .dataType(dataType)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER)
+                .graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.convolutional(inputShape[2], inputShape[3], inputShape[1]))
+                .addLayer("conv", conv, "input")
+                .addLayer("loss", new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build(), "conv")
+                .setOutputs("loss")
+                .build();
+        var net = new ComputationGraph(configuration);
+        net.init();
+        return net;
+    }
+
+    private static GroupedConvolution conv(int[] config) {
+        return new GroupedConvolution.Builder().nOut(config[1]).kernel(config[2]).stride(config[3]).padding(config[4])
+                .groups(config[5]).build();
+    }
+
+    private static Map<String, INDArray> fixture(String name) {
+        try {
+            var url = GroupedConvolutionTest.class.getResource("/fixtures/backbone/grouped_conv_" + name + ".npz");
+            var arrays = new java.util.HashMap<String, INDArray>();
+            Nd4j.createFromNpzFile(new File(url.toURI())).forEach((key, array) -> arrays.put(key.replaceFirst("\\.npy$", ""), array));
+            return arrays;
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read fixture " + name, e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1"})
+    void outputEqualsTorchConv2dWithGroups(String name) {
+        Map<String, INDArray> fixture = fixture(name);
+        int[] config = fixture.get("config").toIntVector();
+        INDArray input = fixture.get("input");
+        ComputationGraph net = network(conv(config), input.shape(), DataType.FLOAT);
+        net.getLayer("conv").setParam(GroupedConvolution.WEIGHT_KEY, fixture.get("weight"));
+
+        INDArray output = net.outputSingle(input);
+
+        assertEquals(config[0] * config[1] / config[5] * config[2] * config[2], net.numParams());
+        assertArrayEqualsWithin(fixture.get("output"), output, 1e-5);
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        long[] shape = {2, 4, 5, 5};
+        DataType previousDefault = Nd4j.dataType();
+        DataType previousFloat = Nd4j.defaultFloatingPointType();
+        boolean passed;
+        try {
+            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+            ComputationGraph net = network(conv(new int[] {4, 6, 3, 2, 1, 2}), shape, DataType.DOUBLE);
+            Nd4j.getRandom().setSeed(5);
+            INDArray input = Nd4j.randn(DataType.DOUBLE, shape);
+            INDArray labels = Nd4j.randn(DataType.DOUBLE, 2, 6, 3, 3);
+            passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                    .inputs(new INDArray[] {input}).labels(new INDArray[] {labels})
+                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+        } finally {
+            Nd4j.setDefaultDataTypes(previousDefault, previousFloat);
+        }
+
+        assertTrue(passed, "gradient check failed; see the test output for the parameters");
+    }
+
+    @Test
+    void jsonRoundTripAndCloneKeepConfigurationAndOutput() {
+        Map<String, INDArray> fixture = fixture("g4_k3_s2");
+        INDArray input = fixture.get("input");
+        ComputationGraph net = network(conv(fixture.get("config").toIntVector()), input.shape(), DataType.FLOAT);
+
+        ComputationGraphConfiguration restored = ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson());
+        var copy = new ComputationGraph(restored);
+        copy.init(net.params().dup(), false);
+
+        assertEquals(net.getConfiguration(), restored);
+        assertEquals(net.outputSingle(input), copy.outputSingle(input));
+        assertEquals(net.outputSingle(input), net.clone().outputSingle(input));
+    }
+
+    @Test
+    void channelsThatAreNotAMultipleOfGroupsAreRejected() {
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> new GroupedConvolution.Builder().nOut(10).groups(4).build());
+
+        assertTrue(error.getMessage().contains("multiple of groups"), error.getMessage());
+    }
+
+    private static void assertArrayEqualsWithin(INDArray expected, INDArray actual, double tolerance) {
+        assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()));
+        double error = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        assertTrue(error <= tolerance, "max abs error " + error + " > " + tolerance);
+    }
+}
