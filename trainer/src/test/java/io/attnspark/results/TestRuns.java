@@ -30,11 +30,15 @@ final class TestRuns {
                 new EpochMetrics(1, 2.0, top1 - 0.05, top1 + 0.05, 1000, 1000 / imagesPerSecond, 1.0, imagesPerSecond),
                 new EpochMetrics(2, 1.0 + seed / 10.0, top1, top1 + 0.1, 1000, 1000 / imagesPerSecond, 1.0,
                         imagesPerSecond));
-        Map<String, Object> model = new LinkedHashMap<>(Map.of("backbone", backbone, "attention", attention));
+        Map<String, Object> model = new LinkedHashMap<>(Map.of("backbone", backbone, "attention", attention,
+                "width", 1.0, "imageSize", 32));
         if (stages != null) {
             model.put("stages", stages);
         }
-        Map<String, Object> config = Map.of("model", model, "recipe", Map.of("learningRate", 0.1, "epochs", 2));
+        // the keys of the trainer's TrainConfig, which the sweep-explorer notebook reads
+        Map<String, Object> config = Map.of("model", model,
+                "recipe", Map.of("lr", 0.1, "weightDecay", 1e-4, "epochs", 2, "schedule", "cosine"),
+                "spark", Map.of("batchSizePerWorker", 16, "averagingFrequency", 4));
         String runId = backbone + "-" + attention + "-" + position + (stages == null ? "" : "-st" + stages.size())
                 + "-s" + seed;
         return new RunRecord(RunRecord.SCHEMA_VERSION, runId, RunStatus.COMPLETED, null, backbone, attention,
