@@ -49,7 +49,7 @@ public record AggregateResult(List<String> attentions, List<TableRow> rows, List
     public String render() {
         StringBuilder text = new StringBuilder();
         ReportTable main = tables.get(0);
-        text.append(main.title()).append(" over ").append(runCount).append(" run(s). ").append(main.caption())
+        text.append(main.title()).append(" over ").append(runCount).append(" run(s)\n").append(main.caption())
                 .append("\n\n");
         text.append(toMarkdown());
         if (!skipped.isEmpty()) {

@@ -5,6 +5,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.labels.XYItemLabelGenerator;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.Plot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
@@ -21,9 +22,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /** The report's plots as PNG, drawn with JFreeChart. */
 final class Charts {
@@ -57,10 +58,10 @@ final class Charts {
         Labelled data = bySeries(variants, VariantStats::imagesPerSecond);
         XYSeries front = new XYSeries(PARETO, false, true);
         paretoFront(variants).forEach(v -> front.add(v.imagesPerSecond(), v.top1().mean()));
-        data.series.addSeries(front);
+        data.series().addSeries(front);
         XYPlot plot = scatterPlot(data, "training images/s");
         XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer) plot.getRenderer();
-        int frontIndex = data.series.getSeriesCount() - 1;
+        int frontIndex = data.series().getSeriesCount() - 1;
         renderer.setSeriesLinesVisible(frontIndex, true);
         renderer.setSeriesShapesVisible(frontIndex, false);
         renderer.setSeriesItemLabelsVisible(frontIndex, false);
@@ -88,6 +89,7 @@ final class Charts {
         }
         NumberAxis epochAxis = new NumberAxis("epoch");
         epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        epochAxis.setAutoRangeIncludesZero(false);
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
         plot.setGap(12);
         plot.add(linePlot(top1, "validation top-1 (%)", true), 1);
@@ -129,19 +131,22 @@ final class Charts {
     private record Labelled(XYSeriesCollection series, Map<List<Integer>, String> labels) {
     }
 
-    private static Labelled bySeries(List<VariantStats> variants, java.util.function.ToDoubleFunction<VariantStats> x) {
-        Map<String, XYSeries> byAttention = new LinkedHashMap<>();
+    private static Labelled bySeries(List<VariantStats> variants, ToDoubleFunction<VariantStats> x) {
+        XYSeriesCollection collection = new XYSeriesCollection();
         Map<List<Integer>, String> labels = new HashMap<>();
         for (VariantStats v : variants) {
             String attention = AggregateResult.columnTitle(v.attention());
-            XYSeries series = byAttention.computeIfAbsent(attention, key -> new XYSeries(key, false, true));
+            int seriesIndex = collection.indexOf(attention);
+            if (seriesIndex < 0) {
+                collection.addSeries(new XYSeries(attention, false, true));
+                seriesIndex = collection.getSeriesCount() - 1;
+            }
+            XYSeries series = collection.getSeries(seriesIndex);
             series.add(x.applyAsDouble(v), v.top1().mean());
             String placement = v.placement();
-            labels.put(List.of(new ArrayList<>(byAttention.keySet()).indexOf(attention), series.getItemCount() - 1),
+            labels.put(List.of(seriesIndex, series.getItemCount() - 1),
                     placement.isEmpty() ? v.backbone() : v.backbone() + " (" + placement + ")");
         }
-        XYSeriesCollection collection = new XYSeriesCollection();
-        byAttention.values().forEach(collection::addSeries);
         return new Labelled(collection, labels);
     }
 
@@ -190,7 +195,7 @@ final class Charts {
         plot.setOutlinePaint(Color.GRAY);
     }
 
-    private static JFreeChart chart(String title, String subtitle, org.jfree.chart.plot.Plot plot) {
+    private static JFreeChart chart(String title, String subtitle, Plot plot) {
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         chart.setBackgroundPaint(Color.WHITE);

@@ -1,5 +1,6 @@
 package io.attnspark.results;
 
+import io.attnspark.record.RunRecord;
 import io.attnspark.results.Comparison.Metric;
 
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ final class PaperTables {
     /** Attention columns: plain first, then alphabetical. */
     List<String> attentions() {
         return comparisons.stream().map(c -> c.variant().attention()).distinct()
-                .sorted(Comparator.comparing((String a) -> !a.equals(io.attnspark.record.RunRecord.NO_ATTENTION))
+                .sorted(Comparator.comparing((String a) -> !a.equals(RunRecord.NO_ATTENTION))
                         .thenComparing(Comparator.naturalOrder()))
                 .toList();
     }
