@@ -9,9 +9,12 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
-        description = {"Compare runs: read every result record under RESULTS_DIR with Spark SQL and print a paper-style table",
-                "(backbones as rows, attention variants as columns, top-1 and the delta against plain).",
-                "Also writes table.md, table.csv, runs.parquet and epochs.parquet. Malformed records are reported and skipped."})
+        description = {"Compare runs: read every result record under RESULTS_DIR with Spark SQL and print a",
+                "paper-style table: backbones as rows, attention variants as columns, top-1 mean ± std over",
+                "seeds, the change against plain, and † where Welch's t-test finds that change not significant.",
+                "Also writes tables.md (top-5, cost against plain, ablations by position and stage), table.md,",
+                "table.csv, variants.csv, a self-contained report.html with the plots embedded, plots/*.png,",
+                "runs.parquet and epochs.parquet. Malformed records are reported and skipped."})
 final class AggregateCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RESULTS_DIR", description = "directory or Hadoop URI holding result records (*.json)")
@@ -20,15 +23,25 @@ final class AggregateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "URI", description = "output directory (default: RESULTS_DIR/aggregate)")
     String out;
 
+    @Option(names = "--plots", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "draw the PNG plots and embed them in report.html (default: ${DEFAULT-VALUE}; --no-plots to skip)")
+    boolean plots;
+
     @Override
     public Integer call() throws Exception {
         try (var spark = LocalSpark.session("attnspark aggregate")) {
-            System.out.println(aggregate(spark, results, out));
+            System.out.println(aggregate(spark, results, out, plots));
         }
         return 0;
     }
 
+    /** With plots; {@code out} null for the default output directory. */
     static String aggregate(SparkSession spark, String results, String out) throws java.io.IOException {
-        return new Aggregator(spark).aggregate(results, out).render();
+        return aggregate(spark, results, out, true);
+    }
+
+    static String aggregate(SparkSession spark, String results, String out, boolean plots) throws java.io.IOException {
+        var aggregator = new Aggregator(spark, plots);
+        return (out == null ? aggregator.aggregate(results) : aggregator.aggregate(results, out)).render();
     }
 }

@@ -4,6 +4,9 @@ import io.attnspark.record.AtomicHadoopFile;
 import io.attnspark.record.RunRecord;
 import io.attnspark.record.RunStatus;
 import io.attnspark.record.WriteMode;
+import io.attnspark.results.Charts.Curve;
+import io.attnspark.results.Charts.CurvePoint;
+import io.attnspark.results.Comparison.Metric;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
@@ -13,10 +16,14 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,59 +32,77 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * Turns a directory of run records into the paper-style comparison table (backbones x attention variants, final
- * top-1) plus Parquet datasets of the runs and their epochs. Unreadable, failed or incomplete records are reported
- * and left out, never fatal.
+ * Turns a directory of run records into paper-style tables (backbones x attention variants: mean ± std over seeds,
+ * change against plain with Welch's t-test, parameter and throughput cost, ablations by position and stage), plots,
+ * a self-contained HTML report, and Parquet datasets of the runs and their epochs. Spark SQL does the grouping; the
+ * small grouped results are laid out in Java. Unreadable, failed or incomplete records are reported and left out,
+ * never fatal.
  */
 public final class Aggregator {
 
+    /** The main table (top-1), as printed. */
     public static final String TABLE_MD = "table.md";
+    /** The main table with numbers: mean, std, n, delta and p per attention. */
     public static final String TABLE_CSV = "table.csv";
+    /** Every table, with headings and captions. */
+    public static final String TABLES_MD = "tables.md";
+    /** One row per variant with every statistic, unformatted. */
+    public static final String VARIANTS_CSV = "variants.csv";
+    public static final String REPORT_HTML = "report.html";
     public static final String RUNS_PARQUET = "runs.parquet";
     public static final String EPOCHS_PARQUET = "epochs.parquet";
-
-    /** The well-known backbones lead the table in this order; any others follow alphabetically. */
-    static final List<String> BACKBONE_ORDER = List.of("resnet18", "resnet34", "resnet50", "resnet101");
+    public static final String PLOTS_DIR = "plots";
+    public static final String TOP1_VS_PARAMETERS_PNG = "top1-vs-parameters.png";
+    public static final String TOP1_VS_THROUGHPUT_PNG = "top1-vs-throughput.png";
+    public static final String TRAINING_CURVES_PNG = "training-curves.png";
 
     static final String FILE = "file";
     private static final String SKIP_REASON = "skipReason";
-    private static final String ROW_ORDER = "rowOrder";
-    private static final String TOP1_PERCENT = "top1";
-    private static final String RUNS = "runs";
-    private static final String DELTA = "delta";
+    private static final String STAGES = "stages";
 
-    /** The columns of runs.parquet, all of which a record must have to be aggregated. */
+    /** The columns of runs.parquet a record must have to be aggregated. */
     static final List<String> RUN_COLUMNS = List.of("runId", "backbone", "attention", "position", "seed", "finalTop1",
             "finalTop5", "bestTop1", "parameterCount", "imagesPerSecond", "wallTimeSeconds", "workers", "sparkMaster");
     private static final List<String> REQUIRED = Stream.concat(Stream.of("schemaVersion", "status", "epochs"),
             RUN_COLUMNS.stream()).toList();
+    private static final List<String> VARIANT_KEY = List.of("backbone", "attention", "position", STAGES);
 
     private final SparkSession spark;
+    private final boolean plots;
 
     /** @param spark the session to read and write with; the aggregator never creates or stops one */
     public Aggregator(SparkSession spark) {
+        this(spark, true);
+    }
+
+    /** @param plots whether to draw the PNG plots (and embed them in the HTML report) */
+    public Aggregator(SparkSession spark, boolean plots) {
         this.spark = spark;
+        this.plots = plots;
     }
 
     /** The output directory when none is given: {@code <resultsDir>/aggregate}. */
@@ -92,8 +117,8 @@ public final class Aggregator {
 
     /**
      * @param resultsDir directory (any Hadoop URI) searched recursively for {@code *.json} run records
-     * @param outDir     directory (any Hadoop URI) for table.md, table.csv, runs.parquet and epochs.parquet; existing
-     *                   outputs there are replaced
+     * @param outDir     directory (any Hadoop URI) for the tables, the report, the plots and the Parquet datasets;
+     *                   existing outputs there are replaced
      */
     public AggregateResult aggregate(String resultsDir, String outDir) throws IOException {
         Dataset<Row> parsed = spark.read()
@@ -112,21 +137,40 @@ public final class Aggregator {
                 .cache();
         try {
             List<SkippedFile> skipped = skippedFiles(records, recordFiles);
-            Dataset<Row> valid = records.where(col(SKIP_REASON).isNull());
-            Dataset<Row> runs = valid.select(Stream.concat(RUN_COLUMNS.stream(), Stream.of(FILE))
+            Dataset<Row> valid = records.where(col(SKIP_REASON).isNull())
+                    // the SE paper's stage ablation; absent in configs that put the module everywhere
+                    .withColumn(STAGES, coalesce(get_json_object(col("config"), "$.model.stages"),
+                            lit(VariantStats.ALL_STAGES)));
+            Dataset<Row> runs = valid.select(Stream.concat(RUN_COLUMNS.stream(),
+                            Stream.of(STAGES, "attentionOptions", "config", FILE))
                     .map(name -> col(name)).toArray(Column[]::new));
+            Dataset<Row> epochs = epochs(valid);
 
-            List<String> attentions = attentionColumns(runs);
-            Dataset<Row> table = attentions.isEmpty() ? null : table(runs, attentions);
-            List<TableRow> rows = table == null ? List.of() : tableRows(table, attentions);
-            AggregateResult result = new AggregateResult(attentions, rows, skipped, runs.count(), outDir);
+            List<Comparison> comparisons = comparisons(variantStats(runs));
+            PaperTables paperTables = new PaperTables(comparisons);
+            List<ReportTable> tables = paperTables.all();
+            List<Html.Figure> figures = plots && !comparisons.isEmpty()
+                    ? figures(paperTables, comparisons, curves(epochs, comparisons)) : List.of();
+            AggregateResult result = new AggregateResult(paperTables.attentions(), paperTables.rows(Metric.TOP1),
+                    tables, comparisons, figures.stream().map(f -> PLOTS_DIR + "/" + f.fileName()).toList(), skipped,
+                    runs.count(), outDir);
 
             Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
             runs.write().mode(SaveMode.Overwrite).parquet(new Path(outDir, RUNS_PARQUET).toString());
-            epochs(valid).write().mode(SaveMode.Overwrite).parquet(new Path(outDir, EPOCHS_PARQUET).toString());
-            AtomicHadoopFile.write(new Path(outDir, TABLE_MD), result.toMarkdown().getBytes(StandardCharsets.UTF_8),
-                    hadoopConf, WriteMode.OVERWRITE);
-            writeCsv(table, attentions, new Path(outDir, TABLE_CSV), hadoopConf);
+            epochs.write().mode(SaveMode.Overwrite).parquet(new Path(outDir, EPOCHS_PARQUET).toString());
+            writeText(new Path(outDir, TABLE_MD), result.toMarkdown(), hadoopConf);
+            writeText(new Path(outDir, TABLES_MD), tables.stream().map(ReportTable::toMarkdownSection)
+                    .collect(Collectors.joining("\n")), hadoopConf);
+            writeCsv(mainTableCsv(paperTables), new Path(outDir, TABLE_CSV), hadoopConf);
+            writeCsv(variantsCsv(comparisons), new Path(outDir, VARIANTS_CSV), hadoopConf);
+            Path plotsDir = new Path(outDir, PLOTS_DIR);
+            plotsDir.getFileSystem(hadoopConf).delete(plotsDir, true);
+            for (Html.Figure figure : figures) {
+                AtomicHadoopFile.write(new Path(plotsDir, figure.fileName()), figure.png(), hadoopConf,
+                        WriteMode.OVERWRITE);
+            }
+            writeText(new Path(outDir, REPORT_HTML), Html.report(result.runCount(), tables, figures, skipped),
+                    hadoopConf);
             return result;
         } finally {
             records.unpersist();
@@ -185,78 +229,168 @@ public final class Aggregator {
         return new Path(URI.create(file)).toUri();
     }
 
-    /** {@value RunRecord#NO_ATTENTION} first, then alphabetical. */
-    private static List<String> attentionColumns(Dataset<Row> runs) {
-        return runs.select("attention").distinct().collectAsList().stream()
-                .map(row -> row.getString(0))
-                .sorted(Comparator.comparing((String attention) -> !RunRecord.NO_ATTENTION.equals(attention))
-                        .thenComparing(Comparator.naturalOrder()))
+
+    /**
+     * Per variant, the seeds' final top-1 and top-5 in percent (mean, sample std, values), mean parameters and
+     * throughput. Plain runs are pooled per backbone: without a module their position and stages mean nothing.
+     */
+    private static List<VariantStats> variantStats(Dataset<Row> runs) {
+        Column top1 = col("finalTop1").multiply(100.0);
+        Column top5 = col("finalTop5").multiply(100.0);
+        Column[] aggregates = {stddev_samp(top1).as("top1Std"), collect_list(top1).as("top1Values"),
+                avg(top5).as("top5Mean"), stddev_samp(top5).as("top5Std"), collect_list(top5).as("top5Values"),
+                avg(col("parameterCount")).as("parameters"), avg(col("imagesPerSecond")).as("imagesPerSecond")};
+        Column plain = col("attention").equalTo(lit(RunRecord.NO_ATTENTION));
+        Dataset<Row> withAttention = runs.where(not(plain))
+                .groupBy(VARIANT_KEY.stream().map(name -> col(name)).toArray(Column[]::new))
+                .agg(avg(top1).as("top1Mean"), aggregates);
+        Dataset<Row> plainPooled = runs.where(plain).groupBy("backbone")
+                .agg(avg(top1).as("top1Mean"), aggregates)
+                .withColumn("attention", lit(RunRecord.NO_ATTENTION))
+                .withColumn("position", lit(VariantStats.STANDARD_POSITION))
+                .withColumn(STAGES, lit(VariantStats.ALL_STAGES));
+        return withAttention.unionByName(plainPooled).collectAsList().stream()
+                .map(row -> new VariantStats(row.getAs("backbone"), row.getAs("attention"), row.getAs("position"),
+                        row.getAs(STAGES),
+                        new Summary(row.getAs("top1Mean"), row.getAs("top1Std"), row.getList(row.fieldIndex("top1Values"))),
+                        new Summary(row.getAs("top5Mean"), row.getAs("top5Std"), row.getList(row.fieldIndex("top5Values"))),
+                        row.<Double>getAs("parameters"), row.<Double>getAs("imagesPerSecond")))
+                .sorted(PaperTables.VARIANT_ORDER)
                 .toList();
     }
 
-    /**
-     * One row per backbone, in table order, with per attention {@code <attention>_top1} (mean final top-1 in percent),
-     * {@code <attention>_runs} and {@code <attention>_delta} (against plain, null without a plain run).
-     */
-    private static Dataset<Row> table(Dataset<Row> runs, List<String> attentions) {
-        Dataset<Row> pivoted = runs.groupBy("backbone")
-                .pivot("attention", new ArrayList<Object>(attentions))
-                .agg(avg(col("finalTop1").multiply(100.0)).as(TOP1_PERCENT), count(lit(1)).as(RUNS));
-        Column plainTop1 = attentions.contains(RunRecord.NO_ATTENTION)
-                ? pivoted.col(quoted(pivotColumn(RunRecord.NO_ATTENTION, TOP1_PERCENT)))
-                : lit(null).cast("double");
-        for (String attention : attentions) {
-            pivoted = pivoted.withColumn(pivotColumn(attention, DELTA),
-                    pivoted.col(quoted(pivotColumn(attention, TOP1_PERCENT))).minus(plainTop1));
-        }
-        Column rowOrder = lit(BACKBONE_ORDER.size());
-        for (int i = BACKBONE_ORDER.size() - 1; i >= 0; i--) {
-            rowOrder = when(col("backbone").equalTo(BACKBONE_ORDER.get(i)), lit(i)).otherwise(rowOrder);
-        }
-        return pivoted.withColumn(ROW_ORDER, rowOrder).orderBy(col(ROW_ORDER), col("backbone"));
+    /** Each variant against the plain runs of its backbone. */
+    private static List<Comparison> comparisons(List<VariantStats> variants) {
+        Map<String, VariantStats> plainByBackbone = new LinkedHashMap<>();
+        variants.stream().filter(VariantStats::plain).forEach(v -> plainByBackbone.put(v.backbone(), v));
+        return variants.stream().map(v -> new Comparison(v, plainByBackbone.get(v.backbone()))).toList();
     }
 
-    private static List<TableRow> tableRows(Dataset<Row> table, List<String> attentions) {
-        List<TableRow> rows = new ArrayList<>();
-        for (Row row : table.collectAsList()) {
-            Map<String, Cell> cells = new LinkedHashMap<>();
+    /** Per variant (plain pooled as in the tables), the mean over seeds of top-1 and loss per epoch. */
+    private static List<Curve> curves(Dataset<Row> epochs, List<Comparison> comparisons) {
+        Column plain = col("attention").equalTo(lit(RunRecord.NO_ATTENTION));
+        List<Row> points = epochs
+                .withColumn("position", when(plain, lit(VariantStats.STANDARD_POSITION)).otherwise(col("position")))
+                .withColumn(STAGES, when(plain, lit(VariantStats.ALL_STAGES)).otherwise(col(STAGES)))
+                .groupBy(Stream.concat(VARIANT_KEY.stream(), Stream.of("epoch")).map(name -> col(name))
+                        .toArray(Column[]::new))
+                .agg(avg(col("top1").multiply(100.0)).as("top1"), avg(col("trainLoss")).as("trainLoss"))
+                .orderBy("epoch")
+                .collectAsList();
+        Map<List<String>, List<CurvePoint>> byVariant = new LinkedHashMap<>();
+        for (Row row : points) {
+            byVariant.computeIfAbsent(VARIANT_KEY.stream().map(name -> row.<String>getAs(name)).toList(),
+                            key -> new ArrayList<>())
+                    .add(new CurvePoint(row.getAs("epoch"), row.getAs("top1"), row.getAs("trainLoss")));
+        }
+        return comparisons.stream().map(Comparison::variant)
+                .filter(v -> byVariant.containsKey(List.of(v.backbone(), v.attention(), v.position(), v.stages())))
+                .map(v -> new Curve(v.label(),
+                        byVariant.get(List.of(v.backbone(), v.attention(), v.position(), v.stages()))))
+                .toList();
+    }
+
+    private static List<Html.Figure> figures(PaperTables tables, List<Comparison> comparisons, List<Curve> curves) {
+        List<VariantStats> mainVariants = new ArrayList<>();
+        for (String backbone : tables.backbones()) {
+            for (String attention : tables.attentions()) {
+                tables.mainComparison(backbone, attention).ifPresent(c -> mainVariants.add(c.variant()));
+            }
+        }
+        List<VariantStats> all = comparisons.stream().map(Comparison::variant).toList();
+        List<Html.Figure> figures = new ArrayList<>(List.of(
+                new Html.Figure(TOP1_VS_PARAMETERS_PNG, "Final top-1 against parameter count, one series per "
+                        + "attention, one point per backbone", Charts.top1VsParameters(mainVariants)),
+                new Html.Figure(TOP1_VS_THROUGHPUT_PNG, "Final top-1 against training images/s for every variant, "
+                        + "with the Pareto front", Charts.top1VsThroughput(all))));
+        if (!curves.isEmpty()) {
+            figures.add(new Html.Figure(TRAINING_CURVES_PNG, "Validation top-1 and training loss per epoch, mean "
+                    + "over seeds per variant", Charts.trainingCurves(curves)));
+        }
+        return figures;
+    }
+
+    /**
+     * The main top-1 table with numbers: backbone, then per attention its mean, {@code _std}, {@code _n} and, except
+     * for plain, {@code _delta} and {@code _p}; empty where there is nothing.
+     */
+    private Dataset<Row> mainTableCsv(PaperTables tables) {
+        List<String> attentions = tables.attentions();
+        StructType schema = new StructType().add("backbone", DataTypes.StringType);
+        for (String attention : attentions) {
+            String title = AggregateResult.columnTitle(attention);
+            schema = schema.add(title, DataTypes.StringType).add(title + "_std", DataTypes.StringType)
+                    .add(title + "_n", DataTypes.StringType);
+            if (!RunRecord.NO_ATTENTION.equals(attention)) {
+                schema = schema.add(title + "_delta", DataTypes.StringType).add(title + "_p", DataTypes.StringType);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (TableRow row : tables.rows(Metric.TOP1)) {
+            List<Object> values = new ArrayList<>(List.of(row.backbone()));
             for (String attention : attentions) {
-                Long runs = row.getAs(pivotColumn(attention, RUNS));
-                if (runs != null && runs > 0) {
-                    boolean plain = RunRecord.NO_ATTENTION.equals(attention);
-                    cells.put(attention, new Cell(row.getAs(pivotColumn(attention, TOP1_PERCENT)),
-                            plain ? null : row.getAs(pivotColumn(attention, DELTA)), runs));
+                Cell cell = row.cell(attention).orElse(null);
+                values.add(cell == null ? null : number("%.2f", cell.meanPercent()));
+                values.add(cell == null ? null : number("%.2f", cell.stdPercent()));
+                values.add(cell == null ? null : Long.toString(cell.runs()));
+                if (!RunRecord.NO_ATTENTION.equals(attention)) {
+                    values.add(cell == null ? null : number("%+.2f", cell.deltaPercent()));
+                    values.add(cell == null ? null : number("%.4f", cell.pValue()));
                 }
             }
-            rows.add(new TableRow(row.getAs("backbone"), cells));
+            rows.add(RowFactory.create(values.toArray()));
         }
-        return rows;
+        return spark.createDataFrame(rows, schema);
     }
 
-    /**
-     * The table as CSV, numbers with two decimals: backbone, then per attention its top-1 column and, except for plain,
-     * a {@code <attention>_delta} column; empty where there is no run.
-     */
-    private static void writeCsv(Dataset<Row> table, List<String> attentions, Path target, Configuration hadoopConf)
-            throws IOException {
-        if (table == null) {
-            AtomicHadoopFile.write(target, "backbone\n".getBytes(StandardCharsets.UTF_8), hadoopConf,
-                    WriteMode.OVERWRITE);
-            return;
+    /** One row per variant, every statistic as a plain number; empty where not defined. */
+    private Dataset<Row> variantsCsv(List<Comparison> comparisons) {
+        Map<String, DataType> columns = new LinkedHashMap<>();
+        VARIANT_KEY.forEach(name -> columns.put(name, DataTypes.StringType));
+        columns.put("runs", DataTypes.LongType);
+        for (Metric metric : Metric.values()) {
+            String name = metric.name().toLowerCase(Locale.ROOT);
+            Stream.of("_mean", "_std", "_delta", "_p").forEach(suffix -> columns.put(name + suffix,
+                    DataTypes.DoubleType));
         }
-        List<Column> columns = new ArrayList<>(List.of(col("backbone")));
-        for (String attention : attentions) {
-            columns.add(twoDecimals(table, pivotColumn(attention, TOP1_PERCENT), "%.2f")
-                    .as(AggregateResult.columnTitle(attention)));
-            if (!RunRecord.NO_ATTENTION.equals(attention)) {
-                columns.add(twoDecimals(table, pivotColumn(attention, DELTA), "%+.2f").as(attention + "_" + DELTA));
+        Stream.of("parameters", "parameter_overhead_percent", "images_per_second", "throughput_ratio")
+                .forEach(name -> columns.put(name, DataTypes.DoubleType));
+        StructType schema = new StructType();
+        for (Map.Entry<String, DataType> column : columns.entrySet()) {
+            schema = schema.add(column.getKey(), column.getValue());
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Comparison c : comparisons) {
+            VariantStats v = c.variant();
+            List<Object> values = new ArrayList<>(List.of(v.backbone(), v.attention(), v.position(), v.stages(),
+                    v.runs()));
+            for (Metric metric : Metric.values()) {
+                values.add(metric.of(v).mean());
+                values.add(metric.of(v).std());
+                values.add(c.delta(metric));
+                values.add(c.pValue(metric));
             }
+            values.add(v.parameters());
+            values.add(c.parameterOverheadPercent());
+            values.add(v.imagesPerSecond());
+            values.add(c.throughputRatio());
+            rows.add(RowFactory.create(values.toArray()));
         }
-        Dataset<Row> csv = table.select(columns.toArray(Column[]::new));
+        return spark.createDataFrame(rows, schema);
+    }
 
-        // Spark writes a directory of part files: write one part next to the target, then rename it onto the target
+    private static String number(String format, Double value) {
+        return value == null ? null : String.format(Locale.ROOT, format, value);
+    }
+
+    private static void writeText(Path target, String text, Configuration hadoopConf) throws IOException {
+        AtomicHadoopFile.write(target, text.getBytes(StandardCharsets.UTF_8), hadoopConf, WriteMode.OVERWRITE);
+    }
+
+    /** A small table as one CSV file with a header (Spark writes a directory of parts; this renames the one part). */
+    private static void writeCsv(Dataset<Row> table, Path target, Configuration hadoopConf) throws IOException {
         Path partsDir = new Path(target.getParent(), "." + target.getName() + ".parts");
-        csv.coalesce(1).write().mode(SaveMode.Overwrite).option("header", true).csv(partsDir.toString());
+        table.coalesce(1).write().mode(SaveMode.Overwrite).option("header", true).csv(partsDir.toString());
         FileSystem fs = partsDir.getFileSystem(hadoopConf);
         FileStatus[] parts = fs.globStatus(new Path(partsDir, "part-*.csv"));
         if (parts == null || parts.length != 1) {
@@ -269,25 +403,11 @@ public final class Aggregator {
         fs.delete(partsDir, true);
     }
 
-    private static Column twoDecimals(Dataset<Row> table, String column, String format) {
-        Column value = table.col(quoted(column));
-        return when(value.isNotNull(), format_string(format, value));
-    }
-
     private static Dataset<Row> epochs(Dataset<Row> valid) {
-        return valid.select(col("runId"), col("backbone"), col("attention"), explode(col("epochs")).as("e"))
-                .select(col("runId"), col("backbone"), col("attention"), col("e.epoch").as("epoch"),
-                        col("e.trainLoss").as("trainLoss"), col("e.top1").as("top1"), col("e.top5").as("top5"),
-                        col("e.imagesPerSecond").as("imagesPerSecond"));
-    }
-
-    /** The name Spark gives the {@code alias} aggregate of the pivot value {@code attention}. */
-    private static String pivotColumn(String attention, String alias) {
-        return attention + "_" + alias;
-    }
-
-    // attention names may hold characters (e.g. '.') that Spark would otherwise parse as a nested-field path
-    private static String quoted(String column) {
-        return "`" + column.replace("`", "``") + "`";
+        return valid.select(col("runId"), col("backbone"), col("attention"), col("position"), col(STAGES),
+                        col("seed"), explode(col("epochs")).as("e"))
+                .select(col("runId"), col("backbone"), col("attention"), col("position"), col(STAGES), col("seed"),
+                        col("e.epoch").as("epoch"), col("e.trainLoss").as("trainLoss"), col("e.top1").as("top1"),
+                        col("e.top5").as("top5"), col("e.imagesPerSecond").as("imagesPerSecond"));
     }
 }
