@@ -30,7 +30,6 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * Builds the network a {@link ModelSpec} describes: input {@value ModelSpec#INPUT} (NCHW RGB, imageSize squared),
@@ -67,7 +66,13 @@ public final class Models {
      * @throws IllegalArgumentException when the spec names an unknown backbone or attention, or a size is out of range
      */
     public static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base) {
-        return configure(spec, base, attention(spec));
+        return configure(spec, base, 0);
+    }
+
+    /** As {@link #configure(ModelSpec, NeuralNetConfiguration.Builder)}, training against smoothed labels. */
+    public static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base,
+                                                          double labelSmoothing) {
+        return configure(spec, base, attention(spec), new LabelSmoothingCrossEntropy(labelSmoothing));
     }
 
     private static AttentionModule attention(ModelSpec spec) {
@@ -76,13 +81,13 @@ public final class Models {
     }
 
     private static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base,
-                                                           AttentionModule attention) {
+                                                           AttentionModule attention, LabelSmoothingCrossEntropy loss) {
         Backbone backbone = validatedBackbone(spec);
         GraphBuilder graph = base.graphBuilder()
                 .addInputs(ModelSpec.INPUT)
                 .setInputTypes(inputType(spec));
         String logits = backbone.addLogits(graph, ModelSpec.INPUT, spec, attention);
-        graph.addLayer(ModelSpec.OUTPUT, new LossLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).build(), logits);
+        graph.addLayer(ModelSpec.OUTPUT, new LossLayer.Builder(loss).activation(Activation.SOFTMAX).build(), logits);
         graph.setOutputs(ModelSpec.OUTPUT);
         return graph.build();
     }
@@ -108,7 +113,8 @@ public final class Models {
      */
     public static void loadTorchWeights(ComputationGraph network, ModelSpec spec, Map<String, INDArray> stateDict) {
         var recorder = new TorchWeights.SiteRecorder(attention(spec));
-        ComputationGraphConfiguration configuration = configure(spec, new NeuralNetConfiguration.Builder(), recorder);
+        ComputationGraphConfiguration configuration = configure(spec, new NeuralNetConfiguration.Builder(), recorder,
+                new LabelSmoothingCrossEntropy(0));
         List<String> problems = new ArrayList<>();
         List<TorchParam> mapping = TorchWeights.mapping(configuration, recorder, recorder.sites, problems);
         if (!problems.isEmpty()) {

@@ -11,9 +11,20 @@ package io.attnspark.record;
  * @param trainSeconds    wall time of the training part of the epoch
  * @param evalSeconds     wall time of the validation part of the epoch
  * @param imagesPerSecond training throughput of the epoch ({@code trainImages / trainSeconds})
+ * @param workerSeconds   mean time a worker spent fitting minibatches (from the training master's stats); null if
+ *                        not measured
+ * @param syncSeconds     time the driver spent broadcasting, aggregating and averaging parameters; null if not
+ *                        measured
  */
 public record EpochMetrics(int epoch, double trainLoss, double top1, double top5, long trainImages,
-                           double trainSeconds, double evalSeconds, double imagesPerSecond) {
+                           double trainSeconds, double evalSeconds, double imagesPerSecond, Double workerSeconds,
+                           Double syncSeconds) {
+
+    /** An epoch without the training master's time split. */
+    public EpochMetrics(int epoch, double trainLoss, double top1, double top5, long trainImages, double trainSeconds,
+                        double evalSeconds, double imagesPerSecond) {
+        this(epoch, trainLoss, top1, top5, trainImages, trainSeconds, evalSeconds, imagesPerSecond, null, null);
+    }
 
     public EpochMetrics {
         if (epoch < 1) {
@@ -33,5 +44,11 @@ public record EpochMetrics(int epoch, double trainLoss, double top1, double top5
         Checks.nonNegativeFinite(trainSeconds, where + "trainSeconds");
         Checks.nonNegativeFinite(evalSeconds, where + "evalSeconds");
         Checks.nonNegativeFinite(imagesPerSecond, where + "imagesPerSecond");
+        if (workerSeconds != null) {
+            Checks.nonNegativeFinite(workerSeconds, where + "workerSeconds");
+        }
+        if (syncSeconds != null) {
+            Checks.nonNegativeFinite(syncSeconds, where + "syncSeconds");
+        }
     }
 }

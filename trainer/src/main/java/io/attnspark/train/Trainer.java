@@ -14,6 +14,7 @@ import io.attnspark.record.RunRecordWriter;
 import io.attnspark.record.RunStatus;
 import io.attnspark.record.WriteMode;
 import io.attnspark.train.config.ConfigLoader;
+import io.attnspark.train.config.RecipeConfig;
 import io.attnspark.train.config.SparkConfig;
 import io.attnspark.train.config.TrainConfig;
 import org.apache.hadoop.conf.Configuration;
@@ -21,6 +22,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -29,6 +33,7 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +52,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Trains one network on Spark with parameter averaging and writes its result record.
@@ -116,7 +122,7 @@ public final class Trainer {
             if (resume) {
                 out.println("no checkpoint in " + checkpoints.dir() + "; starting from scratch");
             }
-            network = new ComputationGraph(Models.configure(spec, baseConfiguration(globalBatch)));
+            network = new ComputationGraph(configure(spec, recipe, globalBatch));
             network.init();
         }
         run.parameterCount = Models.parameterCount(spec);
@@ -133,12 +139,14 @@ public final class Trainer {
                 .exportDirectory(config.workDir().replaceAll("/+$", "") + "/export/" + run.id)
                 .build();
         var sparkNet = new SparkComputationGraph(run.sc, network, master);
+        sparkNet.setCollectTrainingStats(true);
         var trainLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), true);
         var evalLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), false);
         List<String> trainShards = data.shardUris("train");
         JavaRDD<String> valShards = run.sc.parallelize(data.shardUris("val"), workers);
         long trainImages = data.imageCount("train");
 
+        var timesBefore = TrainingTimes.NONE;
         for (int epoch = run.epochs.size(); epoch < recipe.epochs(); epoch++) {
             double lr = recipe.learningRate(epoch, globalBatch);
             sparkNet.getNetwork().setLearningRate(lr);
@@ -153,28 +161,50 @@ public final class Trainer {
                 progress(epoch, (double) (from + part.size()) / order.size(), trainImages, System.nanoTime() - t0, sparkNet.getScore());
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
+            var timesNow = TrainingTimes.of(sparkNet.getSparkTrainingStats(), workers);
+            var times = timesNow.minus(timesBefore);
+            timesBefore = timesNow;
 
             long e0 = System.nanoTime();
             var evaluation = (Evaluation) sparkNet.doEvaluation(valShards, evalLoader, new Evaluation(data.classIds(), 5))[0];
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             var metrics = new EpochMetrics(epoch + 1, sparkNet.getScore(), evaluation.accuracy(), evaluation.topNAccuracy(),
-                    trainImages, trainSeconds, evalSeconds, trainImages / trainSeconds);
+                    trainImages, trainSeconds, evalSeconds, trainImages / trainSeconds, times.workerSeconds(), times.syncSeconds());
             run.epochs.add(metrics);
             checkpoints.save(sparkNet.getNetwork(), run.state());
-            out.printf("epoch %d/%d  lr %.4f  loss %.4f  top-1 %.2f%%  top-5 %.2f%%  %.0f img/s  train %s  eval %s%n",
+            out.printf("epoch %d/%d  lr %.4f  loss %.4f  top-1 %.2f%%  top-5 %.2f%%  %.0f img/s  train %s"
+                            + " (workers fitting %s, averaging %s)  eval %s%n",
                     epoch + 1, recipe.epochs(), lr, metrics.trainLoss(), 100 * metrics.top1(), 100 * metrics.top5(),
-                    metrics.imagesPerSecond(), clock(trainSeconds), clock(evalSeconds));
+                    metrics.imagesPerSecond(), clock(trainSeconds), clock(times.workerSeconds()), clock(times.syncSeconds()),
+                    clock(evalSeconds));
         }
         return run.record(RunStatus.COMPLETED, null);
     }
 
-    private NeuralNetConfiguration.Builder baseConfiguration(int globalBatch) {
-        var recipe = config.recipe();
-        return new NeuralNetConfiguration.Builder()
-                .seed(recipe.seed())
-                .dataType(DataType.FLOAT)
-                .updater(new Nesterovs(recipe.learningRate(0, globalBatch), recipe.momentum()))
-                .l2(recipe.weightDecay())
+    /** The network of a run, with the recipe's updater, regularization and loss. */
+    static ComputationGraphConfiguration configure(ModelSpec spec, RecipeConfig recipe, int globalBatch) {
+        var conf = Models.configure(spec, baseConfiguration(recipe, globalBatch), recipe.labelSmoothing());
+        // M2.1 copies a global WeightDecay into every layer twice (LayerValidation adds non-L1/L2 terms unconditionally)
+        for (var vertex : conf.getVertices().values()) {
+            if (vertex instanceof LayerVertex layerVertex && layerVertex.getLayerConf().getLayer() instanceof BaseLayer layer
+                    && layer.getRegularization() != null) {
+                layer.setRegularization(layer.getRegularization().stream().distinct().toList());
+            }
+        }
+        return conf;
+    }
+
+    /** Everything global of the network: updater, regularization (weights only, never biases or BN), precision, caches. */
+    static NeuralNetConfiguration.Builder baseConfiguration(RecipeConfig recipe, int globalBatch) {
+        double lr = recipe.learningRate(0, globalBatch);
+        var base = new NeuralNetConfiguration.Builder().seed(recipe.seed()).dataType(DataType.FLOAT);
+        switch (recipe.optimizer()) {
+            case SGD -> base.updater(new Nesterovs(lr, recipe.momentum())).l2(recipe.weightDecay());
+            // decoupled decay, scaled by the learning rate as in torch's AdamW
+            case ADAMW -> base.updater(Adam.builder().learningRate(lr).beta1(recipe.momentum()).build())
+                    .weightDecay(recipe.weightDecay(), true);
+        }
+        return base
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 // without DEVICE, every conv backward pass recomputes its forward pass
@@ -226,12 +256,41 @@ public final class Trainer {
         return new ShardPacker(sc, hadoop).pack(layout, List.of("train", "val"), new PackSpec(packUri, batch, seed));
     }
 
+    /** The configured workers, else one per task slot of the cluster: local[N] gives N, a cluster its executors' cores. */
     private int workers(JavaSparkContext sc) {
         if (config.spark().workers() != null) {
             return config.spark().workers();
         }
         int local = SparkConfig.localThreads(sc.master(), Runtime.getRuntime().availableProcessors());
-        return local > 0 ? local : sc.defaultParallelism();
+        if (local > 0) {
+            return local;
+        }
+        awaitExecutors(sc);
+        int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
+        return Math.max(1, sc.defaultParallelism() / taskCpus);
+    }
+
+    /** Executors register after the context starts; wait until their number holds still (or a minute passes). */
+    private void awaitExecutors(JavaSparkContext sc) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        int seen = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            int executors = sc.sc().statusTracker().getExecutorInfos().length - 1;
+            if (executors != seen) {
+                seen = executors;
+                stableSince = System.nanoTime();
+            } else if (executors > 0 && System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(3)) {
+                return;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        out.println("executors still registering after a minute; set spark.workers to fix the number of workers");
     }
 
     private static boolean isLocalFileSystem(Configuration hadoop) {

@@ -66,7 +66,8 @@ class StandaloneClusterIT {
 
     @Test
     void trainsWithSeparateExecutorJvms(@TempDir Path tmp) throws Exception {
-        var driver = submit(tmp, "train.log", TinyRun.args(data, tmp.resolve("results"), tmp.resolve("work"), null, "se"));
+        // no --workers: the trainer derives them from the executors that register (2 x 1 core)
+        var driver = submit(tmp, "train.log", withoutWorkers(TinyRun.args(data, tmp.resolve("results"), tmp.resolve("work"), null, "se")));
         Set<Long> executors = new HashSet<>();
         awaitExit(driver, () -> executors.addAll(cluster.executorPids()));
         assertEquals(0, driver.process.exitValue(), driver.log());
@@ -182,6 +183,14 @@ class StandaloneClusterIT {
     private static String[] withEpochs(String[] args, int epochs) {
         var list = new ArrayList<>(List.of(args));
         list.set(list.indexOf("--epochs") + 1, String.valueOf(epochs));
+        return list.toArray(String[]::new);
+    }
+
+    private static String[] withoutWorkers(String[] args) {
+        var list = new ArrayList<>(List.of(args));
+        int at = list.indexOf("--workers");
+        list.remove(at + 1);
+        list.remove(at);
         return list.toArray(String[]::new);
     }
 

@@ -5,12 +5,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * The optimisation recipe. Defaults follow the standard ImageNet ResNet recipe: 90 epochs of SGD with Nesterov
- * momentum 0.9, lr 0.1 for a global batch of 256 (scaled linearly), cosine decay, weight decay 1e-4.
+ * momentum 0.9, lr 0.1 for a global batch of 256 (scaled linearly), cosine decay, weight decay 1e-4, no warmup and no
+ * label smoothing. Weight decay never applies to biases or batch-norm parameters (DL4J regularizes weights only).
+ *
+ * @param optimizer    SGD with Nesterov momentum (L2 added to the gradient, as torch's SGD weight_decay), or AdamW
+ *                     (Adam with decoupled weight decay; {@code momentum} is its beta1)
+ * @param warmupEpochs epochs of linear warmup to the scaled rate before the schedule starts
  */
 public record RecipeConfig(int epochs, double lr, double momentum, double weightDecay, Schedule schedule,
-                           int stepEpochs, long seed) {
+                           int stepEpochs, long seed, Optimizer optimizer, int warmupEpochs, double labelSmoothing) {
 
     public enum Schedule { COSINE, STEP, CONSTANT }
+
+    public enum Optimizer { SGD, ADAMW }
 
     public RecipeConfig {
         Checks.atLeast(epochs, 1, "recipe.epochs");
@@ -24,29 +31,50 @@ public record RecipeConfig(int epochs, double lr, double momentum, double weight
         if (schedule == null) {
             throw new IllegalArgumentException("recipe.schedule: missing; use cosine, step or constant");
         }
+        if (optimizer == null) {
+            throw new IllegalArgumentException("recipe.optimizer: missing; use sgd or adamw");
+        }
+        Checks.atLeast(warmupEpochs, 0, "recipe.warmupEpochs");
+        if (warmupEpochs >= epochs) {
+            throw new IllegalArgumentException("recipe.warmupEpochs: " + warmupEpochs + " leaves no epoch after warmup; use fewer than recipe.epochs (" + epochs + ")");
+        }
+        Checks.nonNegative(labelSmoothing, "recipe.labelSmoothing");
+        if (labelSmoothing >= 1) {
+            throw new IllegalArgumentException("recipe.labelSmoothing: " + labelSmoothing + " must be below 1 (0.1 is usual)");
+        }
     }
 
     @JsonCreator
     static RecipeConfig fromJson(@JsonProperty("epochs") Integer epochs, @JsonProperty("lr") Double lr,
                                  @JsonProperty("momentum") Double momentum, @JsonProperty("weightDecay") Double weightDecay,
                                  @JsonProperty("schedule") Schedule schedule, @JsonProperty("stepEpochs") Integer stepEpochs,
-                                 @JsonProperty("seed") Long seed) {
+                                 @JsonProperty("seed") Long seed, @JsonProperty("optimizer") Optimizer optimizer,
+                                 @JsonProperty("warmupEpochs") Integer warmupEpochs,
+                                 @JsonProperty("labelSmoothing") Double labelSmoothing) {
         return new RecipeConfig(Checks.or(epochs, 90), Checks.or(lr, 0.1), Checks.or(momentum, 0.9),
                 Checks.or(weightDecay, 1e-4), Checks.or(schedule, Schedule.COSINE), Checks.or(stepEpochs, 30),
-                Checks.or(seed, 42L));
+                Checks.or(seed, 42L), Checks.or(optimizer, Optimizer.SGD), Checks.or(warmupEpochs, 0),
+                Checks.or(labelSmoothing, 0.0));
     }
 
     static RecipeConfig defaults() {
-        return fromJson(null, null, null, null, null, null, null);
+        return fromJson(null, null, null, null, null, null, null, null, null, null);
     }
 
-    /** Learning rate of a 0-based epoch, scaled from a global batch of 256 to {@code globalBatch}. */
+    /**
+     * Learning rate of a 0-based epoch, scaled from a global batch of 256 to {@code globalBatch}: warmup epochs rise
+     * linearly to it, then the schedule runs over the remaining epochs.
+     */
     public double learningRate(int epoch, int globalBatch) {
         double base = lr * globalBatch / 256.0;
+        if (epoch < warmupEpochs) {
+            return base * (epoch + 1) / (warmupEpochs + 1);
+        }
+        int e = epoch - warmupEpochs;
         return switch (schedule) {
             case CONSTANT -> base;
-            case STEP -> base * Math.pow(0.1, epoch / stepEpochs);
-            case COSINE -> base * 0.5 * (1 + Math.cos(Math.PI * epoch / epochs));
+            case STEP -> base * Math.pow(0.1, e / stepEpochs);
+            case COSINE -> base * 0.5 * (1 + Math.cos(Math.PI * e / (epochs - warmupEpochs)));
         };
     }
 }

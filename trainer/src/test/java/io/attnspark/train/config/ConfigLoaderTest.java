@@ -64,6 +64,18 @@ class ConfigLoaderTest {
         assertEquals(0.01, step.learningRate(30, 256), 1e-12);
     }
 
+    @Test
+    void warmupRisesLinearlyThenTheScheduleRunsOverTheRest() {
+        var recipe = ConfigLoader.load(null, List.of("data.path=x", "recipe.epochs=6", "recipe.warmupEpochs=2",
+                "recipe.optimizer=adamw", "recipe.labelSmoothing=0.1")).recipe();
+        assertEquals(RecipeConfig.Optimizer.ADAMW, recipe.optimizer());
+        assertEquals(0.1, recipe.labelSmoothing());
+        assertEquals(0.1 / 3, recipe.learningRate(0, 256), 1e-12);
+        assertEquals(0.2 / 3, recipe.learningRate(1, 256), 1e-12);
+        assertEquals(0.1, recipe.learningRate(2, 256), 1e-12);
+        assertEquals(0.05, recipe.learningRate(4, 256), 1e-12);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "recipe.lr=-0.1                    | recipe.lr: -0.1 must be a positive finite number",
@@ -76,7 +88,12 @@ class ConfigLoaderTest {
             "recipe.weightDecay=-1             | recipe.weightDecay: -1.0 must be zero",
             "recipe.schedule=linear            | recipe.schedule: cannot use 'linear' as schedule",
             "recipe.stepEpochs=0               | recipe.stepEpochs: 0 is below 1",
-            "recipe.learningRate=0.1           | recipe.learningRate: unknown key; known keys here: epochs, lr,",
+            "recipe.optimizer=lamb             | recipe.optimizer: cannot use 'lamb' as optimizer",
+            "recipe.warmupEpochs=-1            | recipe.warmupEpochs: -1 is below 0",
+            "recipe.warmupEpochs=90            | recipe.warmupEpochs: 90 leaves no epoch after warmup",
+            "recipe.labelSmoothing=1.5         | recipe.labelSmoothing: 1.5 must be below 1",
+            "recipe.labelSmoothing=-0.1        | recipe.labelSmoothing: -0.1 must be zero",
+            "recipe.learningRate=0.1           | recipe.learningRate: unknown key; known keys here: epochs, labelSmoothing, lr,",
             "spark.master=mesos://x:5050       | spark.master: unknown master 'mesos://x:5050'",
             "spark.master=localhost            | spark.master: unknown master 'localhost'",
             "spark.workers=0                   | spark.workers: 0 is below 1",

@@ -1,0 +1,8 @@
+package io.attnspark.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; their numbers are printed, never asserted in tests.",
+        subcommands = {BenchScalingCommand.class})
+final class BenchCommand {
+}
