@@ -17,6 +17,8 @@ public final class AttentionRegistry {
         FACTORIES.put(SqueezeExciteVar3.NAME, SqueezeExciteVar3::fromOptions);
         FACTORIES.put(EfficientChannelAttention.NAME, EfficientChannelAttention::fromOptions);
         FACTORIES.put(GlobalContext.NAME, GlobalContext::fromOptions);
+        FACTORIES.put(SimplifiedNonLocal.NAME, SimplifiedNonLocal::fromOptions);
+        FACTORIES.put(NonLocal.NAME, NonLocal::fromOptions);
     }
 
     private AttentionRegistry() { }
