@@ -19,6 +19,7 @@ public final class AttentionRegistry {
         FACTORIES.put(GlobalContext.NAME, GlobalContext::fromOptions);
         FACTORIES.put(SimplifiedNonLocal.NAME, SimplifiedNonLocal::fromOptions);
         FACTORIES.put(NonLocal.NAME, NonLocal::fromOptions);
+        FACTORIES.put(MultiHeadSelfAttention.NAME, MultiHeadSelfAttention::fromOptions);
     }
 
     private AttentionRegistry() { }
