@@ -113,6 +113,144 @@ class ECA(Module):
         return attention * input
 
 
+class ContextBlock(Module):
+    """Global context block (GCNet; seed 003, the official ContextBlock) with one fusion type."""
+
+    def __init__(self, inplanes: int, ratio: float, pooling_type: str = "att", fusion_type: str = "channel_add") -> None:
+        super().__init__()
+        assert pooling_type in ["avg", "att"]
+        assert fusion_type in ["channel_add", "channel_mul"]
+        self.planes = int(inplanes * ratio)
+        self.pooling_type = pooling_type
+        self.fusion_type = fusion_type
+        if pooling_type == "att":
+            self.conv_mask = Conv2d(inplanes, 1, kernel_size=1)
+            self.softmax = torch.nn.Softmax(dim=2)
+        else:
+            self.avg_pool = AdaptiveAvgPool2d(1)
+        transform = Sequential(
+            Conv2d(inplanes, self.planes, kernel_size=1),
+            torch.nn.LayerNorm([self.planes, 1, 1]),
+            ReLU(inplace=True),
+            Conv2d(self.planes, inplanes, kernel_size=1),
+        )
+        if fusion_type == "channel_add":
+            self.channel_add_conv = transform
+        else:
+            self.channel_mul_conv = transform
+
+    def spatial_pool(self, x: Tensor) -> Tensor:
+        batch, channel, height, width = x.size()
+        if self.pooling_type == "att":
+            input_x = x.view(batch, channel, height * width).unsqueeze(1)
+            context_mask = self.conv_mask(x).view(batch, 1, height * width)
+            context_mask = self.softmax(context_mask).unsqueeze(-1)
+            return torch.matmul(input_x, context_mask).view(batch, channel, 1, 1)
+        return self.avg_pool(x)
+
+    def forward(self, x: Tensor) -> Tensor:
+        context = self.spatial_pool(x)
+        if self.fusion_type == "channel_mul":
+            return x * torch.sigmoid(self.channel_mul_conv(context))
+        return x + self.channel_add_conv(context)
+
+
+class SimplifiedNonLocal(Module):
+    """Simplified non-local block (GCNet paper, Eq. 3 and Fig. 4b): x + W_v(sum_j softmax_j(W_k x) x_j)."""
+
+    def __init__(self, inplanes: int) -> None:
+        super().__init__()
+        self.conv_mask = Conv2d(inplanes, 1, kernel_size=1)
+        self.softmax = torch.nn.Softmax(dim=2)
+        self.conv_value = Conv2d(inplanes, inplanes, kernel_size=1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        batch, channel, height, width = x.size()
+        input_x = x.view(batch, channel, height * width).unsqueeze(1)
+        context_mask = self.softmax(self.conv_mask(x).view(batch, 1, height * width)).unsqueeze(-1)
+        context = torch.matmul(input_x, context_mask).view(batch, channel, 1, 1)
+        return x + self.conv_value(context)
+
+
+class NonLocalBlock(Module):
+    """Embedded-Gaussian non-local block (Wang et al.), in the usual NONLocalBlock2D layout (no subsampling)."""
+
+    def __init__(self, in_channels: int, reduction: int = 2) -> None:
+        super().__init__()
+        self.inter_channels = in_channels // reduction
+        self.g = Conv2d(in_channels, self.inter_channels, kernel_size=1)
+        self.theta = Conv2d(in_channels, self.inter_channels, kernel_size=1)
+        self.phi = Conv2d(in_channels, self.inter_channels, kernel_size=1)
+        self.W = Sequential(Conv2d(self.inter_channels, in_channels, kernel_size=1), torch.nn.BatchNorm2d(in_channels))
+        torch.nn.init.constant_(self.W[1].weight, 0)
+        torch.nn.init.constant_(self.W[1].bias, 0)
+
+    def forward(self, x: Tensor) -> Tensor:
+        batch = x.size(0)
+        g_x = self.g(x).view(batch, self.inter_channels, -1).permute(0, 2, 1)
+        theta_x = self.theta(x).view(batch, self.inter_channels, -1).permute(0, 2, 1)
+        phi_x = self.phi(x).view(batch, self.inter_channels, -1)
+        attention = torch.softmax(torch.matmul(theta_x, phi_x), dim=-1)
+        y = torch.matmul(attention, g_x).permute(0, 2, 1).contiguous().view(batch, self.inter_channels, *x.size()[2:])
+        return self.W(y) + x
+
+
+def with_batch_norm_statistics(module: Module, seed: int) -> Module:
+    """Non-trivial running statistics, and no num_batches_tracked (a counter that DL4J does not keep)."""
+    generator = torch.Generator().manual_seed(seed)
+    for submodule in module.modules():
+        if isinstance(submodule, torch.nn.BatchNorm2d):
+            size = submodule.running_mean.shape
+            submodule.running_mean.copy_(torch.randn(size, generator=generator) * 0.5)
+            submodule.running_var.copy_(torch.rand(size, generator=generator) + 0.5)
+            # a None buffer is left out of the state_dict; eval-mode forward does not read it
+            submodule.num_batches_tracked = None
+    return module
+
+
+class QKV(Module):
+    """Queries, keys and values for MHSA (seed 004 snippet 11.2)."""
+
+    def __init__(self, in_dim: int, n_heads: int = 8) -> None:
+        super().__init__()
+        self.n_heads = n_heads
+        self.qkv_dim = in_dim // n_heads
+        self.to_qkv = torch.nn.Linear(in_features=in_dim, out_features=3 * in_dim)
+
+    def forward(self, input: Tensor):
+        batch_size, n_tokens, in_dim = input.shape
+        qkv = self.to_qkv(input)
+        qkv = qkv.reshape(batch_size, n_tokens, 3, self.n_heads, self.qkv_dim)
+        qkv = qkv.permute(2, 0, 3, 1, 4)
+        return qkv.unbind(dim=0)
+
+
+class MHSA(Module):
+    """Multi-headed self-attention on [batch, tokens, dim] (seed 004 snippet 11.2)."""
+
+    def __init__(self, in_dim: int, n_heads: int = 8) -> None:
+        super().__init__()
+        self.n_heads = n_heads
+        self.to_qkv = QKV(in_dim=in_dim, n_heads=n_heads)
+        self.to_output = torch.nn.Linear(in_features=in_dim, out_features=in_dim)
+
+    def forward(self, input: Tensor) -> Tensor:
+        batch_size, n_tokens, in_dim = input.shape
+        queries, keys, values = self.to_qkv(input)
+        attention = torch.softmax(queries @ keys.transpose(-2, -1) / math.sqrt(queries.shape[-1]), dim=-1)
+        output = (attention @ values).transpose(1, 2).reshape(batch_size, n_tokens, in_dim)
+        return self.to_output(output)
+
+
+class SpatialMHSA(MHSA):
+    """The seed's MHSA over the H*W positions of an NCHW map as tokens (as BoTNet applies it); same state_dict."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        batch, channels, height, width = input.shape
+        tokens = input.flatten(2).transpose(1, 2)
+        return super().forward(tokens).transpose(1, 2).reshape(batch, channels, height, width)
+
+
 def eca_kernel_size(channels: int, gamma: int = 2, beta: int = 1) -> int:
     """The ECA paper's adaptive kernel size: the odd number nearest above |log2(C) + b| / gamma."""
     t = int(abs((math.log(channels, 2) + beta) / gamma))
@@ -157,6 +295,15 @@ def main() -> None:
         kernel_size = eca_kernel_size(shape[1])
         assert kernel_size == (3 if shape[1] == 24 else 5)
         save("eca", ECA(kernel_size), shape)
+    for shape in SHAPES:
+        save("gc", ContextBlock(shape[1], ratio=1 / 4), shape)
+    save("gc_avg_mul", ContextBlock(SHAPES[0][1], ratio=1 / 4, pooling_type="avg", fusion_type="channel_mul"), SHAPES[0])
+    for shape in SHAPES:
+        save("snl", SimplifiedNonLocal(shape[1]), shape)
+    for index, shape in enumerate(SHAPES):
+        save("nl", with_batch_norm_statistics(NonLocalBlock(shape[1], reduction=2), seed=index), shape)
+    for shape in SHAPES:
+        save("mhsa", SpatialMHSA(shape[1], n_heads=8), shape)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@ public final class AttentionRegistry {
         FACTORIES.put(SqueezeExciteVar2.NAME, SqueezeExciteVar2::fromOptions);
         FACTORIES.put(SqueezeExciteVar3.NAME, SqueezeExciteVar3::fromOptions);
         FACTORIES.put(EfficientChannelAttention.NAME, EfficientChannelAttention::fromOptions);
+        FACTORIES.put(GlobalContext.NAME, GlobalContext::fromOptions);
+        FACTORIES.put(SimplifiedNonLocal.NAME, SimplifiedNonLocal::fromOptions);
+        FACTORIES.put(NonLocal.NAME, NonLocal::fromOptions);
+        FACTORIES.put(MultiHeadSelfAttention.NAME, MultiHeadSelfAttention::fromOptions);
     }
 
     private AttentionRegistry() { }

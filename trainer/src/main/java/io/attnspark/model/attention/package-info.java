@@ -31,6 +31,17 @@
  *   <tr><td>{@code se_var2}</td><td>excitation.0.weight [C,1,1,1] / .bias</td><td>prefix_excite_W [1,C] / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td>{@code se_var3}</td><td>excitation.0.weight / .bias</td><td>prefix_excite_W / _b</td><td>DENSE_FROM_LINEAR / SAME</td></tr>
  *   <tr><td>{@code eca}</td><td>conv.weight [1,1,k]</td><td>prefix_conv_W [1,1,1,k]</td><td>SAME</td></tr>
+ *   <tr><td>{@code gc}</td><td>conv_mask.weight / .bias (pooling att only)</td><td>prefix_mask_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>T.0.weight / .bias, T = channel_add_conv (fusion add) or channel_mul_conv (mul)</td><td>prefix_transform_W / _b</td><td>DENSE_FROM_LINEAR / SAME</td></tr>
+ *   <tr><td></td><td>T.1.weight [C',1,1] / .bias (LayerNorm affine)</td><td>prefix_affine_W [1,C'] / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>T.3.weight / .bias</td><td>prefix_expand_W / _b</td><td>DENSE_FROM_LINEAR / SAME</td></tr>
+ *   <tr><td>{@code snl}</td><td>conv_mask.weight / .bias</td><td>prefix_mask_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>conv_value.weight / .bias</td><td>prefix_value_W / _b</td><td>DENSE_FROM_LINEAR / SAME</td></tr>
+ *   <tr><td>{@code nl}</td><td>theta.*, phi.*, g.* (weight / bias)</td><td>prefix_theta_*, _phi_*, _g_* (W / b)</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>W.0.weight / .bias</td><td>prefix_out_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>W.1.weight / .bias / .running_mean / .running_var (W.1.num_batches_tracked: drop it, no counterpart)</td><td>prefix_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td>{@code mhsa}</td><td>to_qkv.to_qkv.weight [3C,C] / .bias</td><td>prefix_qkv_W [3C,C,1,1] / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>to_output.weight [C,C] / .bias</td><td>prefix_out_W [C,C,1,1] / _b</td><td>SAME / SAME</td></tr>
  * </table>
  */
 package io.attnspark.model.attention;

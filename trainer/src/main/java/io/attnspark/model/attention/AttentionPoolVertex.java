@@ -1,0 +1,88 @@
+package io.attnspark.model.attention;
+
+import java.util.Arrays;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Configuration of GCNet's attention pooling: {@code context[n,c] = sum over positions p of x[n,c,p] * a[n,p]} with
+ * {@code a[n,.] = softmax over all H*W positions of logits[n,0,.]}. DL4J has no built-in weighted spatial sum.
+ * Inputs, in order: {@code x} (NCHW convolutional, C channels) and the logits (NCHW convolutional, 1 channel, same H
+ * and W, e.g. a 1×1 convolution C→1). The output is feed-forward [N,C].
+ * It has no fields, so its JSON is just its class name.
+ */
+public class AttentionPoolVertex extends GraphVertex {
+
+    @Override
+    public AttentionPoolVertex clone() {
+        return new AttentionPoolVertex();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o != null && o.getClass() == AttentionPoolVertex.class;
+    }
+
+    @Override
+    public int hashCode() {
+        return AttentionPoolVertex.class.getName().hashCode();
+    }
+
+    @Override
+    public long numParams(boolean backprop) {
+        return 0;
+    }
+
+    @Override
+    public int minVertexInputs() {
+        return 2;
+    }
+
+    @Override
+    public int maxVertexInputs() {
+        return 2;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
+            INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
+        return new AttentionPoolVertexImpl(graph, name, idx, networkDatatype);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
+        if (vertexInputs.length != 2 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
+                || !(vertexInputs[1] instanceof InputType.InputTypeConvolutional logits)
+                || x.getFormat() != CNN2DFormat.NCHW || logits.getFormat() != CNN2DFormat.NCHW) {
+            throw new InvalidInputTypeException("attention pool: inputs must be x and its logits, both NCHW convolutional"
+                    + " activations; got " + Arrays.toString(vertexInputs));
+        }
+        if (logits.getChannels() != 1 || logits.getHeight() != x.getHeight() || logits.getWidth() != x.getWidth()) {
+            throw new InvalidInputTypeException("attention pool: the logits must have 1 channel and the H×W of x ("
+                    + x.getHeight() + "×" + x.getWidth() + "); got " + logits);
+        }
+        return InputType.feedForward(x.getChannels());
+    }
+
+    @Override
+    public MemoryReport getMemoryReport(InputType... inputTypes) {
+        InputType out = getOutputType(-1, inputTypes);
+        // working memory: the softmax weights, one per position
+        return new LayerMemoryReport.Builder(null, AttentionPoolVertex.class, inputTypes[0], out)
+                .standardMemory(0, 0).workingMemory(0, inputTypes[1].arrayElementsPerExample(), 0,
+                        inputTypes[1].arrayElementsPerExample()).cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public String toString() {
+        return "AttentionPoolVertex()";
+    }
+}

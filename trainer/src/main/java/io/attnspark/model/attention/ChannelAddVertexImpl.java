@@ -1,0 +1,96 @@
+package io.attnspark.model.attention;
+
+import java.util.Arrays;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runtime of {@link ChannelAddVertex}: {@code out = x + term} broadcast over H and W.
+ * Backward: {@code dx = eps} and {@code dterm[n,c] = sum over h,w of eps}.
+ */
+@SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
+public class ChannelAddVertexImpl extends BaseGraphVertex {
+
+    private static final int[] BATCH_AND_CHANNEL = {0, 1};
+    private static final int[] SPATIAL = {2, 3};
+
+    public ChannelAddVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
+        super(graph, name, vertexIndex, null, null, dataType);
+    }
+
+    @Override
+    public boolean hasLayer() {
+        return false;
+    }
+
+    @Override
+    public Layer getLayer() {
+        return null;
+    }
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoForward()) {
+            throw new IllegalStateException("channel add " + vertexName + ": cannot do forward pass, inputs not set");
+        }
+        INDArray x = inputs[0];
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(x, termMatrix(), out, BATCH_AND_CHANNEL));
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        if (!canDoBackward()) {
+            throw new IllegalStateException("channel add " + vertexName + ": cannot do backward pass, errors not set");
+        }
+        INDArray x = inputs[0];
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
+        dx.assign(epsilon);
+        INDArray dTerm = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(),
+                new long[] {x.size(0), x.size(1)}, 'c');
+        epsilon.sum(dTerm, SPATIAL);
+        return new Pair<>(null, new INDArray[] {dx, dTerm.reshape('c', inputs[1].shape())});
+    }
+
+    /** The term as [N, C], whatever shape with C values per example it came as. */
+    private INDArray termMatrix() {
+        INDArray term = inputs[1];
+        long n = inputs[0].size(0);
+        long c = inputs[0].size(1);
+        if (term.length() != n * c) {
+            throw new IllegalStateException("channel add " + vertexName + ": term " + Arrays.toString(term.shape())
+                    + " does not hold one value per channel of x " + Arrays.toString(inputs[0].shape()));
+        }
+        return term.rank() == 2 ? term : term.reshape('c', n, c);
+    }
+
+    @Override
+    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+        if (backpropGradientsViewArray != null) {
+            throw new IllegalStateException("channel add " + vertexName + " has no parameters, so no gradient view");
+        }
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
+        // the output has the shape of x, so x's mask (if any) still applies
+        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelAddVertexImpl(name=" + vertexName + ")";
+    }
+}
