@@ -74,10 +74,24 @@ public final class Trainer {
         this.resume = resume;
     }
 
+    /**
+     * Checks what can be checked before any Spark job starts: the network (channels vs reduction, image size vs stem...)
+     * and, for paths on this machine, that the data exists.
+     *
+     * @throws IllegalArgumentException saying what is wrong and how to fix it
+     */
+    public static void validate(TrainConfig config) {
+        Models.parameterCount(config.model().toSpec(2));
+        URI data = new Path(config.data().path()).toUri();
+        if ((data.getScheme() == null || "file".equals(data.getScheme())) && !java.nio.file.Files.exists(java.nio.file.Path.of(data.getPath()))) {
+            throw new IllegalArgumentException("data.path: " + config.data().path() + " does not exist; convert a dataset first,"
+                    + " e.g. attnspark datasets fashion-mnist --out " + config.data().path());
+        }
+    }
+
     /** Runs the whole job; the record is written even when training fails, with status failed. */
     public RunRecord run() throws IOException {
-        // the network is checked (channels vs reduction, image size vs stem...) before any Spark job starts
-        Models.parameterCount(config.model().toSpec(2));
+        validate(config);
         var backend = NativeBackend.check();
         out.println("backend: " + backend.describe());
         if (!backend.fast() && !Boolean.getBoolean("attnspark.allowSlowBackend")) {

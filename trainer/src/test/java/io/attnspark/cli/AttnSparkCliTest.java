@@ -36,7 +36,8 @@ class AttnSparkCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String[] command : new String[][]{{}, {"train"}, {"aggregate"}, {"datasets"}, {"datasets", "fashion-mnist"}, {"demo"}}) {
+        for (String[] command : new String[][]{{}, {"train"}, {"aggregate"}, {"datasets"}, {"datasets", "fashion-mnist"}, {"demo"},
+                {"submit"}, {"cluster"}, {"cluster", "up"}, {"cluster", "down"}, {"bench"}, {"bench", "scaling"}, {"models"}}) {
             var args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             Run run = run(args);
@@ -59,6 +60,16 @@ class AttnSparkCliTest {
         assertOneLineError(run("train", "--data", tmp.toString(), "--attention", "se", "--set", "model.width=0.125",
                 "--set", "model.imageSize=32"), "se: 8 channels with reduction 16 leaves 0 bottleneck channels");
         assertOneLineError(run("train", "--set", "recipe.epochs=2"), "data.path: missing");
+    }
+
+    @Test
+    void submitValidatesTheRunBeforeAnythingIsSubmitted(@TempDir Path tmp) {
+        assertOneLineError(run("submit", "--master", "spark://127.0.0.1:7077", "--", "--data", tmp.resolve("none").toString()),
+                "data.path: " + tmp.resolve("none") + " does not exist");
+        assertOneLineError(run("submit", "--master", "yarn", "--", "--data", tmp.toString(), "--set", "recipe.epochs=0"),
+                "recipe.epochs: 0 is below 1");
+        assertOneLineError(run("submit", "--master", "yarn", "--", "--data", tmp.toString(), "--master", "local[2]"),
+                "give the master to submit (--master), not to train");
     }
 
     @Test
