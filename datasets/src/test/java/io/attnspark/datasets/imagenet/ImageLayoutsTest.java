@@ -147,3 +147,4 @@ class ImageLayoutsTest {
         return Path.of(URI.create(uri)).getFileName().toString();
     }
 
+}
