@@ -7,6 +7,19 @@ final class ChwWriter {
     /** ImageNet channel statistics (torchvision's defaults), in float32 like torch tensors. */
     static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     static final float[] STD = {0.229f, 0.224f, 0.225f};
+    /**
+     * The normalized value of every byte per channel, computed exactly as the per-pixel formula would: a table
+     * lookup instead of two float divisions per value was the transform's hot spot (about 1.4 of 1.6 ms at 224).
+     */
+    private static final float[][] NORMALIZED = new float[3][256];
+
+    static {
+        for (int c = 0; c < 3; c++) {
+            for (int value = 0; value < 256; value++) {
+                NORMALIZED[c][value] = (value / 255f - MEAN[c]) / STD[c];
+            }
+        }
+    }
 
     private ChwWriter() {
     }
@@ -31,11 +44,9 @@ final class ChwWriter {
         }
         for (int c = 0; c < 3; c++) {
             int base = offset + c * plane;
-            float mean = MEAN[c];
-            float std = STD[c];
+            float[] table = NORMALIZED[c];
             for (int p = 0; p < plane; p++) {
-                float unit = (pixels[3 * p + c] & 0xFF) / 255f;
-                dst[base + p] = (unit - mean) / std;
+                dst[base + p] = table[pixels[3 * p + c] & 0xFF];
             }
         }
     }

@@ -10,11 +10,18 @@ public final class ImageDecodeException extends IOException {
 
     private final String fileName;
     private final SkipReason reason;
+    private final String detail;
 
     public ImageDecodeException(String fileName, SkipReason reason, String detail) {
         super("cannot decode image " + fileName + ": " + detail);
         this.fileName = fileName;
         this.reason = reason;
+        this.detail = detail;
+    }
+
+    /** What is wrong, without the file name. */
+    public String detail() {
+        return detail;
     }
 
     public String fileName() {

@@ -158,7 +158,7 @@ public final class ImageShardLoader implements DataSetLoader {
                 labels[row] = label;
                 ok[row] = true;
             } catch (ImageDecodeException e) {
-                skip(source, name, e.reason(), e.getMessage());
+                skip(source, name, e.reason(), e.detail());
             } catch (RuntimeException e) {
                 skip(source, name, SkipReason.TRANSFORM_FAILED, "transform failed: " + e);
             }
@@ -210,7 +210,7 @@ public final class ImageShardLoader implements DataSetLoader {
 
     private void skip(Source source, String name, SkipReason why, String reason) {
         if (skips != null) {
-            skips.add(SkipTally.of(why, name, reason));
+            skips.add(SkipTally.of(why, source.getPath() + "!" + name, reason));
         }
         long count = SKIPPED.incrementAndGet();
         if (count <= LOGGED_SKIPS) {

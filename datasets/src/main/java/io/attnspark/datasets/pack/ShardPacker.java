@@ -212,7 +212,7 @@ public final class ShardPacker {
                 try {
                     ImageDecoder.check(bytes, path.toString());
                 } catch (ImageDecodeException e) {
-                    skipped = skipped.plus(SkipTally.of(e.reason(), path.toString(), e.getMessage()));
+                    skipped = skipped.plus(SkipTally.of(e.reason(), path.toString(), e.detail()));
                     continue;
                 }
             }
