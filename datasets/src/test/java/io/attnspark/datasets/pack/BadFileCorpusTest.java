@@ -164,6 +164,19 @@ class BadFileCorpusTest {
     }
 
     @Test
+    void aShardSlotWhoseEveryFileIsBadGetsNoShardFile() throws IOException {
+        PackedDataset packed = new ShardPacker(sc, conf).pack(ImageLayouts.open(corpus.toString(), conf),
+                List.of(ImageLayout.TRAIN), new PackSpec(work.resolve("one-per-shard").toString(), 1, 3L));
+
+        assertEquals(13, packed.manifest().splits().get(ImageLayout.TRAIN).shardCount(), "slots");
+        assertEquals(3, packed.manifest().splits().get(ImageLayout.TRAIN).emptyShards().size());
+        assertEquals(10, packed.shardCount(ImageLayout.TRAIN));
+        for (String uri : packed.shardUris(ImageLayout.TRAIN)) {
+            assertTrue(Files.isRegularFile(Path.of(URI.create(uri))), uri);
+        }
+    }
+
+    @Test
     void aRerunKeepsCompleteShardsAndRewritesOneWhoseRecordIsMissing() throws IOException {
         ShardPacker packer = new ShardPacker(sc, conf);
         PackSpec spec = new PackSpec(work.resolve("rerun").toString(), 4, 5L);
