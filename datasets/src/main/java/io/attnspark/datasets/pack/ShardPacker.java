@@ -43,8 +43,9 @@ import io.attnspark.datasets.skip.SkipTally;
  * come back to the driver with the task results and go into {@code pack.json} per split and reason, together with the
  * unknown-class files the layout left out.
  *
- * <p>Re-runs: a shard slot is complete once its small {@code shard-NNNNN.json} record exists, which is written after
- * the shard itself, so a half-written or interrupted shard is rewritten and a complete one is kept as is. Shards are
+ * <p>Re-runs: a shard slot is complete once its small {@code shard-NNNNN.json} record exists (and, unless every file
+ * was skipped, its shard); the record is written after the shard, so a half-written or interrupted shard is rewritten
+ * and a complete one is kept as is. Shards are
  * written under a temp name and renamed; {@code pack.json} comes last.
  */
 public final class ShardPacker {
@@ -194,8 +195,12 @@ public final class ShardPacker {
         Path recordPath = PackedDataset.shardRecordPath(target);
         FileSystem fs = target.getFileSystem(conf);
         if (fs.exists(recordPath)) {
+            ShardRecord record;
             try (InputStream in = fs.open(recordPath)) {
-                ShardRecord record = PackedDataset.JSON.readValue(in, ShardRecord.class);
+                record = PackedDataset.JSON.readValue(in, ShardRecord.class);
+            }
+            // a record whose shard was deleted since is not complete any more
+            if (record.imageCount() == 0 || fs.exists(target)) {
                 return new ShardOutcome(task.split(), task.index(), false, record.imageCount(), record.skipped());
             }
         }
