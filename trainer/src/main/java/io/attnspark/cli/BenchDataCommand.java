@@ -15,8 +15,11 @@ import picocli.CommandLine.Option;
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = {"Measure the worker-side data pipeline on synthetic ImageNet-sized JPEGs (500x375, ~110 KB):",
                 "decode, decode + RandomResizedCrop + flip + normalize, and eval resize + center crop, on 1 and N",
-                "threads; then FileBatch shard read and full ImageShardLoader load throughput from local disk."})
+                "threads; the same on a few 1600x1200 photos with and without decode-time reduction; then FileBatch",
+                "shard read and full ImageShardLoader load throughput from local disk. 'per core' = per CPU-second."})
 final class BenchDataCommand implements Callable<Integer> {
+    private static final int LARGE_WIDTH = 1600;
+    private static final int LARGE_HEIGHT = 1200;
 
     @Option(names = "--images", paramLabel = "N", defaultValue = "256", description = "distinct images (default: ${DEFAULT-VALUE})")
     int images;
@@ -55,6 +58,13 @@ final class BenchDataCommand implements Callable<Integer> {
             System.out.println(bench.decodeAndTrainTransform(t, passes));
             System.out.println(bench.decodeAndEvalTransform(t, passes));
         }
+        int large = Math.max(1, images / 8);
+        System.out.printf("%d large %dx%d JPEGs (decode-time reduction applies when the crop allows):%n", large,
+                LARGE_WIDTH, LARGE_HEIGHT);
+        var largeBench = new DataBenchmark(DataBenchmark.syntheticJpegs(large, 2L, LARGE_WIDTH, LARGE_HEIGHT), size);
+        largeBench.decodeAndTrainTransform(1, 1);
+        System.out.println(largeBench.fullDecodeAndTrainTransform(1, passes));
+        System.out.println(largeBench.decodeAndTrainTransform(1, passes));
 
         boolean temporary = work == null;
         Path dir = temporary ? Files.createTempDirectory("attnspark-bench-") : work;

@@ -108,24 +108,29 @@ public final class DataBenchmark {
      * about the size of an ImageNet photo (~110 KB at 500 x 375).
      */
     public static List<byte[]> syntheticJpegs(int count, long seed) {
+        return syntheticJpegs(count, seed, WIDTH, HEIGHT);
+    }
+
+    /** As {@link #syntheticJpegs(int, long)} at another size (ImageNet also has multi-megapixel photos). */
+    public static List<byte[]> syntheticJpegs(int count, long seed, int width, int height) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<byte[]> jpegs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            try (Mat image = syntheticPhoto(rng)) {
+            try (Mat image = syntheticPhoto(rng, width, height)) {
                 jpegs.add(encodeJpeg(image));
             }
         }
         return jpegs;
     }
 
-    private static Mat syntheticPhoto(SplittableRandom rng) {
-        Mat image = new Mat(HEIGHT, WIDTH, CV_32FC3);
+    private static Mat syntheticPhoto(SplittableRandom rng, int width, int height) {
+        Mat image = new Mat(height, width, CV_32FC3);
         double[] from = {rng.nextDouble(255), rng.nextDouble(255), rng.nextDouble(255)};
         double[] to = {rng.nextDouble(255), rng.nextDouble(255), rng.nextDouble(255)};
         try (FloatIndexer pixels = image.createIndexer()) {
-            for (int y = 0; y < HEIGHT; y++) {
-                for (int x = 0; x < WIDTH; x++) {
-                    double t = (x + y) / (double) (WIDTH + HEIGHT);
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    double t = (x + y) / (double) (width + height);
                     for (int c = 0; c < 3; c++) {
                         pixels.put(y, x, c, (float) (from[c] + t * (to[c] - from[c])));
                     }
@@ -134,7 +139,7 @@ public final class DataBenchmark {
         }
         for (int shape = 0; shape < 12; shape++) {
             try (Scalar colour = new Scalar(rng.nextDouble(255), rng.nextDouble(255), rng.nextDouble(255), 0);
-                 Point centre = new Point(rng.nextInt(WIDTH), rng.nextInt(HEIGHT))) {
+                 Point centre = new Point(rng.nextInt(width), rng.nextInt(height))) {
                 if (rng.nextBoolean()) {
                     circle(image, centre, 10 + rng.nextInt(90), colour, -1, LINE_AA, 0);
                 } else {
@@ -148,10 +153,10 @@ public final class DataBenchmark {
             GaussianBlur(image, image, kernel, 2.0);
         }
         // textured detail: blurred noise gives JPEG something real-looking to spend bits on
-        try (Mat texture = new Mat(HEIGHT, WIDTH, CV_32FC3); Size kernel = new Size(0, 0)) {
+        try (Mat texture = new Mat(height, width, CV_32FC3); Size kernel = new Size(0, 0)) {
             try (FloatIndexer noise = texture.createIndexer()) {
-                for (int y = 0; y < HEIGHT; y++) {
-                    for (int x = 0; x < WIDTH; x++) {
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width; x++) {
                         for (int c = 0; c < 3; c++) {
                             noise.put(y, x, c, (float) (NOISE_SIGMA * rng.nextGaussian()));
                         }
@@ -189,10 +194,20 @@ public final class DataBenchmark {
         });
     }
 
-    /** Decode + RandomResizedCrop + flip + normalize into a float CHW array: the training transform per image. */
+    /**
+     * Decode + RandomResizedCrop + flip + normalize into a float CHW array, as the loader does it: decoding at reduced
+     * scale where the crop allows.
+     */
     public Rate decodeAndTrainTransform(int threads, int passes) throws Exception {
         ImageTransform transform = ImageTransform.train(outputSize);
-        return measure("decode + RRC " + outputSize + " + flip + normalize", threads, passes, (image, rng, out) -> {
+        return measure("decode + RRC " + outputSize + " + flip + normalize", threads, passes,
+                (image, rng, out) -> transform.decodeAndApply(image, "bench", rng, out, 0));
+    }
+
+    /** The same with every image decoded in full, to show what decode-time reduction saves. */
+    public Rate fullDecodeAndTrainTransform(int threads, int passes) throws Exception {
+        ImageTransform transform = ImageTransform.train(outputSize);
+        return measure("full decode + RRC " + outputSize, threads, passes, (image, rng, out) -> {
             try (Mat rgb = ImageDecoder.decodeRgb(image, "bench")) {
                 transform.apply(rgb, rng, out, 0);
             }

@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.nd4j.common.loader.FileBatch;
 import org.nd4j.common.loader.Source;
@@ -26,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.attnspark.datasets.image.ImageDecodeException;
-import io.attnspark.datasets.image.ImageDecoder;
 import io.attnspark.datasets.image.ImageTransform;
 import io.attnspark.datasets.skip.SkipAccumulator;
 import io.attnspark.datasets.skip.SkipReason;
@@ -151,9 +149,9 @@ public final class ImageShardLoader implements DataSetLoader {
                         + classIds.size() + " known classes");
                 return;
             }
-            try (Mat rgb = ImageDecoder.decodeRgb(files.get(i), name)) {
+            try {
                 float[] out = new float[chw];
-                transform.apply(rgb, rngs[i], out, 0);
+                transform.decodeAndApply(files.get(i), name, rngs[i], out, 0);
                 target.put(row * chw, out);
                 labels[row] = label;
                 ok[row] = true;
