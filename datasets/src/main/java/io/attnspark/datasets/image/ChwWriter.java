@@ -42,12 +42,16 @@ final class ChwWriter {
                 copy.data().get(pixels);
             }
         }
-        for (int c = 0; c < 3; c++) {
-            int base = offset + c * plane;
-            float[] table = NORMALIZED[c];
-            for (int p = 0; p < plane; p++) {
-                dst[base + p] = table[pixels[3 * p + c] & 0xFF];
-            }
+        float[] red = NORMALIZED[0];
+        float[] green = NORMALIZED[1];
+        float[] blue = NORMALIZED[2];
+        int greenBase = offset + plane;
+        int blueBase = offset + 2 * plane;
+        // one pass over the interleaved pixels, writing the three planes
+        for (int p = 0, at = 0; p < plane; p++, at += 3) {
+            dst[offset + p] = red[pixels[at] & 0xFF];
+            dst[greenBase + p] = green[pixels[at + 1] & 0xFF];
+            dst[blueBase + p] = blue[pixels[at + 2] & 0xFF];
         }
     }
 }
