@@ -38,6 +38,7 @@ import io.attnspark.datasets.image.ImageDecodeException;
 import io.attnspark.datasets.image.ImageDecoder;
 import io.attnspark.datasets.image.ImageTransform;
 import io.attnspark.datasets.pack.ImageShardLoader;
+import io.attnspark.datasets.pack.ShardZip;
 
 /**
  * Measures the worker-side data pipeline on ImageNet-sized synthetic JPEGs: decode alone, decode + RandomResizedCrop
@@ -236,7 +237,7 @@ public final class DataBenchmark {
             }
             Path shard = dir.resolve(String.format("shard-%05d.zip", shards.size()));
             try (OutputStream out = Files.newOutputStream(shard)) {
-                new FileBatch(members, names).writeAsZip(out);
+                ShardZip.write(new FileBatch(members, names), out);
             }
             shards.add(shard);
         }

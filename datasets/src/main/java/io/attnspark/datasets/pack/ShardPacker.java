@@ -230,7 +230,7 @@ public final class ShardPacker {
         if (!contents.isEmpty()) {
             Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
             try (FSDataOutputStream out = fs.create(temp, false)) {
-                new FileBatch(contents, names).writeAsZip(out);
+                ShardZip.write(new FileBatch(contents, names), out);
             }
             if (!fs.rename(temp, target)) {
                 fs.delete(temp, false);
