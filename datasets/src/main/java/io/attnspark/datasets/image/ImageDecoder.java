@@ -147,7 +147,8 @@ public final class ImageDecoder {
         if (scanStart < 0) {
             return true;
         }
-        for (int i = scanStart + 2; i + 1 < b.length; i++) {
+        // from the end: the marker is normally in the last two bytes, so this does not read the whole scan
+        for (int i = b.length - 2; i > scanStart + 1; i--) {
             if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) {
                 return true;
             }
