@@ -7,6 +7,19 @@ final class ChwWriter {
     /** ImageNet channel statistics (torchvision's defaults), in float32 like torch tensors. */
     static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     static final float[] STD = {0.229f, 0.224f, 0.225f};
+    /**
+     * The normalized value of every byte per channel, computed exactly as the per-pixel formula would: a table
+     * lookup instead of two float divisions per value was the transform's hot spot (about 1.4 of 1.6 ms at 224).
+     */
+    private static final float[][] NORMALIZED = new float[3][256];
+
+    static {
+        for (int c = 0; c < 3; c++) {
+            for (int value = 0; value < 256; value++) {
+                NORMALIZED[c][value] = (value / 255f - MEAN[c]) / STD[c];
+            }
+        }
+    }
 
     private ChwWriter() {
     }
@@ -29,14 +42,16 @@ final class ChwWriter {
                 copy.data().get(pixels);
             }
         }
-        for (int c = 0; c < 3; c++) {
-            int base = offset + c * plane;
-            float mean = MEAN[c];
-            float std = STD[c];
-            for (int p = 0; p < plane; p++) {
-                float unit = (pixels[3 * p + c] & 0xFF) / 255f;
-                dst[base + p] = (unit - mean) / std;
-            }
+        float[] red = NORMALIZED[0];
+        float[] green = NORMALIZED[1];
+        float[] blue = NORMALIZED[2];
+        int greenBase = offset + plane;
+        int blueBase = offset + 2 * plane;
+        // one pass over the interleaved pixels, writing the three planes
+        for (int p = 0, at = 0; p < plane; p++, at += 3) {
+            dst[offset + p] = red[pixels[at] & 0xFF];
+            dst[greenBase + p] = green[pixels[at + 1] & 0xFF];
+            dst[blueBase + p] = blue[pixels[at + 2] & 0xFF];
         }
     }
 }

@@ -9,6 +9,14 @@ public record CropBox(int top, int left, int height, int width) {
         }
     }
 
+    /** The same region in an image decoded at 1/factor scale of {@code width x height}, clamped to it. */
+    public CropBox scaledDown(int factor, int width, int height) {
+        int scaledTop = Math.min(top / factor, height - 1);
+        int scaledLeft = Math.min(left / factor, width - 1);
+        return new CropBox(scaledTop, scaledLeft, Math.max(1, Math.min(this.height / factor, height - scaledTop)),
+                Math.max(1, Math.min(this.width / factor, width - scaledLeft)));
+    }
+
     /** True when the box lies inside an image of the given size. */
     public boolean fitsIn(int imageWidth, int imageHeight) {
         return top + height <= imageHeight && left + width <= imageWidth;

@@ -29,6 +29,17 @@ public sealed interface ImageTransform extends Serializable permits TrainTransfo
      */
     void apply(Mat rgb, RandomGenerator rng, float[] dst, int offset);
 
+    /**
+     * Decodes and transforms in one step, which lets a transform decode a large JPEG at reduced scale when its output
+     * needs fewer pixels. The default decodes in full.
+     */
+    default void decodeAndApply(byte[] encoded, String name, RandomGenerator rng, float[] dst, int offset)
+            throws ImageDecodeException {
+        try (Mat rgb = ImageDecoder.decodeRgb(encoded, name)) {
+            apply(rgb, rng, dst, offset);
+        }
+    }
+
     /** Writes into an INDArray of 3*size*size elements (for example one example's slice of an [n,3,size,size] batch). */
     default void apply(Mat rgb, RandomGenerator rng, INDArray target) {
         if (target.length() != outputLength()) {

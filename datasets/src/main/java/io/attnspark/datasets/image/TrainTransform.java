@@ -79,6 +79,47 @@ public record TrainTransform(int size, double minScale, double maxScale, double 
     public void apply(Mat rgb, RandomGenerator rng, float[] dst, int offset) {
         CropBox box = sampleCrop(rgb.cols(), rgb.rows(), rng);
         boolean mirror = rng.nextDouble() < flipProbability;
+        cropResizeWrite(rgb, box, mirror, dst, offset);
+    }
+
+    /**
+     * Samples the crop from the JPEG header's size, as {@link #apply} would from the decoded image (same random draws,
+     * same crop), then decodes at the largest 1/2, 1/4 or 1/8 scale that still leaves the crop at least {@code size}
+     * pixels each way, so only ever downscaling. Output differs from a full decode only by libjpeg's DCT scaling versus
+     * bilinear resampling; images too small for a reduction (most 500x375 ImageNet photos at 224) come out identical.
+     */
+    @Override
+    public void decodeAndApply(byte[] encoded, String name, RandomGenerator rng, float[] dst, int offset)
+            throws ImageDecodeException {
+        int[] header = ImageDecoder.jpegSize(encoded);
+        if (header == null) {
+            ImageTransform.super.decodeAndApply(encoded, name, rng, dst, offset);
+            return;
+        }
+        CropBox box = sampleCrop(header[0], header[1], rng);
+        boolean mirror = rng.nextDouble() < flipProbability;
+        int factor = reduction(box);
+        try (Mat rgb = ImageDecoder.decodeRgbReduced(encoded, name, factor)) {
+            CropBox scaled = factor == 1 ? box : box.scaledDown(factor, rgb.cols(), rgb.rows());
+            if (!scaled.fitsIn(rgb.cols(), rgb.rows())) {
+                // the header lied about the size: crop what was decoded
+                scaled = sampleCrop(rgb.cols(), rgb.rows(), rng);
+            }
+            cropResizeWrite(rgb, scaled, mirror, dst, offset);
+        }
+    }
+
+    /** The largest of 8, 4, 2 by which the crop can shrink and still cover {@code size} x {@code size}; else 1. */
+    int reduction(CropBox box) {
+        for (int factor = 8; factor > 1; factor /= 2) {
+            if (box.width() / factor >= size && box.height() / factor >= size) {
+                return factor;
+            }
+        }
+        return 1;
+    }
+
+    private void cropResizeWrite(Mat rgb, CropBox box, boolean mirror, float[] dst, int offset) {
         try (Rect rect = new Rect(box.left(), box.top(), box.width(), box.height());
              Mat crop = new Mat(rgb, rect);
              Size target = new Size(size, size);

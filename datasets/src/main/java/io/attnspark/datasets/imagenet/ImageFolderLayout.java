@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -18,21 +19,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The classic ImageNet folder layout, {@code ROOT/train/<class-id>/*} and {@code ROOT/val/<class-id>/*}, read through
- * the Hadoop FileSystem API (file://, hdfs://, or a plain local path). Class index = sorted class ids of train/.
- * Names starting with '.' or '_' (checksums, _SUCCESS markers, temp files) are ignored.
+ * An ImageNet-style layout read through the Hadoop FileSystem API (file://, hdfs://, or a plain local path):
+ * {@code train/<class-id>/*} plus splits that are either class directories ({@code val/<class-id>/*}) or flat
+ * ({@code val/*}, labeled by a ground-truth file). Two layouts, described in {@link ImageLayouts}:
+ * <ul>
+ *   <li>{@link ImageLayouts.Kind#CLASSIC}: {@code ROOT/train}, {@code ROOT/val}; class ids = sorted train/ directories;
+ *       a flat val/ is labeled by {@value ImageNetLabelFiles#DEVKIT_GROUND_TRUTH} and
+ *       {@value ImageNetLabelFiles#SYNSETS_BY_ID};</li>
+ *   <li>{@link ImageLayouts.Kind#KAGGLE}: {@code ROOT/ILSVRC/Data/CLS-LOC/{train,val}}; class ids = sorted wnids of
+ *       {@code ROOT/LOC_synset_mapping.txt}; the flat val/ is labeled by {@code ROOT/LOC_val_solution.csv}.</li>
+ * </ul>
+ * Class index = position in the sorted class ids (the timm/torchvision convention). Names starting with '.' or '_'
+ * (checksums, _SUCCESS markers, temp files) are ignored.
  */
 public final class ImageFolderLayout implements ImageLayout {
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolderLayout.class);
 
     private final FileSystem fs;
     private final Path root;
+    private final Path dataDir;
+    private final ImageLayouts.Kind kind;
     private final List<String> classIds;
     private final Map<String, Integer> classIndex;
+    /** Flat splits' labels, file name without extension -> class id, read once per split. */
+    private final Map<String, Map<String, String>> flatLabels = new ConcurrentHashMap<>();
 
-    private ImageFolderLayout(FileSystem fs, Path root, List<String> classIds) {
+    private ImageFolderLayout(FileSystem fs, Path root, Path dataDir, ImageLayouts.Kind kind, List<String> classIds) {
         this.fs = fs;
         this.root = root;
+        this.dataDir = dataDir;
+        this.kind = kind;
         this.classIds = List.copyOf(classIds);
         this.classIndex = new HashMap<>();
         for (int i = 0; i < classIds.size(); i++) {
@@ -40,15 +56,20 @@ public final class ImageFolderLayout implements ImageLayout {
         }
     }
 
-    /** Opens the layout at {@code rootUri}; fails clearly when {@code train/} is missing or has no class directory. */
+    /**
+     * Opens the classic layout at {@code rootUri}; fails clearly when {@code train/} is missing or has no class
+     * directory. A flat val/ is accepted here and needs its label files only when it is listed.
+     */
     public static ImageFolderLayout open(String rootUri, Configuration conf) throws IOException {
         Path given = new Path(rootUri);
         FileSystem fs = given.getFileSystem(conf);
         Path root = fs.makeQualified(given);
         Path train = new Path(root, TRAIN);
-        if (!fs.exists(train) || !fs.getFileStatus(train).isDirectory()) {
+        if (!isDirectory(fs, train)) {
             throw new FileNotFoundException("no " + TRAIN + "/ directory under " + root
-                    + ": expected the ImageNet folder layout train/<class-id>/<image> (and optionally val/<class-id>/<image>)");
+                    + ": expected the ImageNet folder layout train/<class-id>/<image> and val/<class-id>/<image> (or a flat"
+                    + " val/ with " + ImageNetLabelFiles.DEVKIT_GROUND_TRUTH + "), or the Kaggle layout "
+                    + ImageLayouts.KAGGLE_DATA_DIR + "/train/<wnid>/<image>");
         }
         List<String> ids = new ArrayList<>();
         for (FileStatus status : visible(fs, train)) {
@@ -60,7 +81,25 @@ public final class ImageFolderLayout implements ImageLayout {
             throw new IOException(train + " has no class directories: expected train/<class-id>/<image>");
         }
         ids.sort(Comparator.naturalOrder());
-        return new ImageFolderLayout(fs, root, ids);
+        return new ImageFolderLayout(fs, root, root, ImageLayouts.Kind.CLASSIC, ids);
+    }
+
+    /** Opens the Kaggle ImageNet layout at {@code rootUri} (the directory holding {@code LOC_synset_mapping.txt}). */
+    public static ImageFolderLayout openKaggle(String rootUri, Configuration conf) throws IOException {
+        Path given = new Path(rootUri);
+        FileSystem fs = given.getFileSystem(conf);
+        Path root = fs.makeQualified(given);
+        Path dataDir = new Path(root, ImageLayouts.KAGGLE_DATA_DIR);
+        if (!isDirectory(fs, new Path(dataDir, TRAIN))) {
+            throw new FileNotFoundException("no " + ImageLayouts.KAGGLE_DATA_DIR + "/" + TRAIN + "/ directory under " + root
+                    + ": expected the Kaggle ImageNet layout (ILSVRC/Data/CLS-LOC/train/<wnid>/<image>, "
+                    + ImageNetLabelFiles.KAGGLE_SYNSETS + ", " + ImageNetLabelFiles.KAGGLE_VAL_SOLUTION + ")");
+        }
+        List<String> ids = new ArrayList<>(ImageNetLabelFiles.readSynsets(fs,
+                ImageNetLabelFiles.require(fs, new Path(root, ImageNetLabelFiles.KAGGLE_SYNSETS),
+                        "the Kaggle layout's class list")));
+        ids.sort(Comparator.naturalOrder());
+        return new ImageFolderLayout(fs, root, dataDir, ImageLayouts.Kind.KAGGLE, ids);
     }
 
     @Override
@@ -68,34 +107,55 @@ public final class ImageFolderLayout implements ImageLayout {
         return root.toString();
     }
 
+    /** Which layout this is. */
+    public ImageLayouts.Kind kind() {
+        return kind;
+    }
+
     @Override
     public List<String> classIds() {
         return classIds;
     }
 
-    /** The class index of a class id, or -1 if train/ does not have it. */
+    /** The class index of a class id, or -1 if the layout does not have it. */
     public int classIndex(String classId) {
         return classIndex.getOrDefault(classId, -1);
     }
 
     @Override
     public boolean hasSplit(String split) throws IOException {
-        Path dir = new Path(root, split);
-        return fs.exists(dir) && fs.getFileStatus(dir).isDirectory();
+        return isDirectory(fs, new Path(dataDir, split));
     }
 
     @Override
     public SplitListing list(String split) throws IOException {
-        Path dir = new Path(root, split);
+        Path dir = new Path(dataDir, split);
         if (!hasSplit(split)) {
-            throw new FileNotFoundException("no " + split + "/ directory under " + root
-                    + ": expected " + split + "/<class-id>/<image>");
+            throw new FileNotFoundException("no " + split + "/ directory under " + dataDir
+                    + ": expected " + split + "/<class-id>/<image>" + (TRAIN.equals(split) ? "" : " or a flat " + split
+                    + "/ with its ground-truth file"));
         }
+        List<FileStatus> entries = visible(fs, dir);
+        boolean classDirs = TRAIN.equals(split) || entries.stream().anyMatch(FileStatus::isDirectory);
+        SplitListing listing = classDirs ? listClassDirs(split, dir, entries) : listFlat(split, dir, entries);
+        if (listing.unknownClassFiles() > 0) {
+            LOG.warn("{}: {} file(s) of {} unknown class(es) were left out: {}", dir, listing.unknownClassFiles(),
+                    listing.unknownClassIds().size(), listing.unknownClassIds());
+        }
+        if (listing.filesOutsideClassDirs() > 0) {
+            LOG.warn("{}: {} file(s) directly under the split directory (not in a class directory) were left out",
+                    dir, listing.filesOutsideClassDirs());
+        }
+        return listing;
+    }
+
+    private SplitListing listClassDirs(String split, Path dir, List<FileStatus> entries) throws IOException {
         List<LabeledImage> images = new ArrayList<>();
         TreeSet<String> unknownIds = new TreeSet<>();
+        List<String> unknownExamples = new ArrayList<>();
         int unknownFiles = 0;
         int outside = 0;
-        for (FileStatus entry : visible(fs, dir)) {
+        for (FileStatus entry : entries) {
             if (!entry.isDirectory()) {
                 outside++;
                 continue;
@@ -103,24 +163,58 @@ public final class ImageFolderLayout implements ImageLayout {
             String classId = entry.getPath().getName();
             int label = classIndex(classId);
             List<FileStatus> files = visible(fs, entry.getPath()).stream().filter(FileStatus::isFile).toList();
-            if (label < 0) {
-                unknownIds.add(classId);
-                unknownFiles += files.size();
-                continue;
-            }
             for (FileStatus file : files) {
+                if (label < 0) {
+                    unknownFiles++;
+                    unknownIds.add(classId);
+                    addExample(unknownExamples, file.getPath().toString());
+                } else {
+                    images.add(new LabeledImage(file.getPath().toString(), label));
+                }
+            }
+        }
+        return new SplitListing(split, images, unknownFiles, unknownIds, outside, unknownExamples);
+    }
+
+    private SplitListing listFlat(String split, Path dir, List<FileStatus> entries) throws IOException {
+        Map<String, String> labels = flatLabels.get(split);
+        if (labels == null) {
+            labels = kind == ImageLayouts.Kind.KAGGLE
+                    ? ImageNetLabelFiles.kaggleValLabels(fs, root)
+                    : ImageNetLabelFiles.devkitValLabels(fs, root);
+            flatLabels.put(split, labels);
+        }
+        List<LabeledImage> images = new ArrayList<>();
+        TreeSet<String> unknownIds = new TreeSet<>();
+        List<String> unknownExamples = new ArrayList<>();
+        int unknownFiles = 0;
+        for (FileStatus file : entries) {
+            String name = file.getPath().getName();
+            int dot = name.lastIndexOf('.');
+            String classId = labels.get(dot > 0 ? name.substring(0, dot) : name);
+            int label = classId == null ? -1 : classIndex(classId);
+            if (label < 0) {
+                unknownFiles++;
+                unknownIds.add(classId == null ? "(no ground-truth label)" : classId);
+                addExample(unknownExamples, file.getPath().toString());
+            } else {
                 images.add(new LabeledImage(file.getPath().toString(), label));
             }
         }
-        if (unknownFiles > 0 || !unknownIds.isEmpty()) {
-            LOG.warn("{}: {} file(s) in {} class director(ies) that train/ does not have were left out: {}",
-                    dir, unknownFiles, unknownIds.size(), unknownIds);
+        // class id, then file name, like a class-directory listing
+        images.sort(Comparator.comparing((LabeledImage image) -> classIds.get(image.label()))
+                .thenComparing(LabeledImage::uri));
+        return new SplitListing(split, images, unknownFiles, unknownIds, 0, unknownExamples);
+    }
+
+    private static void addExample(List<String> examples, String uri) {
+        if (examples.size() < SplitListing.EXAMPLES) {
+            examples.add(uri);
         }
-        if (outside > 0) {
-            LOG.warn("{}: {} file(s) directly under the split directory (not in a class directory) were left out",
-                    dir, outside);
-        }
-        return new SplitListing(split, images, unknownFiles, unknownIds, outside);
+    }
+
+    static boolean isDirectory(FileSystem fs, Path dir) throws IOException {
+        return fs.exists(dir) && fs.getFileStatus(dir).isDirectory();
     }
 
     /** Entries of a directory sorted by name, without hidden/marker files. */

@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.nd4j.common.loader.FileBatch;
 import org.nd4j.common.loader.Source;
@@ -26,13 +25,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.attnspark.datasets.image.ImageDecodeException;
-import io.attnspark.datasets.image.ImageDecoder;
 import io.attnspark.datasets.image.ImageTransform;
+import io.attnspark.datasets.skip.SkipAccumulator;
+import io.attnspark.datasets.skip.SkipReason;
+import io.attnspark.datasets.skip.SkipTally;
 
 /**
  * Loads one {@link ShardPacker} shard into a DataSet: features [n,3,size,size] float (NCHW, normalized), one-hot
  * labels [n,numClasses]. Shipped to Spark executors by {@code SparkComputationGraph.fitPaths} / {@code doEvaluation}.
- * Files that fail to decode or carry an unknown class id are skipped, logged (the first few per JVM) and counted.
+ * Files that fail to decode or carry an unknown class id are skipped, logged (the first few per JVM) and counted:
+ * per JVM ({@link #skippedFileCount()}) and, when the loader holds a {@link SkipAccumulator}, per reason on the driver.
+ *
+ * <p>Training loads put the shard's images in a fresh random order each time, so when a shard holds several worker
+ * batches (pack batch = k x the trainer's batch; DL4J's worker re-batches what the loader returns) the minibatches are
+ * composed differently every epoch, at no cost beyond the permutation. Evaluation loads keep the stored order.
  */
 public final class ImageShardLoader implements DataSetLoader {
     private static final long serialVersionUID = 1L;
@@ -44,8 +50,12 @@ public final class ImageShardLoader implements DataSetLoader {
     private final ArrayList<String> classIds;
     private final int imageSize;
     private final boolean train;
+    /** Null: skips are only logged and counted per JVM. */
+    private final SkipAccumulator skips;
     private transient Map<String, Integer> classIndex;
     private transient ImageTransform transform;
+    /** One image's floats per decoding thread: 600 KB at 224, too much garbage to allocate per image. */
+    private transient ThreadLocal<float[]> imageBuffer;
 
     /**
      * @param classIds class ids in class-index order, as {@link PackedDataset#classIds()} gives them
@@ -53,6 +63,14 @@ public final class ImageShardLoader implements DataSetLoader {
      * @param train true: RandomResizedCrop + flip (fresh randomness per load); false: resize + center crop
      */
     public ImageShardLoader(List<String> classIds, int imageSize, boolean train) {
+        this(classIds, imageSize, train, null);
+    }
+
+    /**
+     * @param skips registered on the driver ({@link SkipAccumulator#register}); Spark merges what every task skipped
+     *        into it, readable with {@code skips.value()} after the job. Null: count per JVM only.
+     */
+    public ImageShardLoader(List<String> classIds, int imageSize, boolean train, SkipAccumulator skips) {
         if (classIds == null || classIds.isEmpty()) {
             throw new IllegalArgumentException("class ids must not be empty; pass PackedDataset.classIds()");
         }
@@ -62,6 +80,7 @@ public final class ImageShardLoader implements DataSetLoader {
         this.classIds = new ArrayList<>(classIds);
         this.imageSize = imageSize;
         this.train = train;
+        this.skips = skips;
     }
 
     /** Files skipped (undecodable or unknown class) by loaders in this JVM since it started. */
@@ -102,6 +121,7 @@ public final class ImageShardLoader implements DataSetLoader {
         int chw = 3 * imageSize * imageSize;
         ImageTransform transform = transform();
         Map<String, Integer> index = classIndex();
+        ThreadLocal<float[]> buffers = imageBuffer();
 
         int[] labels = new int[n];
         boolean[] ok = new boolean[n];
@@ -109,6 +129,11 @@ public final class ImageShardLoader implements DataSetLoader {
         SplittableRandom[] rngs = new SplittableRandom[n];
         for (int i = 0; i < n; i++) {
             rngs[i] = root.split();
+        }
+        // file i goes to row rows[i]
+        int[] rows = IntStream.range(0, n).toArray();
+        if (train) {
+            shuffle(rows, root);
         }
 
         INDArray features;
@@ -120,22 +145,23 @@ public final class ImageShardLoader implements DataSetLoader {
         // decode + augment in parallel on the common fork-join pool, which is sized from the available cores
         IntStream.range(0, n).parallel().forEach(i -> {
             String name = names.get(i);
+            int row = rows[i];
             Integer label = index.get(classIdOf(name));
             if (label == null) {
-                skip(source, name, "class id '" + classIdOf(name) + "' is not one of the " + classIds.size()
-                        + " known classes");
+                skip(source, name, SkipReason.UNKNOWN_CLASS, "class id '" + classIdOf(name) + "' is not one of the "
+                        + classIds.size() + " known classes");
                 return;
             }
-            try (Mat rgb = ImageDecoder.decodeRgb(files.get(i), name)) {
-                float[] out = new float[chw];
-                transform.apply(rgb, rngs[i], out, 0);
-                target.put(i * chw, out);
-                labels[i] = label;
-                ok[i] = true;
+            try {
+                float[] out = buffers.get();
+                transform.decodeAndApply(files.get(i), name, rngs[i], out, 0);
+                target.put(row * chw, out);
+                labels[row] = label;
+                ok[row] = true;
             } catch (ImageDecodeException e) {
-                skip(source, name, e.getMessage());
+                skip(source, name, e.reason(), e.detail());
             } catch (RuntimeException e) {
-                skip(source, name, "transform failed: " + e);
+                skip(source, name, SkipReason.TRANSFORM_FAILED, "transform failed: " + e);
             }
         });
 
@@ -151,8 +177,8 @@ public final class ImageShardLoader implements DataSetLoader {
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             if (kept.size() < n) {
-                long[] rows = kept.stream().mapToLong(Integer::longValue).toArray();
-                features = features.get(new SpecifiedIndex(rows), NDArrayIndex.all(), NDArrayIndex.all(),
+                long[] keptRows = kept.stream().mapToLong(Integer::longValue).toArray();
+                features = features.get(new SpecifiedIndex(keptRows), NDArrayIndex.all(), NDArrayIndex.all(),
                         NDArrayIndex.all()).dup('c');
             }
             INDArray oneHot = Nd4j.zeros(DataType.FLOAT, kept.size(), classIds.size());
@@ -173,7 +199,20 @@ public final class ImageShardLoader implements DataSetLoader {
         return storedName.substring(previous + 1, slash);
     }
 
-    private static void skip(Source source, String name, String reason) {
+    /** Fisher-Yates with the load's random source. */
+    private static void shuffle(int[] values, SplittableRandom rng) {
+        for (int i = values.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int swap = values[i];
+            values[i] = values[j];
+            values[j] = swap;
+        }
+    }
+
+    private void skip(Source source, String name, SkipReason why, String reason) {
+        if (skips != null) {
+            skips.add(SkipTally.of(why, source.getPath() + "!" + name, reason));
+        }
         long count = SKIPPED.incrementAndGet();
         if (count <= LOGGED_SKIPS) {
             LOG.warn("skipped {} in shard {}: {}", name, source.getPath(), reason);
@@ -199,6 +238,14 @@ public final class ImageShardLoader implements DataSetLoader {
             transform = train ? ImageTransform.train(imageSize) : ImageTransform.eval(imageSize);
         }
         return transform;
+    }
+
+    private ThreadLocal<float[]> imageBuffer() {
+        if (imageBuffer == null) {
+            int chw = 3 * imageSize * imageSize;
+            imageBuffer = ThreadLocal.withInitial(() -> new float[chw]);
+        }
+        return imageBuffer;
     }
 
     private Map<String, Integer> classIndex() {

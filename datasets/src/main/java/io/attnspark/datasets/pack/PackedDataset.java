@@ -13,6 +13,8 @@ import org.apache.hadoop.fs.Path;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.attnspark.datasets.skip.SkipTally;
+
 /** A dataset packed by {@link ShardPacker}: {@code ROOT/pack.json} plus {@code ROOT/<split>/shard-NNNNN.zip}. */
 public final class PackedDataset {
     public static final String MANIFEST_NAME = "pack.json";
@@ -84,22 +86,47 @@ public final class PackedDataset {
         return manifest.splits().containsKey(split);
     }
 
+    /** Images in the split's shards. */
     public int imageCount(String split) {
         return counts(split).imageCount();
     }
 
+    /** Shard files of the split (slots whose every file was skipped have none). */
     public int shardCount(String split) {
-        return counts(split).shardCount();
+        return shardUris(split).size();
+    }
+
+    /** Files left out of the split, per reason, with the first few named. */
+    public SkipTally skipped(String split) {
+        return counts(split).skipped();
     }
 
     /** The split's shard URIs in shard order (sorted), fully qualified so Spark executors can open them. */
     public List<String> shardUris(String split) {
-        int shards = counts(split).shardCount();
-        List<String> uris = new ArrayList<>(shards);
-        for (int i = 0; i < shards; i++) {
-            uris.add(shardPath(root, split, i).toString());
+        PackManifest.SplitCounts counts = counts(split);
+        Set<Integer> empty = Set.copyOf(counts.emptyShards());
+        List<String> uris = new ArrayList<>(counts.shardCount());
+        for (int i = 0; i < counts.shardCount(); i++) {
+            if (!empty.contains(i)) {
+                uris.add(shardPath(root, split, i).toString());
+            }
         }
         return uris;
+    }
+
+    /** One line per split: images, shards and skipped files by reason, then the first skipped files named. */
+    public String summary() {
+        StringBuilder text = new StringBuilder(uri()).append(" (batch ").append(batchSize()).append(", seed ")
+                .append(seed()).append(", ").append(numClasses()).append(" classes)\n");
+        for (String split : splits()) {
+            SkipTally skipped = skipped(split);
+            text.append(String.format("  %-6s %,d images in %,d shards; %s%n", split, imageCount(split),
+                    shardCount(split), skipped.summary()));
+            for (String example : skipped.examples()) {
+                text.append("           skipped ").append(example).append('\n');
+            }
+        }
+        return text.toString();
     }
 
     private PackManifest.SplitCounts counts(String split) {
@@ -113,5 +140,10 @@ public final class PackedDataset {
 
     static Path shardPath(Path root, String split, int index) {
         return new Path(new Path(root, split), String.format("shard-%05d.zip", index));
+    }
+
+    /** {@code shard-NNNNN.json} next to {@code shard-NNNNN.zip}. */
+    static Path shardRecordPath(Path shard) {
+        return new Path(shard.getParent(), shard.getName().replaceFirst("\\.zip$", ".json"));
     }
 }

@@ -26,14 +26,27 @@ import org.nd4j.common.loader.FileBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.attnspark.datasets.image.ImageDecodeException;
+import io.attnspark.datasets.image.ImageDecoder;
 import io.attnspark.datasets.imagenet.ImageLayout;
 import io.attnspark.datasets.imagenet.LabeledImage;
+import io.attnspark.datasets.imagenet.SplitListing;
+import io.attnspark.datasets.skip.SkipReason;
+import io.attnspark.datasets.skip.SkipTally;
 
 /**
- * Packs labeled images into DL4J {@link FileBatch} zip shards of {@code batchSize} images, one Spark task per shard.
- * Raw file bytes are kept (augmentation stays random per epoch); each file's stored name is
+ * Packs labeled images into DL4J {@link FileBatch} zip shards of up to {@code batchSize} images, one Spark task per
+ * shard. Raw file bytes are kept (augmentation stays random per epoch); each file's stored name is
  * {@code <class-id>/<file-name>}, so the label travels with the file whatever the source layout was.
- * Shards are written under a temp name and renamed, existing shards are skipped, and {@code pack.json} comes last.
+ *
+ * <p>With {@link PackSpec#checkImages()} each task decodes its files and leaves out the undecodable ones; the skips
+ * come back to the driver with the task results and go into {@code pack.json} per split and reason, together with the
+ * unknown-class files the layout left out.
+ *
+ * <p>Re-runs: a shard slot is complete once its small {@code shard-NNNNN.json} record exists (and, unless every file
+ * was skipped, its shard); the record is written after the shard, so a half-written or interrupted shard is rewritten
+ * and a complete one is kept as is. Shards are
+ * written under a temp name and renamed; {@code pack.json} comes last.
  */
 public final class ShardPacker {
     private static final Logger LOG = LoggerFactory.getLogger(ShardPacker.class);
@@ -46,13 +59,17 @@ public final class ShardPacker {
         this.conf = conf;
     }
 
-    /** Packs the given splits (e.g. train and val) of a layout. */
+    /** Packs the given splits (e.g. train and val) of a layout; its unknown-class files are recorded as skipped. */
     public PackedDataset pack(ImageLayout layout, List<String> splits, PackSpec spec) throws IOException {
         Map<String, List<LabeledImage>> bySplit = new LinkedHashMap<>();
+        Map<String, SkipTally> listingSkips = new LinkedHashMap<>();
         for (String split : splits) {
-            bySplit.put(split, layout.list(split).images());
+            SplitListing listing = layout.list(split);
+            bySplit.put(split, listing.images());
+            listingSkips.put(split, SkipTally.of(SkipReason.UNKNOWN_CLASS, listing.unknownClassFiles(),
+                    listing.unknownClassExamples()));
         }
-        return pack(layout.classIds(), bySplit, spec);
+        return pack(layout.classIds(), bySplit, listingSkips, spec);
     }
 
     /**
@@ -61,11 +78,16 @@ public final class ShardPacker {
      */
     public PackedDataset pack(List<String> classIds, Map<String, List<LabeledImage>> imagesBySplit, PackSpec spec)
             throws IOException {
+        return pack(classIds, imagesBySplit, Map.of(), spec);
+    }
+
+    private PackedDataset pack(List<String> classIds, Map<String, List<LabeledImage>> imagesBySplit,
+                               Map<String, SkipTally> listingSkips, PackSpec spec) throws IOException {
         Path given = new Path(spec.destinationUri());
         FileSystem fs = given.getFileSystem(conf);
         Path root = fs.makeQualified(given);
 
-        Map<String, PackManifest.SplitCounts> counts = new LinkedHashMap<>();
+        Map<String, PackManifest.SplitCounts> planned = new LinkedHashMap<>();
         List<ShardTask> tasks = new ArrayList<>();
         for (Map.Entry<String, List<LabeledImage>> entry : imagesBySplit.entrySet()) {
             String split = entry.getKey();
@@ -75,24 +97,50 @@ public final class ShardPacker {
                 List<LabeledImage> members = shuffled.subList(from, Math.min(from + spec.batchSize(), shuffled.size()));
                 tasks.add(shardTask(split, shards++, members, classIds));
             }
-            counts.put(split, new PackManifest.SplitCounts(shuffled.size(), shards));
+            planned.put(split, new PackManifest.SplitCounts(shuffled.size(), shuffled.size(), shards, List.of(),
+                    SkipTally.NONE));
         }
-        PackManifest intended = new PackManifest(PackManifest.FORMAT_VERSION, classIds, spec.batchSize(), spec.seed(),
-                counts, Instant.now().toString());
-        refuseDifferentPack(fs, root, intended);
+        refuseDifferentPack(fs, root, new PackManifest(PackManifest.FORMAT_VERSION, classIds, spec.batchSize(),
+                spec.seed(), planned, Instant.now().toString()));
 
         Broadcast<SerializableHadoopConfig> hadoopConf = sc.broadcast(new SerializableHadoopConfig(conf));
         String rootUri = root.toString();
+        boolean check = spec.checkImages();
         int numSlices = Math.max(1, tasks.size());
-        List<Boolean> written = sc.parallelize(tasks, numSlices)
-                .map(task -> writeShard(task, rootUri, hadoopConf.getValue().getConfiguration()))
+        List<ShardOutcome> outcomes = sc.parallelize(tasks, numSlices)
+                .map(task -> writeShard(task, rootUri, check, hadoopConf.getValue().getConfiguration()))
                 .collect();
-        long fresh = written.stream().filter(Boolean::booleanValue).count();
-        LOG.info("packed {} shard(s) into {} ({} new, {} already present)", tasks.size(), root, fresh,
+
+        Map<String, PackManifest.SplitCounts> counts = new LinkedHashMap<>();
+        for (Map.Entry<String, PackManifest.SplitCounts> plan : planned.entrySet()) {
+            String split = plan.getKey();
+            int images = 0;
+            List<Integer> empty = new ArrayList<>();
+            SkipTally skipped = listingSkips.getOrDefault(split, SkipTally.NONE);
+            // outcomes come back in task order, so examples are deterministic
+            for (ShardOutcome outcome : outcomes) {
+                if (outcome.split().equals(split)) {
+                    images += outcome.imageCount();
+                    skipped = skipped.plus(outcome.skipped());
+                    if (outcome.imageCount() == 0) {
+                        empty.add(outcome.index());
+                    }
+                }
+            }
+            counts.put(split, new PackManifest.SplitCounts(plan.getValue().listedCount(), images,
+                    plan.getValue().shardCount(), empty, skipped));
+            if (skipped.total() > 0) {
+                LOG.warn("{}: {}; first ones: {}", split, skipped.summary(), skipped.examples());
+            }
+        }
+        long fresh = outcomes.stream().filter(ShardOutcome::written).count();
+        LOG.info("packed {} shard slot(s) into {} ({} new, {} already complete)", tasks.size(), root, fresh,
                 tasks.size() - fresh);
 
+        PackManifest manifest = new PackManifest(PackManifest.FORMAT_VERSION, classIds, spec.batchSize(), spec.seed(),
+                counts, Instant.now().toString());
         writeAtomically(fs, new Path(root, PackedDataset.MANIFEST_NAME),
-                PackedDataset.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(intended));
+                PackedDataset.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         return PackedDataset.open(rootUri, conf);
     }
 
@@ -129,46 +177,71 @@ public final class ShardPacker {
         PackManifest existing;
         try (InputStream in = fs.open(manifestPath)) {
             existing = PackedDataset.JSON.readValue(in, PackManifest.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(root + " holds a " + PackedDataset.MANIFEST_NAME
+                    + " this version cannot read (" + e.getMessage() + "); choose another destination or delete it first", e);
         }
         if (!existing.samePacking(intended)) {
-            throw new IllegalStateException(root + " already holds a different packed dataset (batch size "
-                    + existing.batchSize() + ", seed " + existing.seed() + ", splits " + existing.splits()
-                    + "); choose another destination or delete it first");
+            throw new IllegalStateException(root + " already holds a different packed dataset (format "
+                    + existing.formatVersion() + ", batch size " + existing.batchSize() + ", seed " + existing.seed()
+                    + ", splits " + existing.splits().keySet() + "); choose another destination or delete it first");
         }
     }
 
-    /** Runs on an executor. Returns true if the shard was written, false if it already existed. */
-    private static boolean writeShard(ShardTask task, String rootUri, Configuration conf) throws IOException {
+    /** Runs on an executor: writes the shard and then its record, or reads the record of a complete one. */
+    private static ShardOutcome writeShard(ShardTask task, String rootUri, boolean check, Configuration conf)
+            throws IOException {
         Path target = PackedDataset.shardPath(new Path(rootUri), task.split(), task.index());
+        Path recordPath = PackedDataset.shardRecordPath(target);
         FileSystem fs = target.getFileSystem(conf);
-        if (fs.exists(target)) {
-            return false;
+        if (fs.exists(recordPath)) {
+            ShardRecord record;
+            try (InputStream in = fs.open(recordPath)) {
+                record = PackedDataset.JSON.readValue(in, ShardRecord.class);
+            }
+            // a record whose shard was deleted since is not complete any more
+            if (record.imageCount() == 0 || fs.exists(target)) {
+                return new ShardOutcome(task.split(), task.index(), false, record.imageCount(), record.skipped());
+            }
         }
         List<byte[]> contents = new ArrayList<>(task.sources().size());
-        for (String source : task.sources()) {
-            Path path = new Path(source);
+        List<String> names = new ArrayList<>(task.sources().size());
+        SkipTally skipped = SkipTally.NONE;
+        for (int i = 0; i < task.sources().size(); i++) {
+            Path path = new Path(task.sources().get(i));
+            byte[] bytes;
             try (InputStream in = path.getFileSystem(conf).open(path)) {
-                contents.add(IOUtils.toByteArray(in));
+                bytes = IOUtils.toByteArray(in);
             }
+            if (check) {
+                try {
+                    ImageDecoder.check(bytes, path.toString());
+                } catch (ImageDecodeException e) {
+                    skipped = skipped.plus(SkipTally.of(e.reason(), path.toString(), e.detail()));
+                    continue;
+                }
+            }
+            contents.add(bytes);
+            names.add(task.storedNames().get(i));
         }
-        FileBatch batch = new FileBatch(contents, task.storedNames());
-        Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
         fs.mkdirs(target.getParent());
-        try (FSDataOutputStream out = fs.create(temp, false)) {
-            batch.writeAsZip(out);
-        }
-        if (!fs.rename(temp, target)) {
-            fs.delete(temp, false);
-            // a speculative or retried task may have won the race; only a missing target is an error
-            if (!fs.exists(target)) {
+        // a shard without its record is a leftover of an interrupted run
+        fs.delete(target, false);
+        if (!contents.isEmpty()) {
+            Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+            try (FSDataOutputStream out = fs.create(temp, false)) {
+                ShardZip.write(new FileBatch(contents, names), out);
+            }
+            if (!fs.rename(temp, target)) {
+                fs.delete(temp, false);
                 throw new IOException("could not rename " + temp + " to " + target);
             }
-            return false;
         }
-        return true;
+        writeAtomically(fs, recordPath, PackedDataset.JSON.writeValueAsBytes(new ShardRecord(contents.size(), skipped)));
+        return new ShardOutcome(task.split(), task.index(), true, contents.size(), skipped);
     }
 
-    /** HDFS rename does not overwrite, so the old manifest is removed just before the complete new one moves in. */
+    /** HDFS rename does not overwrite, so the old file is removed just before the complete new one moves in. */
     private static void writeAtomically(FileSystem fs, Path target, byte[] content) throws IOException {
         Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
         try (OutputStream out = fs.create(temp, false)) {
@@ -187,5 +260,14 @@ public final class ShardPacker {
             sources = new ArrayList<>(sources);
             storedNames = new ArrayList<>(storedNames);
         }
+    }
+
+    /** What a shard task did, sent back to the driver. */
+    record ShardOutcome(String split, int index, boolean written, int imageCount, SkipTally skipped)
+            implements Serializable {
+    }
+
+    /** {@code shard-NNNNN.json}: the shard's image count and skipped files; its presence marks the slot complete. */
+    record ShardRecord(int imageCount, SkipTally skipped) {
     }
 }

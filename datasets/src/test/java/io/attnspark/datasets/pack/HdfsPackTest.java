@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -25,6 +26,9 @@ import io.attnspark.datasets.TestImages;
 import io.attnspark.datasets.fashion.FashionMnistConverter;
 import io.attnspark.datasets.imagenet.ImageFolderLayout;
 import io.attnspark.datasets.imagenet.ImageLayout;
+import io.attnspark.datasets.imagenet.ImageLayouts;
+import io.attnspark.datasets.imagenet.ImageNetFixtures;
+import io.attnspark.datasets.skip.SkipReason;
 
 /** The layout reader and the packer on hdfs:// URIs (a MiniDFSCluster on loopback). */
 class HdfsPackTest {
@@ -89,5 +93,25 @@ class HdfsPackTest {
             }
         });
         assertArrayEquals(new long[] {2, 3, 8, 8}, data.getFeatures().shape());
+    }
+
+    @Test
+    void packsAKaggleLayoutFromHdfsRecordingItsUnknownClassFiles() throws IOException {
+        Configuration conf = cluster.getConfiguration(0);
+        FileSystem hdfs = cluster.getFileSystem();
+        ImageNetFixtures.kaggle(work.resolve("kaggle"));
+        hdfs.copyFromLocalFile(new org.apache.hadoop.fs.Path(work.resolve("kaggle").toUri()),
+                new org.apache.hadoop.fs.Path("/kaggle"));
+
+        ImageFolderLayout layout = ImageLayouts.open(hdfs.getUri() + "/kaggle", conf);
+        PackedDataset packed = new ShardPacker(sc, conf).pack(layout, List.of(ImageLayout.TRAIN, ImageLayout.VAL),
+                new PackSpec(hdfs.getUri() + "/kaggle-packed", 2, 1L));
+
+        assertEquals(ImageLayouts.Kind.KAGGLE, layout.kind());
+        assertEquals(3, packed.imageCount(ImageLayout.TRAIN));
+        assertEquals(Map.of(SkipReason.UNKNOWN_CLASS, 1L), packed.skipped(ImageLayout.TRAIN).counts());
+        assertEquals(2, packed.imageCount(ImageLayout.VAL));
+        assertEquals(Map.of(SkipReason.UNKNOWN_CLASS, 1L), packed.skipped(ImageLayout.VAL).counts());
+        assertTrue(packed.shardUris(ImageLayout.VAL).get(0).startsWith("hdfs://"));
     }
 }
