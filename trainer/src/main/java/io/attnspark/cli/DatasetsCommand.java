@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "datasets", mixinStandardHelpOptions = true, description = "Prepare datasets.",
-        subcommands = {DatasetsCommand.FashionMnist.class})
+        subcommands = {DatasetsCommand.FashionMnist.class, PackCommand.class})
 final class DatasetsCommand {
 
     @Command(name = "fashion-mnist", mixinStandardHelpOptions = true,

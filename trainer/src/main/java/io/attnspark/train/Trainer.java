@@ -1,10 +1,11 @@
 package io.attnspark.train;
 
-import io.attnspark.datasets.imagenet.ImageFolderLayout;
+import io.attnspark.datasets.imagenet.ImageLayouts;
 import io.attnspark.datasets.pack.ImageShardLoader;
 import io.attnspark.datasets.pack.PackedDataset;
 import io.attnspark.datasets.pack.PackSpec;
 import io.attnspark.datasets.pack.ShardPacker;
+import io.attnspark.datasets.skip.SkipAccumulator;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
 import io.attnspark.record.EpochMetrics;
@@ -154,8 +155,11 @@ public final class Trainer {
                 .build();
         var sparkNet = new SparkComputationGraph(run.sc, network, master);
         sparkNet.setCollectTrainingStats(true);
-        var trainLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), true);
-        var evalLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), false);
+        // bad images are skipped on the workers; the counts come back to the driver through accumulators
+        var trainSkips = SkipAccumulator.register(run.sc, "skipped training images");
+        var evalSkips = SkipAccumulator.register(run.sc, "skipped validation images");
+        var trainLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), true, trainSkips);
+        var evalLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), false, evalSkips);
         List<String> trainShards = data.shardUris("train");
         JavaRDD<String> valShards = run.sc.parallelize(data.shardUris("val"), workers);
         long trainImages = data.imageCount("train");
@@ -191,6 +195,8 @@ public final class Trainer {
                     epoch + 1, recipe.epochs(), lr, metrics.trainLoss(), 100 * metrics.top1(), 100 * metrics.top5(),
                     metrics.imagesPerSecond(), clock(trainSeconds), clock(times.workerSeconds()), clock(times.syncSeconds()),
                     clock(evalSeconds));
+            reportSkips("training", trainSkips);
+            reportSkips("validation", evalSkips);
         }
         return run.record(RunStatus.COMPLETED, null);
     }
@@ -236,6 +242,12 @@ public final class Trainer {
         return (Map<String, Object>) tree.get(name);
     }
 
+    private void reportSkips(String what, SkipAccumulator skips) {
+        if (!skips.isZero()) {
+            out.println("  skipped " + what + " images so far: " + skips.value().summary());
+        }
+    }
+
     /** Shards per fitPaths call: whole averaging rounds, about {@value #PROGRESS_LINES_PER_EPOCH} calls per epoch. */
     private int chunkSize(int shards, int workers) {
         int round = workers * config.spark().averagingFrequency();
@@ -262,12 +274,14 @@ public final class Trainer {
             }
             return packed;
         }
-        var layout = ImageFolderLayout.open(path, hadoop);
+        var layout = ImageLayouts.open(path, hadoop);
         int batch = config.spark().batchSizePerWorker();
         long seed = config.data().packSeed();
         String packUri = config.packRoot().replaceAll("/+$", "") + "/" + Integer.toHexString(path.hashCode()) + "-b" + batch + "-s" + seed;
-        out.println("packing " + path + " into " + packUri);
-        return new ShardPacker(sc, hadoop).pack(layout, List.of("train", "val"), new PackSpec(packUri, batch, seed));
+        out.println("packing " + path + " (" + layout.kind() + " layout) into " + packUri);
+        var packed = new ShardPacker(sc, hadoop).pack(layout, List.of("train", "val"), new PackSpec(packUri, batch, seed));
+        out.println(packed.summary());
+        return packed;
     }
 
     /** The configured workers, else one per task slot of the cluster: local[N] gives N, a cluster its executors' cores. */
