@@ -17,7 +17,7 @@ from torch import Tensor
 import math
 import zlib
 
-from torch.nn import AdaptiveAvgPool2d, Conv1d, Conv2d, Module, ReLU, Sequential, Sigmoid
+from torch.nn import AdaptiveAvgPool2d, AdaptiveMaxPool2d, Conv1d, Conv2d, Module, ReLU, Sequential, Sigmoid
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "resources" / "fixtures" / "attention"
 # odd, non-square spatial sizes and two batch sizes; small, because the fixtures are committed
@@ -113,6 +113,70 @@ class ECA(Module):
         return attention * input
 
 
+class CBAMChannelAttention(Module):
+    """CBAM's channel attention (seed snippet 4.1)."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16) -> None:
+        super().__init__()
+        self.avg_pool = AdaptiveAvgPool2d(output_size=1)
+        self.max_pool = AdaptiveMaxPool2d(output_size=1)
+        bottleneck_dim = in_dim // reduction_factor
+        self.mlp = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=bottleneck_dim, kernel_size=1),
+            ReLU(),
+            Conv2d(in_channels=bottleneck_dim, out_channels=in_dim, kernel_size=1),
+        )
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        avg_attention = self.mlp(self.avg_pool(input))
+        max_attention = self.mlp(self.max_pool(input))
+        attention = self.sigmoid(avg_attention + max_attention)
+        return attention * input
+
+
+class ChannelAvgPool(Module):
+    """Average pool along the channel axis (seed snippet 4.2)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.mean(dim=1, keepdim=True)
+
+
+class ChannelMaxPool(Module):
+    """Max pool along the channel axis (seed snippet 4.2)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.max(dim=1, keepdim=True).values
+
+
+class CBAMSpatialAttention(Module):
+    """CBAM's spatial attention (seed snippet 4.2): the conv has a bias, the descriptor is [mean; max]."""
+
+    def __init__(self, kernel_size: int = 7) -> None:
+        super().__init__()
+        self.avg_pool = ChannelAvgPool()
+        self.max_pool = ChannelMaxPool()
+        self.conv = Conv2d(in_channels=2, out_channels=1, kernel_size=kernel_size, padding=kernel_size // 2)
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        pooled = torch.cat([self.avg_pool(input), self.max_pool(input)], dim=1)
+        attention = self.sigmoid(self.conv(pooled))
+        return attention * input
+
+
+class CBAM(Module):
+    """Convolutional block attention module (seed snippet 4.3)."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16, kernel_size: int = 7) -> None:
+        super().__init__()
+        self.channel_attention = CBAMChannelAttention(in_dim=in_dim, reduction_factor=reduction_factor)
+        self.spatial_attention = CBAMSpatialAttention(kernel_size=kernel_size)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.spatial_attention(self.channel_attention(input))
+
+
 def eca_kernel_size(channels: int, gamma: int = 2, beta: int = 1) -> int:
     """The ECA paper's adaptive kernel size: the odd number nearest above |log2(C) + b| / gamma."""
     t = int(abs((math.log(channels, 2) + beta) / gamma))
@@ -157,6 +221,9 @@ def main() -> None:
         kernel_size = eca_kernel_size(shape[1])
         assert kernel_size == (3 if shape[1] == 24 else 5)
         save("eca", ECA(kernel_size), shape)
+    # the default 7x7 spatial kernel is wider than these maps, so its zero padding matters
+    for shape in SHAPES:
+        save("cbam", CBAM(shape[1], reduction_factor=4, kernel_size=7), shape)
 
 
 if __name__ == "__main__":

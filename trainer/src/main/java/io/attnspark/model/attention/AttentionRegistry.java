@@ -16,6 +16,7 @@ public final class AttentionRegistry {
         FACTORIES.put(SqueezeExciteVar2.NAME, SqueezeExciteVar2::fromOptions);
         FACTORIES.put(SqueezeExciteVar3.NAME, SqueezeExciteVar3::fromOptions);
         FACTORIES.put(EfficientChannelAttention.NAME, EfficientChannelAttention::fromOptions);
+        FACTORIES.put(ConvolutionalBlockAttention.NAME, ConvolutionalBlockAttention::fromOptions);
     }
 
     private AttentionRegistry() { }

@@ -31,6 +31,9 @@
  *   <tr><td>{@code se_var2}</td><td>excitation.0.weight [C,1,1,1] / .bias</td><td>prefix_excite_W [1,C] / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td>{@code se_var3}</td><td>excitation.0.weight / .bias</td><td>prefix_excite_W / _b</td><td>DENSE_FROM_LINEAR / SAME</td></tr>
  *   <tr><td>{@code eca}</td><td>conv.weight [1,1,k]</td><td>prefix_conv_W [1,1,1,k]</td><td>SAME</td></tr>
+ *   <tr><td>{@code cbam}</td><td>channel_attention.mlp.0.weight [C/r,C,1,1] / .bias</td><td>prefix_fc1_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>channel_attention.mlp.2.weight [C,C/r,1,1] / .bias</td><td>prefix_fc2_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>spatial_attention.conv.weight [1,2,k,k] / .bias</td><td>prefix_spatial_conv_W / _b</td><td>SAME / SAME</td></tr>
  * </table>
  */
 package io.attnspark.model.attention;
