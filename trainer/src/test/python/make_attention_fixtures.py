@@ -17,7 +17,9 @@ from torch import Tensor
 import math
 import zlib
 
-from torch.nn import AdaptiveAvgPool2d, AdaptiveMaxPool2d, Conv1d, Conv2d, Module, ReLU, Sequential, Sigmoid
+from torch.nn import (AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, BatchNorm2d, Conv1d, Conv2d, Module, ReLU,
+                      Sequential, Sigmoid)
+from torch.nn.functional import interpolate
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "resources" / "fixtures" / "attention"
 # odd, non-square spatial sizes and two batch sizes; small, because the fixtures are committed
@@ -177,6 +179,84 @@ class CBAM(Module):
         return self.spatial_attention(self.channel_attention(input))
 
 
+class GENoParams(Module):
+    """Gather-excite without parameters, GE-theta-minus (seed snippet 6.1; its `extent_ratio` typo is `extent`)."""
+
+    def __init__(self, extent: int) -> None:
+        super().__init__()
+        if extent == 0:
+            self.gather = AdaptiveAvgPool2d(output_size=1)
+        else:
+            kernel_size = 2 * extent - 1
+            padding = kernel_size // 2
+            self.gather = AvgPool2d(kernel_size=kernel_size, stride=extent, padding=padding, count_include_pad=False)
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        batch_size, in_dim, height, width = input.shape
+        gathered = self.gather(input)
+        attention = interpolate(input=gathered, size=(height, width), mode='nearest')
+        attention = self.sigmoid(attention)
+        return attention * input
+
+
+def ge_gather(in_dim: int, extent: int, spatial_dim) -> Sequential:
+    """GE-theta's gather (seed snippets 6.2 and 6.3). The seed writes `n_layers * [conv, bn, relu]`, which repeats
+    one conv and one BN instance; as in the paper and timm, every step gets its own modules here (same keys)."""
+    if extent == 0:
+        return Sequential(
+            Conv2d(in_channels=in_dim, out_channels=in_dim, kernel_size=spatial_dim, groups=in_dim, bias=False),
+            BatchNorm2d(num_features=in_dim),
+        )
+    layers = []
+    for _ in range(int(math.log2(extent))):
+        layers += [
+            Conv2d(in_channels=in_dim, out_channels=in_dim, kernel_size=3, stride=2, padding=1, groups=in_dim, bias=False),
+            BatchNorm2d(num_features=in_dim),
+            ReLU(),
+        ]
+    return Sequential(*layers[:-1])
+
+
+class GEParams(Module):
+    """Gather-excite with a parameterised gather, GE-theta (seed snippet 6.2)."""
+
+    def __init__(self, in_dim: int, extent: int, spatial_dim=None) -> None:
+        super().__init__()
+        self.gather = ge_gather(in_dim, extent, spatial_dim)
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        batch_size, in_dim, height, width = input.shape
+        gathered = self.gather(input)
+        attention = interpolate(input=gathered, size=(height, width), mode='nearest')
+        attention = self.sigmoid(attention)
+        return attention * input
+
+
+class GEParamsPlus(Module):
+    """Gather-excite with parameterised gather and excite, GE-theta-plus (seed snippet 6.3; the seed fixes r=16)."""
+
+    def __init__(self, in_dim: int, extent: int, spatial_dim=None, reduction_factor: int = 16) -> None:
+        super().__init__()
+        self.gather = ge_gather(in_dim, extent, spatial_dim)
+        bottleneck_dim = in_dim // reduction_factor
+        self.mlp = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=bottleneck_dim, kernel_size=1),
+            ReLU(),
+            Conv2d(in_channels=bottleneck_dim, out_channels=in_dim, kernel_size=1),
+        )
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        batch_size, in_dim, height, width = input.shape
+        gathered = self.gather(input)
+        attention = self.mlp(gathered)
+        attention = interpolate(input=attention, size=(height, width), mode='nearest')
+        attention = self.sigmoid(attention)
+        return attention * input
+
+
 def eca_kernel_size(channels: int, gamma: int = 2, beta: int = 1) -> int:
     """The ECA paper's adaptive kernel size: the odd number nearest above |log2(C) + b| / gamma."""
     t = int(abs((math.log(channels, 2) + beta) / gamma))
@@ -188,6 +268,12 @@ def randomize(module: Module) -> None:
     with torch.no_grad():
         for parameter in module.parameters():
             parameter.normal_(0.0, 0.5)
+        # eval-mode BN with its initial statistics (mean 0, var 1) would hide a mix-up of mean and variance
+        for name, buffer in module.named_buffers():
+            if name.endswith("running_mean"):
+                buffer.normal_(0.0, 0.5)
+            elif name.endswith("running_var"):
+                buffer.uniform_(0.5, 2.0)
 
 
 def save(name: str, module: Module, shape) -> None:
@@ -201,6 +287,8 @@ def save(name: str, module: Module, shape) -> None:
         y = module(x)
     arrays = {"input": x, "output": y}
     for key, tensor in module.state_dict().items():
+        if key.endswith("num_batches_tracked"):
+            continue  # BN's step counter: no DL4J parameter (it only matters with momentum=None)
         assert key not in arrays, key
         arrays[key] = tensor
     path = OUT_DIR / file_name
@@ -224,6 +312,20 @@ def main() -> None:
     # the default 7x7 spatial kernel is wider than these maps, so its zero padding matters
     for shape in SHAPES:
         save("cbam", CBAM(shape[1], reduction_factor=4, kernel_size=7), shape)
+    # gather-excite: extent 2 on the standard shapes; extents 4 and 8 on maps that 4 does not divide, where PyTorch's
+    # nearest interpolation differs from repeating each cell e times; the global extent on a non-square map
+    for shape in SHAPES:
+        channels = shape[1]
+        save("ge_minus_e2", GENoParams(2), shape)
+        save("ge_e2", GEParams(channels, 2), shape)
+        save("ge_plus_e2", GEParamsPlus(channels, 2, reduction_factor=4), shape)
+    save("ge_minus_e4", GENoParams(4), (2, 8, 5, 7))
+    save("ge_minus_e0", GENoParams(0), SHAPES[0])
+    save("ge_e4", GEParams(8, 4), (2, 8, 5, 7))
+    save("ge_e8", GEParams(8, 8), (1, 8, 9, 11))
+    save("ge_e0", GEParams(24, 0, spatial_dim=SHAPES[0][2:]), SHAPES[0])
+    save("ge_plus_e4", GEParamsPlus(8, 4, reduction_factor=4), (2, 8, 5, 7))
+    save("ge_plus_e0", GEParamsPlus(24, 0, spatial_dim=SHAPES[0][2:], reduction_factor=4), SHAPES[0])
 
 
 if __name__ == "__main__":

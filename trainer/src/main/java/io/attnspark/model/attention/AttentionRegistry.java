@@ -17,6 +17,9 @@ public final class AttentionRegistry {
         FACTORIES.put(SqueezeExciteVar3.NAME, SqueezeExciteVar3::fromOptions);
         FACTORIES.put(EfficientChannelAttention.NAME, EfficientChannelAttention::fromOptions);
         FACTORIES.put(ConvolutionalBlockAttention.NAME, ConvolutionalBlockAttention::fromOptions);
+        FACTORIES.put(GatherExciteMinus.NAME, GatherExciteMinus::fromOptions);
+        FACTORIES.put(GatherExcite.NAME, GatherExcite::fromOptions);
+        FACTORIES.put(GatherExcitePlus.NAME, GatherExcitePlus::fromOptions);
     }
 
     private AttentionRegistry() { }

@@ -17,6 +17,7 @@
  * <ul>
  *   <li>{@code SAME}: identical element order up to unit dimensions (conv weights [out,in,kh,kw], bias [n] → [1,n]);</li>
  *   <li>{@code DENSE_FROM_LINEAR}: {@code Linear} [out,in] or 1×1 conv [out,in,1,1] → {@code DenseLayer} W [in,out].</li>
+ *   <li>{@code DEPTHWISE_FROM_CONV}: depthwise conv [C·m,1,kh,kw] → {@code DepthwiseConvolution2D} W [kh,kw,C,m].</li>
  * </ul>
  * In a whole network the backbone prepends the module's path with {@code TorchParam.withTorchPrefix("layer1.0.se.")}.
  * {@link io.attnspark.model.attention.TorchStateDict#load} copies a state dict (e.g. read from {@code .npz}) and fails,
@@ -34,6 +35,15 @@
  *   <tr><td>{@code cbam}</td><td>channel_attention.mlp.0.weight [C/r,C,1,1] / .bias</td><td>prefix_fc1_W / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>channel_attention.mlp.2.weight [C,C/r,1,1] / .bias</td><td>prefix_fc2_W / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>spatial_attention.conv.weight [1,2,k,k] / .bias</td><td>prefix_spatial_conv_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td>{@code ge_minus}</td><td>(none)</td><td></td><td></td></tr>
+ *   <tr><td>{@code ge}, {@code ge_plus}</td><td>gather.&lt;3i&gt;.weight [C,1,3,3] (global: [C,1,H,W])</td>
+ *       <td>prefix_gather&lt;i+1&gt;_conv_W [3,3,C,1]</td><td>DEPTHWISE_FROM_CONV</td></tr>
+ *   <tr><td></td><td>gather.&lt;3i+1&gt;.weight / .bias / .running_mean / .running_var</td>
+ *       <td>prefix_gather&lt;i+1&gt;_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td colspan="3">i = 0 .. log2(extent)−1 (one step for the global extent); BN's
+ *       {@code num_batches_tracked} has no DL4J counterpart: drop it from the state dict before loading</td></tr>
+ *   <tr><td>{@code ge_plus}</td><td>mlp.0.weight [C/r,C,1,1] / .bias, mlp.2.weight / .bias</td>
+ *       <td>prefix_fc1_W / _b, prefix_fc2_W / _b</td><td>SAME</td></tr>
  * </table>
  */
 package io.attnspark.model.attention;
