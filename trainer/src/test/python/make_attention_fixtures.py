@@ -257,6 +257,66 @@ class GEParamsPlus(Module):
         return attention * input
 
 
+class BAMChannelAttention(Module):
+    """BAM's channel attention (seed snippet 5.1): BN before ReLU, no sigmoid."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16) -> None:
+        super().__init__()
+        self.avg_pool = AdaptiveAvgPool2d(output_size=1)
+        bottleneck_dim = in_dim // reduction_factor
+        self.mlp = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=bottleneck_dim, kernel_size=1),
+            BatchNorm2d(num_features=bottleneck_dim),
+            ReLU(),
+            Conv2d(in_channels=bottleneck_dim, out_channels=in_dim, kernel_size=1),
+        )
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.mlp(self.avg_pool(input))
+
+
+class BAMSpatialAttention(Module):
+    """BAM's spatial attention (seed snippet 5.2)."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16, dilation: int = 4) -> None:
+        super().__init__()
+        bottleneck_dim = in_dim // reduction_factor
+        self.reduce_1 = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=bottleneck_dim, kernel_size=1),
+            BatchNorm2d(num_features=bottleneck_dim),
+            ReLU(),
+        )
+        self.layers = Sequential(
+            Conv2d(in_channels=bottleneck_dim, out_channels=bottleneck_dim, kernel_size=3, padding=dilation,
+                   dilation=dilation),
+            BatchNorm2d(num_features=bottleneck_dim),
+            ReLU(),
+            Conv2d(in_channels=bottleneck_dim, out_channels=bottleneck_dim, kernel_size=3, padding=dilation,
+                   dilation=dilation),
+            BatchNorm2d(num_features=bottleneck_dim),
+            ReLU(),
+        )
+        self.reduce_2 = Conv2d(in_channels=bottleneck_dim, out_channels=1, kernel_size=1)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.reduce_2(self.layers(self.reduce_1(input)))
+
+
+class BAM(Module):
+    """Bottleneck attention module (seed snippet 5.3): x * (1 + sigmoid(channel * spatial))."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16, dilation: int = 4) -> None:
+        super().__init__()
+        self.channel_attention = BAMChannelAttention(in_dim=in_dim, reduction_factor=reduction_factor)
+        self.spatial_attention = BAMSpatialAttention(in_dim=in_dim, reduction_factor=reduction_factor, dilation=dilation)
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        attention = self.channel_attention(input) * self.spatial_attention(input)
+        attention = self.sigmoid(attention) + 1
+        return attention * input
+
+
 def eca_kernel_size(channels: int, gamma: int = 2, beta: int = 1) -> int:
     """The ECA paper's adaptive kernel size: the odd number nearest above |log2(C) + b| / gamma."""
     t = int(abs((math.log(channels, 2) + beta) / gamma))
@@ -326,6 +386,11 @@ def main() -> None:
     save("ge_e0", GEParams(24, 0, spatial_dim=SHAPES[0][2:]), SHAPES[0])
     save("ge_plus_e4", GEParamsPlus(8, 4, reduction_factor=4), (2, 8, 5, 7))
     save("ge_plus_e0", GEParamsPlus(24, 0, spatial_dim=SHAPES[0][2:], reduction_factor=4), SHAPES[0])
+    # BAM (eval mode, random BN statistics): the default dilation 4 reaches past these maps, so a 5x7 map with
+    # dilation 2 checks the dilated taps
+    for shape in SHAPES:
+        save("bam", BAM(shape[1], reduction_factor=4, dilation=4), shape)
+    save("bam_d2", BAM(16, reduction_factor=4, dilation=2), (2, 16, 5, 7))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ public final class AttentionRegistry {
         FACTORIES.put(GatherExciteMinus.NAME, GatherExciteMinus::fromOptions);
         FACTORIES.put(GatherExcite.NAME, GatherExcite::fromOptions);
         FACTORIES.put(GatherExcitePlus.NAME, GatherExcitePlus::fromOptions);
+        FACTORIES.put(BottleneckAttention.NAME, BottleneckAttention::fromOptions);
     }
 
     private AttentionRegistry() { }

@@ -44,6 +44,18 @@
  *       {@code num_batches_tracked} has no DL4J counterpart: drop it from the state dict before loading</td></tr>
  *   <tr><td>{@code ge_plus}</td><td>mlp.0.weight [C/r,C,1,1] / .bias, mlp.2.weight / .bias</td>
  *       <td>prefix_fc1_W / _b, prefix_fc2_W / _b</td><td>SAME</td></tr>
+ *   <tr><td>{@code bam}</td><td>channel_attention.mlp.0.weight [C/r,C,1,1] / .bias</td><td>prefix_channel_fc1_W / _b</td>
+ *       <td>DENSE_FROM_LINEAR / SAME</td></tr>
+ *   <tr><td></td><td>channel_attention.mlp.1.weight / .bias / .running_mean / .running_var</td>
+ *       <td>prefix_channel_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td>channel_attention.mlp.3.weight [C,C/r,1,1] / .bias</td><td>prefix_channel_fc2_W / _b</td>
+ *       <td>DENSE_FROM_LINEAR / SAME</td></tr>
+ *   <tr><td></td><td>spatial_attention.reduce_1.0 / layers.0 / layers.3 .weight / .bias</td>
+ *       <td>prefix_spatial_reduce1 / _dilated1 / _dilated2 _W / _b</td><td>SAME</td></tr>
+ *   <tr><td></td><td>spatial_attention.reduce_1.1 / layers.1 / layers.4 .weight / .bias / .running_mean / .running_var</td>
+ *       <td>prefix_spatial_reduce1_bn / _dilated1_bn / _dilated2_bn _gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td>spatial_attention.reduce_2.weight [1,C/r,1,1] / .bias</td><td>prefix_spatial_reduce2_W / _b</td>
+ *       <td>SAME</td></tr>
  * </table>
  */
 package io.attnspark.model.attention;

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +76,7 @@ abstract class AttentionModuleContract {
     @Test
     void gradientsMatchFiniteDifferences() {
         long[] shape = gradientCheckShape();
-        ComputationGraph net = AttentionTestSupport.gradientCheckGraph(gradientCheckModule(), shape);
+        ComputationGraph net = new FlattenedOrderGraph(AttentionTestSupport.gradientCheckGraph(gradientCheckModule(), shape));
         Nd4j.getRandom().setSeed(7);
         INDArray input = Nd4j.randn(DataType.DOUBLE, shape);
         INDArray labels = Nd4j.randn(DataType.DOUBLE, shape);
@@ -92,6 +95,29 @@ abstract class AttentionModuleContract {
         }
 
         assertTrue(passed, "gradient check failed; see the test output for the parameters");
+    }
+
+    /**
+     * GradientCheckUtil names the i-th entry of the flattened parameters by walking {@code paramTable()}, which lists
+     * vertices in insertion order, while the flattened vector is in topological order; in a branching module the two
+     * differ, so its report and {@code excludeParams} would hit the wrong entries. This copy lists its parameters in
+     * flattened order.
+     */
+    private static final class FlattenedOrderGraph extends ComputationGraph {
+
+        FlattenedOrderGraph(ComputationGraph net) {
+            super(net.getConfiguration());
+            init(net.params().dup(), false);
+        }
+
+        @Override
+        public Map<String, INDArray> paramTable(boolean backpropParamsOnly) {
+            var entries = new ArrayList<>(super.paramTable(backpropParamsOnly).entrySet());
+            entries.sort(Comparator.comparingLong(entry -> entry.getValue().offset()));
+            var ordered = new LinkedHashMap<String, INDArray>();
+            entries.forEach(entry -> ordered.put(entry.getKey(), entry.getValue()));
+            return ordered;
+        }
     }
 
     /** BN's running mean and variance are moving averages, not trained by gradients, so the gradient check skips them. */
