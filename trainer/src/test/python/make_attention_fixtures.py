@@ -336,12 +336,13 @@ def randomize(module: Module) -> None:
                 buffer.uniform_(0.5, 2.0)
 
 
-def save(name: str, module: Module, shape) -> None:
+def save(name: str, module: Module, shape, train: bool = False) -> None:
+    """train=True records the training-mode output (BN normalises with the batch's statistics)."""
     file_name = f"{name}_{'x'.join(map(str, shape))}.npz"
     # seeded per file, so that adding a module leaves the other fixtures byte-identical
     torch.manual_seed(zlib.crc32(file_name.encode()))
     randomize(module)
-    module.eval()
+    module.train(train)
     x = torch.randn(*shape)
     with torch.no_grad():
         y = module(x)
@@ -391,6 +392,9 @@ def main() -> None:
     for shape in SHAPES:
         save("bam", BAM(shape[1], reduction_factor=4, dilation=4), shape)
     save("bam_d2", BAM(16, reduction_factor=4, dilation=2), (2, 16, 5, 7))
+    # training mode: every BN normalises with the statistics of this batch
+    save("bam_d2_train", BAM(16, reduction_factor=4, dilation=2), (2, 16, 5, 7), train=True)
+    save("ge_e4_train", GEParams(8, 4), (2, 8, 5, 7), train=True)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,11 @@ class BottleneckAttentionTest extends AttentionModuleContract {
     }
 
     @Test
+    void trainingModeMatchesPyTorch() {
+        PyTorchFixtures.assertTrainingForwardMatches(new BottleneckAttention(4, 2), "bam_d2_train_2x16x5x7");
+    }
+
+    @Test
     void optionsComeFromTheRegistryWithDefaults() {
         assertEquals(new BottleneckAttention(16, 4), AttentionRegistry.create("bam", Map.of()));
         assertEquals(new BottleneckAttention(8, 2), AttentionRegistry.create("bam", Map.of("reduction", 8, "dilation", "2")));

@@ -53,6 +53,11 @@ class GatherExciteTest extends AttentionModuleContract {
     }
 
     @Test
+    void trainingModeMatchesPyTorch() {
+        PyTorchFixtures.assertTrainingForwardMatches(new GatherExcite(4), "ge_e4_train_2x8x5x7");
+    }
+
+    @Test
     void optionsComeFromTheRegistryWithDefaults() {
         assertEquals(new GatherExcite(0), AttentionRegistry.create("ge", Map.of()));
         assertEquals(new GatherExcite(4), AttentionRegistry.create("ge", Map.of("extent", 4)));
