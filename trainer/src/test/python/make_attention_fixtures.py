@@ -179,6 +179,73 @@ class CBAM(Module):
         return self.spatial_attention(self.channel_attention(input))
 
 
+def timm_make_divisible(v, divisor=8, min_value=None, round_limit=.9):
+    """timm/layers/helpers.py make_divisible."""
+    min_value = min_value or divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < round_limit * v:
+        new_v += divisor
+    return new_v
+
+
+class TimmChannelAttn(Module):
+    """timm/layers/cbam.py ChannelAttn (ReLU, sigmoid gate, mlp_bias=False)."""
+
+    def __init__(self, channels, rd_ratio=1. / 16, rd_divisor=1, mlp_bias=False):
+        super().__init__()
+        rd_channels = timm_make_divisible(channels * rd_ratio, rd_divisor, round_limit=0.)
+        self.fc1 = Conv2d(channels, rd_channels, 1, bias=mlp_bias)
+        self.act = ReLU(inplace=True)
+        self.fc2 = Conv2d(rd_channels, channels, 1, bias=mlp_bias)
+        self.gate = Sigmoid()
+
+    def forward(self, x):
+        x_avg = self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True))))
+        x_max = self.fc2(self.act(self.fc1(x.amax((2, 3), keepdim=True))))
+        return x * self.gate(x_avg + x_max)
+
+
+class TimmConvNormAct(Module):
+    """timm/layers/conv_bn_act.py ConvNormAct(2, 1, k, apply_act=False): conv without bias (symmetric padding k//2
+    from create_conv2d), BatchNorm2d, no activation; the attribute names give timm's keys."""
+
+    def __init__(self, in_channels, out_channels, kernel_size):
+        super().__init__()
+        self.conv = Conv2d(in_channels, out_channels, kernel_size, padding=kernel_size // 2, bias=False)
+        self.bn = BatchNorm2d(out_channels)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class TimmSpatialAttn(Module):
+    """timm/layers/cbam.py SpatialAttn."""
+
+    def __init__(self, kernel_size=7):
+        super().__init__()
+        self.conv = TimmConvNormAct(2, 1, kernel_size)
+        self.gate = Sigmoid()
+
+    def forward(self, x):
+        x_attn = torch.cat([x.mean(dim=1, keepdim=True), x.amax(dim=1, keepdim=True)], dim=1)
+        x_attn = self.conv(x_attn)
+        return x * self.gate(x_attn)
+
+
+class TimmCbamModule(Module):
+    """timm/layers/cbam.py CbamModule."""
+
+    def __init__(self, channels, rd_ratio=1. / 16, spatial_kernel_size=7):
+        super().__init__()
+        self.channel = TimmChannelAttn(channels, rd_ratio=rd_ratio)
+        self.spatial = TimmSpatialAttn(spatial_kernel_size)
+
+    def forward(self, x):
+        x = self.channel(x)
+        x = self.spatial(x)
+        return x
+
+
 class GENoParams(Module):
     """Gather-excite without parameters, GE-theta-minus (seed snippet 6.1; its `extent_ratio` typo is `extent`)."""
 
@@ -373,6 +440,7 @@ def main() -> None:
     # the default 7x7 spatial kernel is wider than these maps, so its zero padding matters
     for shape in SHAPES:
         save("cbam", CBAM(shape[1], reduction_factor=4, kernel_size=7), shape)
+        save("cbam_timm", TimmCbamModule(shape[1], rd_ratio=1. / 4), shape)
     # gather-excite: extent 2 on the standard shapes; extents 4 and 8 on maps that 4 does not divide, where PyTorch's
     # nearest interpolation differs from repeating each cell e times; the global extent on a non-square map
     for shape in SHAPES:

@@ -35,6 +35,10 @@
  *   <tr><td>{@code cbam}</td><td>channel_attention.mlp.0.weight [C/r,C,1,1] / .bias</td><td>prefix_fc1_W / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>channel_attention.mlp.2.weight [C,C/r,1,1] / .bias</td><td>prefix_fc2_W / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>spatial_attention.conv.weight [1,2,k,k] / .bias</td><td>prefix_spatial_conv_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td>{@code cbam} (timm=1)</td><td>channel.fc1.weight / channel.fc2.weight</td><td>prefix_fc1_W / prefix_fc2_W</td>
+ *       <td>SAME</td></tr>
+ *   <tr><td></td><td>spatial.conv.conv.weight, spatial.conv.bn.weight / .bias / .running_mean / .running_var</td>
+ *       <td>prefix_spatial_conv_W, prefix_spatial_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
  *   <tr><td>{@code ge_minus}</td><td>(none)</td><td></td><td></td></tr>
  *   <tr><td>{@code ge}, {@code ge_plus}</td><td>gather.&lt;3i&gt;.weight [C,1,3,3] (global: [C,1,H,W])</td>
  *       <td>prefix_gather&lt;i+1&gt;_conv_W [3,3,C,1]</td><td>DEPTHWISE_FROM_CONV</td></tr>

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConvolutionalBlockAttentionTest extends AttentionModuleContract {
 
@@ -42,10 +44,31 @@ class ConvolutionalBlockAttentionTest extends AttentionModuleContract {
         return new long[] {2, 8, 2, 3};
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"cbam_timm_2x24x3x5", "cbam_timm_3x32x2x3"})
+    void timmVariantMatchesTimmsCbamModule(String fixtureName) {
+        PyTorchFixtures.assertForwardMatches(new ConvolutionalBlockAttention(4, 7, true), fixtureName);
+    }
+
+    @Test
+    void timmRoundsTheBottleneckToTheNearestWholeNumber() {
+        assertEquals(2, new ConvolutionalBlockAttention(16, 7, true).bottleneck(24));
+        assertEquals(1, new ConvolutionalBlockAttention(16, 7, false).bottleneck(24));
+        assertEquals(1, new ConvolutionalBlockAttention(16, 7, true).bottleneck(4));
+    }
+
     @Test
     void optionsComeFromTheRegistryWithDefaults() {
-        assertEquals(new ConvolutionalBlockAttention(16, 7), AttentionRegistry.create("cbam", Map.of()));
-        assertEquals(new ConvolutionalBlockAttention(8, 3), AttentionRegistry.create("cbam", Map.of("reduction", 8, "kernelSize", "3")));
+        assertEquals(new ConvolutionalBlockAttention(16, 7, false), AttentionRegistry.create("cbam", Map.of()));
+        assertEquals(new ConvolutionalBlockAttention(8, 3, true),
+                AttentionRegistry.create("cbam", Map.of("reduction", 8, "kernelSize", "3", "timm", 1)));
+    }
+
+    @Test
+    void timmOptionOtherThanZeroOrOneIsRejected() {
+        var error = assertThrows(IllegalArgumentException.class, () -> AttentionRegistry.create("cbam", Map.of("timm", 2)));
+
+        assertEquals("cbam: option 'timm' must be 0 (the seed's CBAM) or 1 (timm's), got 2", error.getMessage());
     }
 
     @Test
