@@ -17,7 +17,9 @@ from torch import Tensor
 import math
 import zlib
 
-from torch.nn import AdaptiveAvgPool2d, Conv1d, Conv2d, Module, ReLU, Sequential, Sigmoid
+from torch.nn import (AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, BatchNorm2d, Conv1d, Conv2d, Module, ReLU,
+                      Sequential, Sigmoid)
+from torch.nn.functional import interpolate
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "resources" / "fixtures" / "attention"
 # odd, non-square spatial sizes and two batch sizes; small, because the fixtures are committed
@@ -251,6 +253,275 @@ class SpatialMHSA(MHSA):
         return super().forward(tokens).transpose(1, 2).reshape(batch, channels, height, width)
 
 
+class CBAMChannelAttention(Module):
+    """CBAM's channel attention (seed snippet 4.1)."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16) -> None:
+        super().__init__()
+        self.avg_pool = AdaptiveAvgPool2d(output_size=1)
+        self.max_pool = AdaptiveMaxPool2d(output_size=1)
+        bottleneck_dim = in_dim // reduction_factor
+        self.mlp = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=bottleneck_dim, kernel_size=1),
+            ReLU(),
+            Conv2d(in_channels=bottleneck_dim, out_channels=in_dim, kernel_size=1),
+        )
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        avg_attention = self.mlp(self.avg_pool(input))
+        max_attention = self.mlp(self.max_pool(input))
+        attention = self.sigmoid(avg_attention + max_attention)
+        return attention * input
+
+
+class ChannelAvgPool(Module):
+    """Average pool along the channel axis (seed snippet 4.2)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.mean(dim=1, keepdim=True)
+
+
+class ChannelMaxPool(Module):
+    """Max pool along the channel axis (seed snippet 4.2)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.max(dim=1, keepdim=True).values
+
+
+class CBAMSpatialAttention(Module):
+    """CBAM's spatial attention (seed snippet 4.2): the conv has a bias, the descriptor is [mean; max]."""
+
+    def __init__(self, kernel_size: int = 7) -> None:
+        super().__init__()
+        self.avg_pool = ChannelAvgPool()
+        self.max_pool = ChannelMaxPool()
+        self.conv = Conv2d(in_channels=2, out_channels=1, kernel_size=kernel_size, padding=kernel_size // 2)
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        pooled = torch.cat([self.avg_pool(input), self.max_pool(input)], dim=1)
+        attention = self.sigmoid(self.conv(pooled))
+        return attention * input
+
+
+class CBAM(Module):
+    """Convolutional block attention module (seed snippet 4.3)."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16, kernel_size: int = 7) -> None:
+        super().__init__()
+        self.channel_attention = CBAMChannelAttention(in_dim=in_dim, reduction_factor=reduction_factor)
+        self.spatial_attention = CBAMSpatialAttention(kernel_size=kernel_size)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.spatial_attention(self.channel_attention(input))
+
+
+def timm_make_divisible(v, divisor=8, min_value=None, round_limit=.9):
+    """timm/layers/helpers.py make_divisible."""
+    min_value = min_value or divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < round_limit * v:
+        new_v += divisor
+    return new_v
+
+
+class TimmChannelAttn(Module):
+    """timm/layers/cbam.py ChannelAttn (ReLU, sigmoid gate, mlp_bias=False)."""
+
+    def __init__(self, channels, rd_ratio=1. / 16, rd_divisor=1, mlp_bias=False):
+        super().__init__()
+        rd_channels = timm_make_divisible(channels * rd_ratio, rd_divisor, round_limit=0.)
+        self.fc1 = Conv2d(channels, rd_channels, 1, bias=mlp_bias)
+        self.act = ReLU(inplace=True)
+        self.fc2 = Conv2d(rd_channels, channels, 1, bias=mlp_bias)
+        self.gate = Sigmoid()
+
+    def forward(self, x):
+        x_avg = self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True))))
+        x_max = self.fc2(self.act(self.fc1(x.amax((2, 3), keepdim=True))))
+        return x * self.gate(x_avg + x_max)
+
+
+class TimmConvNormAct(Module):
+    """timm/layers/conv_bn_act.py ConvNormAct(2, 1, k, apply_act=False): conv without bias (symmetric padding k//2
+    from create_conv2d), BatchNorm2d, no activation; the attribute names give timm's keys."""
+
+    def __init__(self, in_channels, out_channels, kernel_size):
+        super().__init__()
+        self.conv = Conv2d(in_channels, out_channels, kernel_size, padding=kernel_size // 2, bias=False)
+        self.bn = BatchNorm2d(out_channels)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+
+
+class TimmSpatialAttn(Module):
+    """timm/layers/cbam.py SpatialAttn."""
+
+    def __init__(self, kernel_size=7):
+        super().__init__()
+        self.conv = TimmConvNormAct(2, 1, kernel_size)
+        self.gate = Sigmoid()
+
+    def forward(self, x):
+        x_attn = torch.cat([x.mean(dim=1, keepdim=True), x.amax(dim=1, keepdim=True)], dim=1)
+        x_attn = self.conv(x_attn)
+        return x * self.gate(x_attn)
+
+
+class TimmCbamModule(Module):
+    """timm/layers/cbam.py CbamModule."""
+
+    def __init__(self, channels, rd_ratio=1. / 16, spatial_kernel_size=7):
+        super().__init__()
+        self.channel = TimmChannelAttn(channels, rd_ratio=rd_ratio)
+        self.spatial = TimmSpatialAttn(spatial_kernel_size)
+
+    def forward(self, x):
+        x = self.channel(x)
+        x = self.spatial(x)
+        return x
+
+
+class GENoParams(Module):
+    """Gather-excite without parameters, GE-theta-minus (seed snippet 6.1; its `extent_ratio` typo is `extent`)."""
+
+    def __init__(self, extent: int) -> None:
+        super().__init__()
+        if extent == 0:
+            self.gather = AdaptiveAvgPool2d(output_size=1)
+        else:
+            kernel_size = 2 * extent - 1
+            padding = kernel_size // 2
+            self.gather = AvgPool2d(kernel_size=kernel_size, stride=extent, padding=padding, count_include_pad=False)
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        batch_size, in_dim, height, width = input.shape
+        gathered = self.gather(input)
+        attention = interpolate(input=gathered, size=(height, width), mode='nearest')
+        attention = self.sigmoid(attention)
+        return attention * input
+
+
+def ge_gather(in_dim: int, extent: int, spatial_dim) -> Sequential:
+    """GE-theta's gather (seed snippets 6.2 and 6.3). The seed writes `n_layers * [conv, bn, relu]`, which repeats
+    one conv and one BN instance; as in the paper and timm, every step gets its own modules here (same keys)."""
+    if extent == 0:
+        return Sequential(
+            Conv2d(in_channels=in_dim, out_channels=in_dim, kernel_size=spatial_dim, groups=in_dim, bias=False),
+            BatchNorm2d(num_features=in_dim),
+        )
+    layers = []
+    for _ in range(int(math.log2(extent))):
+        layers += [
+            Conv2d(in_channels=in_dim, out_channels=in_dim, kernel_size=3, stride=2, padding=1, groups=in_dim, bias=False),
+            BatchNorm2d(num_features=in_dim),
+            ReLU(),
+        ]
+    return Sequential(*layers[:-1])
+
+
+class GEParams(Module):
+    """Gather-excite with a parameterised gather, GE-theta (seed snippet 6.2)."""
+
+    def __init__(self, in_dim: int, extent: int, spatial_dim=None) -> None:
+        super().__init__()
+        self.gather = ge_gather(in_dim, extent, spatial_dim)
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        batch_size, in_dim, height, width = input.shape
+        gathered = self.gather(input)
+        attention = interpolate(input=gathered, size=(height, width), mode='nearest')
+        attention = self.sigmoid(attention)
+        return attention * input
+
+
+class GEParamsPlus(Module):
+    """Gather-excite with parameterised gather and excite, GE-theta-plus (seed snippet 6.3; the seed fixes r=16)."""
+
+    def __init__(self, in_dim: int, extent: int, spatial_dim=None, reduction_factor: int = 16) -> None:
+        super().__init__()
+        self.gather = ge_gather(in_dim, extent, spatial_dim)
+        bottleneck_dim = in_dim // reduction_factor
+        self.mlp = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=bottleneck_dim, kernel_size=1),
+            ReLU(),
+            Conv2d(in_channels=bottleneck_dim, out_channels=in_dim, kernel_size=1),
+        )
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        batch_size, in_dim, height, width = input.shape
+        gathered = self.gather(input)
+        attention = self.mlp(gathered)
+        attention = interpolate(input=attention, size=(height, width), mode='nearest')
+        attention = self.sigmoid(attention)
+        return attention * input
+
+
+class BAMChannelAttention(Module):
+    """BAM's channel attention (seed snippet 5.1): BN before ReLU, no sigmoid."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16) -> None:
+        super().__init__()
+        self.avg_pool = AdaptiveAvgPool2d(output_size=1)
+        bottleneck_dim = in_dim // reduction_factor
+        self.mlp = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=bottleneck_dim, kernel_size=1),
+            BatchNorm2d(num_features=bottleneck_dim),
+            ReLU(),
+            Conv2d(in_channels=bottleneck_dim, out_channels=in_dim, kernel_size=1),
+        )
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.mlp(self.avg_pool(input))
+
+
+class BAMSpatialAttention(Module):
+    """BAM's spatial attention (seed snippet 5.2)."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16, dilation: int = 4) -> None:
+        super().__init__()
+        bottleneck_dim = in_dim // reduction_factor
+        self.reduce_1 = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=bottleneck_dim, kernel_size=1),
+            BatchNorm2d(num_features=bottleneck_dim),
+            ReLU(),
+        )
+        self.layers = Sequential(
+            Conv2d(in_channels=bottleneck_dim, out_channels=bottleneck_dim, kernel_size=3, padding=dilation,
+                   dilation=dilation),
+            BatchNorm2d(num_features=bottleneck_dim),
+            ReLU(),
+            Conv2d(in_channels=bottleneck_dim, out_channels=bottleneck_dim, kernel_size=3, padding=dilation,
+                   dilation=dilation),
+            BatchNorm2d(num_features=bottleneck_dim),
+            ReLU(),
+        )
+        self.reduce_2 = Conv2d(in_channels=bottleneck_dim, out_channels=1, kernel_size=1)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.reduce_2(self.layers(self.reduce_1(input)))
+
+
+class BAM(Module):
+    """Bottleneck attention module (seed snippet 5.3): x * (1 + sigmoid(channel * spatial))."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16, dilation: int = 4) -> None:
+        super().__init__()
+        self.channel_attention = BAMChannelAttention(in_dim=in_dim, reduction_factor=reduction_factor)
+        self.spatial_attention = BAMSpatialAttention(in_dim=in_dim, reduction_factor=reduction_factor, dilation=dilation)
+        self.sigmoid = Sigmoid()
+
+    def forward(self, input: Tensor) -> Tensor:
+        attention = self.channel_attention(input) * self.spatial_attention(input)
+        attention = self.sigmoid(attention) + 1
+        return attention * input
+
+
 def eca_kernel_size(channels: int, gamma: int = 2, beta: int = 1) -> int:
     """The ECA paper's adaptive kernel size: the odd number nearest above |log2(C) + b| / gamma."""
     t = int(abs((math.log(channels, 2) + beta) / gamma))
@@ -262,19 +533,28 @@ def randomize(module: Module) -> None:
     with torch.no_grad():
         for parameter in module.parameters():
             parameter.normal_(0.0, 0.5)
+        # eval-mode BN with its initial statistics (mean 0, var 1) would hide a mix-up of mean and variance
+        for name, buffer in module.named_buffers():
+            if name.endswith("running_mean"):
+                buffer.normal_(0.0, 0.5)
+            elif name.endswith("running_var"):
+                buffer.uniform_(0.5, 2.0)
 
 
-def save(name: str, module: Module, shape) -> None:
+def save(name: str, module: Module, shape, train: bool = False) -> None:
+    """train=True records the training-mode output (BN normalises with the batch's statistics)."""
     file_name = f"{name}_{'x'.join(map(str, shape))}.npz"
     # seeded per file, so that adding a module leaves the other fixtures byte-identical
     torch.manual_seed(zlib.crc32(file_name.encode()))
     randomize(module)
-    module.eval()
+    module.train(train)
     x = torch.randn(*shape)
     with torch.no_grad():
         y = module(x)
     arrays = {"input": x, "output": y}
     for key, tensor in module.state_dict().items():
+        if key.endswith("num_batches_tracked"):
+            continue  # BN's step counter: no DL4J parameter (it only matters with momentum=None)
         assert key not in arrays, key
         arrays[key] = tensor
     path = OUT_DIR / file_name
@@ -304,6 +584,32 @@ def main() -> None:
         save("nl", with_batch_norm_statistics(NonLocalBlock(shape[1], reduction=2), seed=index), shape)
     for shape in SHAPES:
         save("mhsa", SpatialMHSA(shape[1], n_heads=8), shape)
+    # the default 7x7 spatial kernel is wider than these maps, so its zero padding matters
+    for shape in SHAPES:
+        save("cbam", CBAM(shape[1], reduction_factor=4, kernel_size=7), shape)
+        save("cbam_timm", TimmCbamModule(shape[1], rd_ratio=1. / 4), shape)
+    # gather-excite: extent 2 on the standard shapes; extents 4 and 8 on maps that 4 does not divide, where PyTorch's
+    # nearest interpolation differs from repeating each cell e times; the global extent on a non-square map
+    for shape in SHAPES:
+        channels = shape[1]
+        save("ge_minus_e2", GENoParams(2), shape)
+        save("ge_e2", GEParams(channels, 2), shape)
+        save("ge_plus_e2", GEParamsPlus(channels, 2, reduction_factor=4), shape)
+    save("ge_minus_e4", GENoParams(4), (2, 8, 5, 7))
+    save("ge_minus_e0", GENoParams(0), SHAPES[0])
+    save("ge_e4", GEParams(8, 4), (2, 8, 5, 7))
+    save("ge_e8", GEParams(8, 8), (1, 8, 9, 11))
+    save("ge_e0", GEParams(24, 0, spatial_dim=SHAPES[0][2:]), SHAPES[0])
+    save("ge_plus_e4", GEParamsPlus(8, 4, reduction_factor=4), (2, 8, 5, 7))
+    save("ge_plus_e0", GEParamsPlus(24, 0, spatial_dim=SHAPES[0][2:], reduction_factor=4), SHAPES[0])
+    # BAM (eval mode, random BN statistics): the default dilation 4 reaches past these maps, so a 5x7 map with
+    # dilation 2 checks the dilated taps
+    for shape in SHAPES:
+        save("bam", BAM(shape[1], reduction_factor=4, dilation=4), shape)
+    save("bam_d2", BAM(16, reduction_factor=4, dilation=2), (2, 16, 5, 7))
+    # training mode: every BN normalises with the statistics of this batch
+    save("bam_d2_train", BAM(16, reduction_factor=4, dilation=2), (2, 16, 5, 7), train=True)
+    save("ge_e4_train", GEParams(8, 4), (2, 8, 5, 7), train=True)
 
 
 if __name__ == "__main__":

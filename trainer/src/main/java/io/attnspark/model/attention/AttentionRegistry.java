@@ -20,6 +20,11 @@ public final class AttentionRegistry {
         FACTORIES.put(SimplifiedNonLocal.NAME, SimplifiedNonLocal::fromOptions);
         FACTORIES.put(NonLocal.NAME, NonLocal::fromOptions);
         FACTORIES.put(MultiHeadSelfAttention.NAME, MultiHeadSelfAttention::fromOptions);
+        FACTORIES.put(ConvolutionalBlockAttention.NAME, ConvolutionalBlockAttention::fromOptions);
+        FACTORIES.put(GatherExciteMinus.NAME, GatherExciteMinus::fromOptions);
+        FACTORIES.put(GatherExcite.NAME, GatherExcite::fromOptions);
+        FACTORIES.put(GatherExcitePlus.NAME, GatherExcitePlus::fromOptions);
+        FACTORIES.put(BottleneckAttention.NAME, BottleneckAttention::fromOptions);
     }
 
     private AttentionRegistry() { }

@@ -35,6 +35,19 @@ public record TorchParam(String torchKey, String vertex, String paramKey, Layout
                 boolean linear = torch.rank() == 2 || torch.rank() == 4 && torch.size(2) == 1 && torch.size(3) == 1;
                 return linear ? torch.reshape('c', torch.size(0), torch.size(1)).transpose() : torch;
             }
+        },
+        /**
+         * A depthwise conv weight [C·m,1,kh,kw] ({@code groups=C}, output channel c·m+j) into a
+         * {@code DepthwiseConvolution2D} W [kh,kw,C,m].
+         */
+        DEPTHWISE_FROM_CONV {
+            @Override
+            INDArray toDl4j(INDArray torch, long[] dl4jShape) {
+                boolean depthwise = torch.rank() == 4 && torch.size(1) == 1 && dl4jShape.length == 4
+                        && torch.size(0) == dl4jShape[2] * dl4jShape[3];
+                return depthwise ? torch.reshape('c', dl4jShape[2], dl4jShape[3], torch.size(2), torch.size(3))
+                        .permute(2, 3, 0, 1) : torch;
+            }
         };
 
         /** The torch tensor in DL4J's layout; returned unchanged when its shape cannot fit {@code dl4jShape}. */

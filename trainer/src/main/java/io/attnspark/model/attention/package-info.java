@@ -17,6 +17,7 @@
  * <ul>
  *   <li>{@code SAME}: identical element order up to unit dimensions (conv weights [out,in,kh,kw], bias [n] → [1,n]);</li>
  *   <li>{@code DENSE_FROM_LINEAR}: {@code Linear} [out,in] or 1×1 conv [out,in,1,1] → {@code DenseLayer} W [in,out].</li>
+ *   <li>{@code DEPTHWISE_FROM_CONV}: depthwise conv [C·m,1,kh,kw] → {@code DepthwiseConvolution2D} W [kh,kw,C,m].</li>
  * </ul>
  * In a whole network the backbone prepends the module's path with {@code TorchParam.withTorchPrefix("layer1.0.se.")}.
  * {@link io.attnspark.model.attention.TorchStateDict#load} copies a state dict (e.g. read from {@code .npz}) and fails,
@@ -42,6 +43,34 @@
  *   <tr><td></td><td>W.1.weight / .bias / .running_mean / .running_var (W.1.num_batches_tracked: drop it, no counterpart)</td><td>prefix_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
  *   <tr><td>{@code mhsa}</td><td>to_qkv.to_qkv.weight [3C,C] / .bias</td><td>prefix_qkv_W [3C,C,1,1] / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>to_output.weight [C,C] / .bias</td><td>prefix_out_W [C,C,1,1] / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td>{@code cbam}</td><td>channel_attention.mlp.0.weight [C/r,C,1,1] / .bias</td><td>prefix_fc1_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>channel_attention.mlp.2.weight [C,C/r,1,1] / .bias</td><td>prefix_fc2_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>spatial_attention.conv.weight [1,2,k,k] / .bias</td><td>prefix_spatial_conv_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td>{@code cbam} (timm=1)</td><td>channel.fc1.weight / channel.fc2.weight</td><td>prefix_fc1_W / prefix_fc2_W</td>
+ *       <td>SAME</td></tr>
+ *   <tr><td></td><td>spatial.conv.conv.weight, spatial.conv.bn.weight / .bias / .running_mean / .running_var</td>
+ *       <td>prefix_spatial_conv_W, prefix_spatial_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td>{@code ge_minus}</td><td>(none)</td><td></td><td></td></tr>
+ *   <tr><td>{@code ge}, {@code ge_plus}</td><td>gather.&lt;3i&gt;.weight [C,1,3,3] (global: [C,1,H,W])</td>
+ *       <td>prefix_gather&lt;i+1&gt;_conv_W [3,3,C,1]</td><td>DEPTHWISE_FROM_CONV</td></tr>
+ *   <tr><td></td><td>gather.&lt;3i+1&gt;.weight / .bias / .running_mean / .running_var</td>
+ *       <td>prefix_gather&lt;i+1&gt;_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td colspan="3">i = 0 .. log2(extent)−1 (one step for the global extent); BN's
+ *       {@code num_batches_tracked} has no DL4J counterpart: drop it from the state dict before loading</td></tr>
+ *   <tr><td>{@code ge_plus}</td><td>mlp.0.weight [C/r,C,1,1] / .bias, mlp.2.weight / .bias</td>
+ *       <td>prefix_fc1_W / _b, prefix_fc2_W / _b</td><td>SAME</td></tr>
+ *   <tr><td>{@code bam}</td><td>channel_attention.mlp.0.weight [C/r,C,1,1] / .bias</td><td>prefix_channel_fc1_W / _b</td>
+ *       <td>DENSE_FROM_LINEAR / SAME</td></tr>
+ *   <tr><td></td><td>channel_attention.mlp.1.weight / .bias / .running_mean / .running_var</td>
+ *       <td>prefix_channel_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td>channel_attention.mlp.3.weight [C,C/r,1,1] / .bias</td><td>prefix_channel_fc2_W / _b</td>
+ *       <td>DENSE_FROM_LINEAR / SAME</td></tr>
+ *   <tr><td></td><td>spatial_attention.reduce_1.0 / layers.0 / layers.3 .weight / .bias</td>
+ *       <td>prefix_spatial_reduce1 / _dilated1 / _dilated2 _W / _b</td><td>SAME</td></tr>
+ *   <tr><td></td><td>spatial_attention.reduce_1.1 / layers.1 / layers.4 .weight / .bias / .running_mean / .running_var</td>
+ *       <td>prefix_spatial_reduce1_bn / _dilated1_bn / _dilated2_bn _gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td>spatial_attention.reduce_2.weight [1,C/r,1,1] / .bias</td><td>prefix_spatial_reduce2_W / _b</td>
+ *       <td>SAME</td></tr>
  * </table>
  */
 package io.attnspark.model.attention;

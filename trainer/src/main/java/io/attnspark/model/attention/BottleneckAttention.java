@@ -1,0 +1,153 @@
+package io.attnspark.model.attention;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.attnspark.model.attention.TorchParam.Layout;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.nd4j.linalg.activations.Activation;
+
+/**
+ * Bottleneck attention module (Park et al.; seed 001 snippets 5.1–5.3, classes BAMChannelAttention,
+ * BAMSpatialAttention, BAM): {@code out = x · (1 + sigmoid(a_c · A_s))}, the product as in the seed's code and its
+ * equation 5.2 (the paper's figure adds the two instead).
+ * Channel branch a_c [N,C]: global average pool, 1×1 conv C→C/r (bias), BN, ReLU, 1×1 conv C/r→C (bias), no sigmoid.
+ * Spatial branch A_s [N,1,H,W]: 1×1 conv C→C/r, two 3×3 convs with dilation d and zero padding d, each of those
+ * three with bias, BN and ReLU, then a 1×1 conv C/r→1 with bias.
+ * <p>
+ * Vertices ({@code prefix_part}) ← PyTorch keys (BN: weight/bias/running_mean/running_var → gamma/beta/mean/var):
+ * {@code _channel_squeeze} (GlobalPoolingLayer AVG); {@code _channel_fc1} (DenseLayer) ←
+ * {@code channel_attention.mlp.0}; {@code _channel_bn} ← {@code channel_attention.mlp.1}; {@code _channel_relu};
+ * {@code _channel_fc2} (DenseLayer) ← {@code channel_attention.mlp.3};
+ * {@code _spatial_reduce1} (ConvolutionLayer 1×1) ← {@code spatial_attention.reduce_1.0}, {@code _spatial_reduce1_bn}
+ * ← {@code reduce_1.1}, {@code _spatial_reduce1_relu}; {@code _spatial_dilated1} ← {@code spatial_attention.layers.0},
+ * {@code _spatial_dilated1_bn} ← {@code layers.1}, {@code _spatial_dilated1_relu}; {@code _spatial_dilated2} ←
+ * {@code layers.3}, {@code _spatial_dilated2_bn} ← {@code layers.4}, {@code _spatial_dilated2_relu};
+ * {@code _spatial_reduce2} (ConvolutionLayer 1×1) ← {@code spatial_attention.reduce_2};
+ * {@code _product} ({@link ChannelSpatialProductVertex}), {@code _gate} (ActivationLayer sigmoid), {@code _gated}
+ * (ElementWiseVertex product with x), {@code _out} (ElementWiseVertex sum with x).
+ *
+ * @param reduction the ratio r of channels to bottleneck channels in both branches (seed and paper: 16)
+ * @param dilation  the dilation d of the spatial branch's 3×3 convs (seed and paper: 4)
+ */
+public record BottleneckAttention(int reduction, int dilation) implements AttentionModule {
+
+    public static final String NAME = "bam";
+    public static final int DEFAULT_REDUCTION = 16;
+    public static final int DEFAULT_DILATION = 4;
+
+    public BottleneckAttention {
+        if (reduction < 1) {
+            throw new IllegalArgumentException(NAME + ": 'reduction' must be at least 1, got " + reduction);
+        }
+        if (dilation < 1) {
+            throw new IllegalArgumentException(NAME + ": 'dilation' must be at least 1, got " + dilation);
+        }
+    }
+
+    /** Options {@code reduction} (default 16) and {@code dilation} (default 4). */
+    public static BottleneckAttention fromOptions(Map<String, Object> options) {
+        var parsed = AttentionOptions.parse(NAME, options, Set.of("reduction", "dilation"));
+        return new BottleneckAttention(parsed.integer("reduction", DEFAULT_REDUCTION), parsed.integer("dilation", DEFAULT_DILATION));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** @throws IllegalArgumentException when {@code channels} leaves no bottleneck channel */
+    public int bottleneck(int channels) {
+        int bottleneck = channels / reduction;
+        if (bottleneck < 1) {
+            throw new IllegalArgumentException(NAME + ": " + channels + " channels with reduction " + reduction
+                    + " leaves 0 bottleneck channels; lower 'reduction' to at most " + channels);
+        }
+        return bottleneck;
+    }
+
+    @Override
+    public String attach(GraphBuilder graph, String prefix, String input, int channels) {
+        int bottleneck = bottleneck(channels);
+        String channel = prefix + "_channel";
+        graph.addLayer(channel + "_squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+        graph.addLayer(channel + "_fc1", new DenseLayer.Builder().nIn(channels).nOut(bottleneck).hasBias(true)
+                .activation(Activation.IDENTITY).build(), channel + "_squeeze");
+        String channelHidden = batchNormRelu(graph, channel, channel + "_fc1", bottleneck);
+        graph.addLayer(channel + "_fc2", new DenseLayer.Builder().nIn(bottleneck).nOut(channels).hasBias(true)
+                .activation(Activation.IDENTITY).build(), channelHidden);
+
+        String spatial = prefix + "_spatial";
+        String reduced = convBatchNormRelu(graph, spatial + "_reduce1", input, channels, bottleneck, 1, 1);
+        String dilated = convBatchNormRelu(graph, spatial + "_dilated1", reduced, bottleneck, bottleneck, 3, dilation);
+        dilated = convBatchNormRelu(graph, spatial + "_dilated2", dilated, bottleneck, bottleneck, 3, dilation);
+        graph.addLayer(spatial + "_reduce2", new ConvolutionLayer.Builder(1, 1).nIn(bottleneck).nOut(1).hasBias(true)
+                .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), dilated);
+
+        graph.addVertex(prefix + "_product", new ChannelSpatialProductVertex(), channel + "_fc2", spatial + "_reduce2");
+        graph.addLayer(prefix + "_gate", new ActivationLayer.Builder().activation(Activation.SIGMOID).build(), prefix + "_product");
+        graph.addVertex(prefix + "_gated", new ElementWiseVertex(ElementWiseVertex.Op.Product), input, prefix + "_gate");
+        // x · (1 + g) = x + x · g
+        graph.addVertex(prefix + "_out", new ElementWiseVertex(ElementWiseVertex.Op.Add), input, prefix + "_gated");
+        return prefix + "_out";
+    }
+
+    /** {@code name_bn} and {@code name_relu} on top of {@code input}; returns the ReLU */
+    private static String batchNormRelu(GraphBuilder graph, String name, String input, int channels) {
+        graph.addLayer(name + "_bn", new BatchNormalization.Builder().nIn(channels).nOut(channels).useLogStd(false)
+                .activation(Activation.IDENTITY).build(), input);
+        graph.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
+        return name + "_relu";
+    }
+
+    /** a k×k conv with bias, dilation d and padding d·(k−1)/2 (size-preserving), then BN and ReLU */
+    private static String convBatchNormRelu(GraphBuilder graph, String name, String input, int in, int out, int k, int d) {
+        int padding = d * (k - 1) / 2;
+        graph.addLayer(name, new ConvolutionLayer.Builder(k, k).nIn(in).nOut(out).stride(1, 1).dilation(d, d)
+                .padding(padding, padding).convolutionMode(ConvolutionMode.Truncate).hasBias(true)
+                .activation(Activation.IDENTITY).build(), input);
+        return batchNormRelu(graph, name, name, out);
+    }
+
+    @Override
+    public List<TorchParam> torchParams(String prefix, int channels) {
+        var params = new ArrayList<TorchParam>();
+        params.add(new TorchParam("channel_attention.mlp.0.weight", prefix + "_channel_fc1", "W", Layout.DENSE_FROM_LINEAR));
+        params.add(new TorchParam("channel_attention.mlp.0.bias", prefix + "_channel_fc1", "b", Layout.SAME));
+        params.addAll(batchNorm("channel_attention.mlp.1.", prefix + "_channel_bn"));
+        params.add(new TorchParam("channel_attention.mlp.3.weight", prefix + "_channel_fc2", "W", Layout.DENSE_FROM_LINEAR));
+        params.add(new TorchParam("channel_attention.mlp.3.bias", prefix + "_channel_fc2", "b", Layout.SAME));
+        params.addAll(convBatchNorm("spatial_attention.reduce_1.0.", "spatial_attention.reduce_1.1.", prefix + "_spatial_reduce1"));
+        params.addAll(convBatchNorm("spatial_attention.layers.0.", "spatial_attention.layers.1.", prefix + "_spatial_dilated1"));
+        params.addAll(convBatchNorm("spatial_attention.layers.3.", "spatial_attention.layers.4.", prefix + "_spatial_dilated2"));
+        params.add(new TorchParam("spatial_attention.reduce_2.weight", prefix + "_spatial_reduce2", "W", Layout.SAME));
+        params.add(new TorchParam("spatial_attention.reduce_2.bias", prefix + "_spatial_reduce2", "b", Layout.SAME));
+        return List.copyOf(params);
+    }
+
+    private static List<TorchParam> convBatchNorm(String conv, String bn, String vertex) {
+        var params = new ArrayList<TorchParam>();
+        params.add(new TorchParam(conv + "weight", vertex, "W", Layout.SAME));
+        params.add(new TorchParam(conv + "bias", vertex, "b", Layout.SAME));
+        params.addAll(batchNorm(bn, vertex + "_bn"));
+        return params;
+    }
+
+    private static List<TorchParam> batchNorm(String torchPrefix, String vertex) {
+        return List.of(
+                new TorchParam(torchPrefix + "weight", vertex, "gamma", Layout.SAME),
+                new TorchParam(torchPrefix + "bias", vertex, "beta", Layout.SAME),
+                new TorchParam(torchPrefix + "running_mean", vertex, "mean", Layout.SAME),
+                new TorchParam(torchPrefix + "running_var", vertex, "var", Layout.SAME));
+    }
+}

@@ -1,0 +1,79 @@
+package io.attnspark.model.attention;
+
+import java.util.Arrays;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Configuration of {@code [mean over c; max over c]}: x [N,C,H,W] → [N,2,H,W], channel 0 the mean and channel 1 the
+ * max over the channels at each position (CBAM's spatial-attention descriptor, in the seed's order). DL4J's pooling
+ * layers only pool over spatial axes. No fields, so its JSON is its class name. Runtime: {@link AvgMaxPoolVertexImpl}.
+ */
+public class ChannelAvgMaxPoolVertex extends GraphVertex {
+
+    @Override
+    public ChannelAvgMaxPoolVertex clone() {
+        return new ChannelAvgMaxPoolVertex();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o != null && o.getClass() == ChannelAvgMaxPoolVertex.class;
+    }
+
+    @Override
+    public int hashCode() {
+        return ChannelAvgMaxPoolVertex.class.getName().hashCode();
+    }
+
+    @Override
+    public long numParams(boolean backprop) {
+        return 0;
+    }
+
+    @Override
+    public int minVertexInputs() {
+        return 1;
+    }
+
+    @Override
+    public int maxVertexInputs() {
+        return 1;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
+            INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
+        return new AvgMaxPoolVertexImpl(graph, name, idx, networkDatatype, true);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
+        if (vertexInputs.length != 1 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
+                || x.getFormat() != CNN2DFormat.NCHW) {
+            throw new InvalidInputTypeException("channel avg/max pool: the input must be one NCHW convolutional activation, got "
+                    + Arrays.toString(vertexInputs));
+        }
+        return InputType.convolutional(x.getHeight(), x.getWidth(), 2);
+    }
+
+    @Override
+    public MemoryReport getMemoryReport(InputType... inputTypes) {
+        InputType output = getOutputType(-1, inputTypes);
+        return new LayerMemoryReport.Builder(null, ChannelAvgMaxPoolVertex.class, inputTypes[0], output)
+                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelAvgMaxPoolVertex()";
+    }
+}

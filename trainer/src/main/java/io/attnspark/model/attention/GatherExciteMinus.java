@@ -1,0 +1,65 @@
+package io.attnspark.model.attention;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.nd4j.linalg.activations.Activation;
+
+/**
+ * Parameter-free gather-excite, GE-θ− (Hu et al. 2018; seed 001 snippet 6.1, class GENoParams): gather by average
+ * pooling with kernel 2e−1, stride e and zero padding e−1 that the average does not count
+ * ({@code count_include_pad=False}), or global average pooling for e = 0; excite by nearest upsampling to the input
+ * size, sigmoid, and {@code x · a}. With e = 0 this is SE-Var-1.
+ * Vertices: {@code prefix_gather} (SubsamplingLayer AVG, or GlobalPoolingLayer AVG for e = 0), {@code prefix_gate}
+ * (ActivationLayer sigmoid), {@code prefix_scale} ({@link NearestGateVertex}, or {@link ChannelScaleVertex} for
+ * e = 0). No torch keys.
+ *
+ * @param extent 0 for a global extent, else a power of two that is at most the feature map's height and width
+ */
+public record GatherExciteMinus(int extent) implements AttentionModule {
+
+    public static final String NAME = "ge_minus";
+
+    public GatherExciteMinus {
+        GatherExciteParts.checkExtent(NAME, extent);
+    }
+
+    /** Option {@code extent} (default 0: global, the paper's best). */
+    public static GatherExciteMinus fromOptions(Map<String, Object> options) {
+        var parsed = AttentionOptions.parse(NAME, options, Set.of("extent"));
+        return new GatherExciteMinus(parsed.integer("extent", 0));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** @throws IllegalArgumentException when the extent is larger than the input's feature map */
+    @Override
+    public String attach(GraphBuilder graph, String prefix, String input, int channels) {
+        if (extent == 0) {
+            graph.addLayer(prefix + "_gather", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+        } else {
+            GatherExciteParts.fittingSize(graph, input, NAME, extent);
+            int kernel = 2 * extent - 1;
+            graph.addLayer(prefix + "_gather", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(kernel, kernel)
+                    .stride(extent, extent).padding(kernel / 2, kernel / 2).avgPoolIncludePadInDivisor(false)
+                    .convolutionMode(ConvolutionMode.Truncate).build(), input);
+        }
+        graph.addLayer(prefix + "_gate", new ActivationLayer.Builder().activation(Activation.SIGMOID).build(), prefix + "_gather");
+        return GatherExciteParts.attachScale(graph, prefix, input, prefix + "_gate", extent);
+    }
+
+    @Override
+    public List<TorchParam> torchParams(String prefix, int channels) {
+        return List.of();
+    }
+}

@@ -1,0 +1,79 @@
+package io.attnspark.model.attention;
+
+import java.util.Arrays;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Configuration of global average and max pooling side by side: x [N,C,H,W] → [N,C,1,2], width 0 the mean and
+ * width 1 the max over H×W. 1×1 convolutions on this map apply one MLP to both descriptors with shared weights, as
+ * CBAM's channel attention does. No fields, so its JSON is its class name. Runtime: {@link AvgMaxPoolVertexImpl}.
+ */
+public class GlobalAvgMaxPoolVertex extends GraphVertex {
+
+    @Override
+    public GlobalAvgMaxPoolVertex clone() {
+        return new GlobalAvgMaxPoolVertex();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o != null && o.getClass() == GlobalAvgMaxPoolVertex.class;
+    }
+
+    @Override
+    public int hashCode() {
+        return GlobalAvgMaxPoolVertex.class.getName().hashCode();
+    }
+
+    @Override
+    public long numParams(boolean backprop) {
+        return 0;
+    }
+
+    @Override
+    public int minVertexInputs() {
+        return 1;
+    }
+
+    @Override
+    public int maxVertexInputs() {
+        return 1;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
+            INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
+        return new AvgMaxPoolVertexImpl(graph, name, idx, networkDatatype, false);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
+        if (vertexInputs.length != 1 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
+                || x.getFormat() != CNN2DFormat.NCHW) {
+            throw new InvalidInputTypeException("global avg/max pool: the input must be one NCHW convolutional activation, got "
+                    + Arrays.toString(vertexInputs));
+        }
+        return InputType.convolutional(1, 2, x.getChannels());
+    }
+
+    @Override
+    public MemoryReport getMemoryReport(InputType... inputTypes) {
+        InputType output = getOutputType(-1, inputTypes);
+        return new LayerMemoryReport.Builder(null, GlobalAvgMaxPoolVertex.class, inputTypes[0], output)
+                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
+    }
+
+    @Override
+    public String toString() {
+        return "GlobalAvgMaxPoolVertex()";
+    }
+}
