@@ -2,13 +2,25 @@ package io.attnspark.train;
 
 import io.attnspark.datasets.spark.KryoRegistrator;
 import org.apache.spark.SparkConf;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 
+import java.util.List;
 import java.util.Map;
 
 /** The Spark settings every attnspark job needs, applied where the user has not set them. */
 public final class SparkSetup {
 
     public static final String DEFAULT_MASTER = "local[*]";
+
+    // DL4J's training stats default to an NTP clock that queries pool.ntp.org; workers and driver use their own clock
+    private static final String STATS_CLOCK = TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY;
+    private static final String SYSTEM_CLOCK = SystemClockTimeSource.class.getName();
+
+    /** Makes this JVM's DL4J training stats use the system clock; call before stats collection starts. */
+    public static void useSystemClockForStats() {
+        System.setProperty(STATS_CLOCK, SYSTEM_CLOCK);
+    }
 
     private SparkSetup() { }
 
@@ -29,9 +41,12 @@ public final class SparkSetup {
         }
         extra.forEach(conf::set);
         String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
-        if (!executorOptions.contains(NativeBackend.EXECUTOR_JAVA_OPTION)) {
-            conf.set("spark.executor.extraJavaOptions", (executorOptions + " " + NativeBackend.EXECUTOR_JAVA_OPTION).trim());
+        for (String option : List.of(NativeBackend.EXECUTOR_JAVA_OPTION, "-D" + STATS_CLOCK + "=" + SYSTEM_CLOCK)) {
+            if (!executorOptions.contains(option)) {
+                executorOptions = (executorOptions + " " + option).trim();
+            }
         }
+        conf.set("spark.executor.extraJavaOptions", executorOptions);
         return conf;
     }
 }

@@ -154,6 +154,7 @@ public final class Trainer {
                 .exportDirectory(config.workDir().replaceAll("/+$", "") + "/export/" + run.id)
                 .build();
         var sparkNet = new SparkComputationGraph(run.sc, network, master);
+        SparkSetup.useSystemClockForStats();
         sparkNet.setCollectTrainingStats(true);
         // bad images are skipped on the workers; the counts come back to the driver through accumulators
         var trainSkips = SkipAccumulator.register(run.sc, "skipped training images");
