@@ -35,9 +35,7 @@ final class SweepCommand implements Callable<Integer> {
         var plan = SweepPlan.of(SweepSpec.load(spec));
         var hadoop = new Configuration();
         if (dryRun) {
-            System.out.print(table(new Sweep(plan, (point, config, attempt) -> {
-                throw new IllegalStateException("a dry run runs nothing");
-            }, hadoop, System.out).status()));
+            System.out.print(table(Sweep.status(plan, hadoop)));
             return 0;
         }
         var index = new Sweep(plan, Sweep.runnerFor(plan, System.out, hadoop), hadoop, System.out).run();

@@ -56,7 +56,8 @@ public final class Sweep {
     }
 
     /** The index as it stands before running: completed where a record says so, else pending. */
-    public SweepIndex status() throws IOException {
+    public static SweepIndex status(SweepPlan plan, Configuration hadoop) throws IOException {
+        String results = resultsDir(plan);
         var finished = FinishedRuns.in(results, hadoop);
         var list = new ArrayList<PointState>();
         for (int i = 0; i < plan.points().size(); i++) {
@@ -64,7 +65,7 @@ public final class Sweep {
             var runId = finished.runIdOf(plan.configs().get(i));
             list.add(runId.map(state::completed).orElse(state));
         }
-        return index(list);
+        return index(plan, results, list);
     }
 
     /** Runs what is left; returns the final index. Points that fail every attempt are marked failed, not thrown. */
@@ -74,7 +75,7 @@ public final class Sweep {
             throw new IllegalArgumentException("concurrency: " + concurrency + " needs a cluster master; points on a local"
                     + " master run one after another in this JVM, so set concurrency: 1 or master: spark://HOST:PORT");
         }
-        states.addAll(status().points());
+        states.addAll(status(plan, hadoop).points());
         long skipped = states.stream().filter(s -> s.status() == PointStatus.COMPLETED).count();
         out.printf("sweep %s: %d points, %d already completed, %d to run%n", plan.spec().name(), states.size(), skipped,
                 states.size() - skipped);
@@ -150,10 +151,10 @@ public final class Sweep {
     }
 
     private synchronized SweepIndex snapshot() {
-        return index(states);
+        return index(plan, results, states);
     }
 
-    private SweepIndex index(List<PointState> list) {
+    private static SweepIndex index(SweepPlan plan, String results, List<PointState> list) {
         return new SweepIndex(plan.spec().name(), results, Instant.now().toString(), list);
     }
 }

@@ -103,7 +103,7 @@ class SweepTest {
         assertTrue(log.toString().contains("sweep t: 4 points, 1 already completed, 3 to run"), log.toString());
 
         // the fake runner wrote no records, so a rerun still finds only point 1 done
-        assertEquals(1, sweep(plan, (point, config, attempt) -> "x").status().count(PointStatus.COMPLETED));
+        assertEquals(1, Sweep.status(plan, HADOOP).count(PointStatus.COMPLETED));
     }
 
     @Test
