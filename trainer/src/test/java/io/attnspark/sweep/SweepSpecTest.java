@@ -32,6 +32,8 @@ class SweepSpecTest {
         assertNull(spec.random());
         assertNull(spec.baseConfig());
         assertEquals(4, spec.base().get("recipe.epochs"));
+        // 2 backbones x 3 attentions x 2 positions x 2 learning rates x 3 seeds, every one a valid network
+        assertEquals(72, SweepPlan.of(spec).points().size());
     }
 
     @Test
