@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs the points of a plan that no completed record covers yet, at most {@code concurrency} at once, each retried up
@@ -115,30 +116,31 @@ public final class Sweep {
         TrainConfig config = plan.configs().get(at);
         int attempts = plan.spec().retries() + 1;
         for (int attempt = 1; attempt <= attempts; attempt++) {
-            update(at, states.get(at).running());
+            update(at, PointState::running);
             out.printf("point %d/%d [%s] attempt %d/%d: %s%n", point.index(), states.size(), point.id(), attempt, attempts,
                     point.describe());
             try {
                 String runId = runner.run(point, config, attempt);
-                update(at, states.get(at).completed(runId));
+                update(at, state -> state.completed(runId));
                 out.printf("point %d [%s] completed: %s%n", point.index(), point.id(), runId);
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                update(at, states.get(at).failed("interrupted", true));
+                update(at, state -> state.failed("interrupted", true));
                 return;
             } catch (Exception e) {
                 String why = e.getClass().getSimpleName() + ": " + e.getMessage();
                 boolean last = attempt == attempts;
-                update(at, states.get(at).failed(why, last));
+                update(at, state -> state.failed(why, last));
                 out.printf("point %d [%s] attempt %d failed%s: %s%n", point.index(), point.id(), attempt,
                         last ? " (no retries left)" : ", retrying", why);
             }
         }
     }
 
-    private synchronized void update(int at, PointState state) {
-        states.set(at, state);
+    /** Points run on several threads; every change of the shared states goes through here. */
+    private synchronized void update(int at, UnaryOperator<PointState> change) {
+        states.set(at, change.apply(states.get(at)));
         save();
     }
 

@@ -39,8 +39,7 @@ public record SweepPlan(SweepSpec spec, List<SweepPoint> points, List<TrainConfi
 
     /** The config of a point: base file, base overrides, the point, then the sweep's results and master. */
     static List<String> overrides(SweepSpec spec, SweepPoint point) {
-        var all = new ArrayList<String>();
-        spec.base().forEach((key, value) -> all.addAll(SweepPoint.of(0, Map.of(key, value)).overrideArgs()));
+        var all = new ArrayList<>(SweepPoint.overrideArgs(spec.base()));
         all.addAll(point.overrideArgs());
         if (spec.results() != null) {
             all.add("results=" + spec.results());

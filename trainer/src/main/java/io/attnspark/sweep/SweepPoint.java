@@ -48,6 +48,10 @@ public record SweepPoint(int index, String id, Map<String, Object> overrides) {
      * JSON, which is YAML, so they keep their type (the string "1" stays a string).
      */
     public List<String> overrideArgs() {
+        return overrideArgs(overrides);
+    }
+
+    static List<String> overrideArgs(Map<String, Object> overrides) {
         var args = new ArrayList<String>();
         overrides.forEach((key, value) -> {
             try {
