@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The dependency direction between the attnspark packages: datasets and model know nothing of training or results,
- * the record schema stands alone, and the results side knows only the record schema.
+ * the record schema stands alone, the results side knows only the record schema, and sweeps drive training without
+ * the CLI or the results side.
  */
 class ArchitectureTest {
 
@@ -25,6 +26,7 @@ class ArchitectureTest {
     private static final String RECORD = "io.attnspark.record..";
     private static final String RESULTS = "io.attnspark.results..";
     private static final String CLI = "io.attnspark.cli..";
+    private static final String SWEEP = "io.attnspark.sweep..";
     private static final String ANY_ATTNSPARK = "io.attnspark..";
 
     private static JavaClasses classes;
@@ -75,6 +77,18 @@ class ArchitectureTest {
     void trainingDependsOnNeitherCliNorResults() {
         check(noClasses().that().resideInAPackage(TRAIN)
                 .should().dependOnClassesThat().resideInAnyPackage(CLI, RESULTS));
+    }
+
+    @Test
+    void sweepDependsOnNeitherCliNorResults() {
+        check(noClasses().that().resideInAPackage(SWEEP)
+                .should().dependOnClassesThat().resideInAnyPackage(CLI, RESULTS));
+    }
+
+    @Test
+    void onlyTheCliDependsOnTheSweep() {
+        check(noClasses().that().resideInAnyPackage(DATASETS, MODEL, TRAIN, RECORD, RESULTS)
+                .should().dependOnClassesThat().resideInAPackage(SWEEP));
     }
 
     private static void check(ArchRule rule) {

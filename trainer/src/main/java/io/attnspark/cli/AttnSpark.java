@@ -8,7 +8,8 @@ import java.io.PrintWriter;
 /** The {@code attnspark} command line; also the main class for spark-submit. */
 @Command(name = "attnspark", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train CNN backbones with attention modules on Spark and compare them.",
-        subcommands = {TrainCommand.class, AggregateCommand.class, DatasetsCommand.class, DemoCommand.class, ModelsCommand.class, ClusterCommand.class, SubmitCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, AggregateCommand.class, DatasetsCommand.class, DemoCommand.class, ModelsCommand.class,
+                SweepCommand.class, ClusterCommand.class, SubmitCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AttnSpark {
 
