@@ -13,12 +13,12 @@ package io.attnspark.record;
  * @param imagesPerSecond training throughput of the epoch ({@code trainImages / trainSeconds})
  * @param workerSeconds   mean time a worker spent fitting minibatches (from the training master's stats); null if
  *                        not measured
- * @param syncSeconds     time the driver spent broadcasting, aggregating and averaging parameters; null if not
- *                        measured
+ * @param overheadSeconds the rest of the epoch's training wall time: broadcasting parameters, loading data,
+ *                        averaging, Spark scheduling; null if not measured
  */
 public record EpochMetrics(int epoch, double trainLoss, double top1, double top5, long trainImages,
                            double trainSeconds, double evalSeconds, double imagesPerSecond, Double workerSeconds,
-                           Double syncSeconds) {
+                           Double overheadSeconds) {
 
     /** An epoch without the training master's time split. */
     public EpochMetrics(int epoch, double trainLoss, double top1, double top5, long trainImages, double trainSeconds,
@@ -47,8 +47,8 @@ public record EpochMetrics(int epoch, double trainLoss, double top1, double top5
         if (workerSeconds != null) {
             Checks.nonNegativeFinite(workerSeconds, where + "workerSeconds");
         }
-        if (syncSeconds != null) {
-            Checks.nonNegativeFinite(syncSeconds, where + "syncSeconds");
+        if (overheadSeconds != null) {
+            Checks.nonNegativeFinite(overheadSeconds, where + "overheadSeconds");
         }
     }
 }

@@ -188,13 +188,13 @@ public final class Trainer {
             var evaluation = (Evaluation) sparkNet.doEvaluation(valShards, evalLoader, new Evaluation(data.classIds(), 5))[0];
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             var metrics = new EpochMetrics(epoch + 1, sparkNet.getScore(), evaluation.accuracy(), evaluation.topNAccuracy(),
-                    trainImages, trainSeconds, evalSeconds, trainImages / trainSeconds, times.workerSeconds(), times.syncSeconds());
+                    trainImages, trainSeconds, evalSeconds, trainImages / trainSeconds, times.workerSeconds(), times.overheadSeconds());
             run.epochs.add(metrics);
             checkpoints.save(sparkNet.getNetwork(), run.state());
             out.printf("epoch %d/%d  lr %.4f  loss %.4f  top-1 %.2f%%  top-5 %.2f%%  %.0f img/s  train %s"
-                            + " (workers fitting %s, averaging %s)  eval %s%n",
+                            + " (workers fitting %s, other %s)  eval %s%n",
                     epoch + 1, recipe.epochs(), lr, metrics.trainLoss(), 100 * metrics.top1(), 100 * metrics.top5(),
-                    metrics.imagesPerSecond(), clock(trainSeconds), clock(times.workerSeconds()), clock(times.syncSeconds()),
+                    metrics.imagesPerSecond(), clock(trainSeconds), clock(times.workerSeconds()), clock(times.overheadSeconds()),
                     clock(evalSeconds));
             reportSkips("training", trainSkips);
             reportSkips("validation", evalSkips);

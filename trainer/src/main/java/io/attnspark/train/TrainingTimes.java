@@ -9,38 +9,35 @@ import java.util.List;
 
 /**
  * Where parameter-averaging time goes, from DL4J's training stats (cumulative over all fits so far): the mean time a
- * worker spends fitting minibatches, and the time the driver spends broadcasting, aggregating and averaging.
+ * worker spends fitting minibatches, and the rest of the fit calls' wall time (broadcasting parameters, loading data,
+ * aggregating and averaging, Spark scheduling). DL4J's own "aggregate" timer is not used: training runs lazily inside
+ * the aggregation job, so it measures the training too.
  */
-record TrainingTimes(double workerSeconds, double syncSeconds) {
+record TrainingTimes(double workerSeconds, double overheadSeconds) {
 
-    private static final List<String> SYNC_KEYS = List.of(
-            ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS,
-            ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS,
-            ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS);
+    private static final String MASTER_FIT_KEY = ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_FIT_TIMES_MS;
     private static final String WORKER_FIT_KEY = ParameterAveragingTrainingWorkerStats.PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS;
 
     static final TrainingTimes NONE = new TrainingTimes(0, 0);
 
     static TrainingTimes of(SparkTrainingStats stats, int workers) {
-        double syncMs = 0;
-        double workerMs = 0;
-        for (var level = stats; level != null; level = level.getNestedTrainingStats()) {
-            for (String key : level.getKeySet()) {
-                if (SYNC_KEYS.contains(key)) {
-                    syncMs += totalMs(level.getValue(key));
-                } else if (WORKER_FIT_KEY.equals(key)) {
-                    workerMs += totalMs(level.getValue(key));
-                }
-            }
-        }
-        return new TrainingTimes(workerMs / workers / 1000, syncMs / 1000);
+        double fitSeconds = totalMs(stats, MASTER_FIT_KEY) / 1000;
+        double workerSeconds = totalMs(stats, WORKER_FIT_KEY) / workers / 1000;
+        return new TrainingTimes(workerSeconds, Math.max(0, fitSeconds - workerSeconds));
     }
 
     TrainingTimes minus(TrainingTimes earlier) {
-        return new TrainingTimes(workerSeconds - earlier.workerSeconds, syncSeconds - earlier.syncSeconds);
+        return new TrainingTimes(workerSeconds - earlier.workerSeconds, overheadSeconds - earlier.overheadSeconds);
     }
 
-    private static double totalMs(List<EventStats> events) {
-        return events == null ? 0 : events.stream().mapToLong(EventStats::getDurationMs).sum();
+    /** The events of the first stats level that has the key (a level also lists the keys of the levels it nests). */
+    private static double totalMs(SparkTrainingStats stats, String key) {
+        for (var level = stats; level != null; level = level.getNestedTrainingStats()) {
+            if (level.getKeySet().contains(key)) {
+                List<EventStats> events = level.getValue(key);
+                return events == null ? 0 : events.stream().mapToLong(EventStats::getDurationMs).sum();
+            }
+        }
+        return 0;
     }
 }

@@ -47,7 +47,7 @@ class RunRecordTest {
                 "parameterCount", "wallTimeSeconds", "imagesPerSecond", "sparkMaster", "workers", "resumed",
                 "provenance")), fieldNames(json));
         assertEquals(new TreeSet<>(List.of("epoch", "trainLoss", "top1", "top5", "trainImages", "trainSeconds",
-                "evalSeconds", "imagesPerSecond", "workerSeconds", "syncSeconds")), fieldNames(json.get("epochs").get(0)));
+                "evalSeconds", "imagesPerSecond", "workerSeconds", "overheadSeconds")), fieldNames(json.get("epochs").get(0)));
         assertEquals(new TreeSet<>(List.of("gitCommit", "attnsparkVersion", "dl4jVersion", "sparkVersion",
                 "javaVersion", "host", "startedAt", "finishedAt")), fieldNames(json.get("provenance")));
         assertEquals("completed", json.get("status").asText());
