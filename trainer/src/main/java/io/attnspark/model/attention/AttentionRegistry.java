@@ -20,6 +20,7 @@ public final class AttentionRegistry {
         FACTORIES.put(SimplifiedNonLocal.NAME, SimplifiedNonLocal::fromOptions);
         FACTORIES.put(NonLocal.NAME, NonLocal::fromOptions);
         FACTORIES.put(MultiHeadSelfAttention.NAME, MultiHeadSelfAttention::fromOptions);
+        FACTORIES.put(SelectiveKernel.NAME, SelectiveKernel::fromOptions);
     }
 
     private AttentionRegistry() { }
