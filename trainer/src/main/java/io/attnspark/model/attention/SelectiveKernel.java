@@ -27,6 +27,8 @@ import org.nd4j.linalg.activations.Activation;
  * <p>
  * The seed's branches are grouped convs (groups 32, for ResNeXt); these are dense (groups 1), because DL4J's
  * ConvolutionLayer has dilation but no groups and the project's GroupedConvolution has groups but no dilation.
+ * oneDNN 1.0.0-M2.1 rejects DL4J's dilated conv ("could not create a descriptor for a dilated convolution"): each
+ * dilated branch logs that error once per layer instance, then runs on ND4J's built-in conv, which the tests check.
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take (m counts from 1, torch's index from 0):
  * {@code _branch<m>_conv} (ConvolutionLayer) ← {@code split.branches.<m-1>.conv.weight},
