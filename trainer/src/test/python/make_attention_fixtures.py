@@ -20,6 +20,7 @@ import zlib
 from torch.nn import (AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, BatchNorm2d, Conv1d, Conv2d, Module, ReLU,
                       Sequential, Sigmoid)
 from torch.nn.functional import interpolate
+from torch.nn import AdaptiveAvgPool2d, BatchNorm2d, Conv1d, Conv2d, Module, ModuleList, ReLU, Sequential, Sigmoid, Softmax
 
 OUT_DIR = Path(__file__).resolve().parents[1] / "resources" / "fixtures" / "attention"
 # odd, non-square spatial sizes and two batch sizes; small, because the fixtures are committed
@@ -520,6 +521,82 @@ class BAM(Module):
         attention = self.channel_attention(input) * self.spatial_attention(input)
         attention = self.sigmoid(attention) + 1
         return attention * input
+class SKBranch(Module):
+    """A branch of SK's split module (seed 001 snippet 7.1), with the out_dim the seed's Split passes it."""
+
+    def __init__(self, in_dim: int, out_dim: int, kernel_size: int = 3, stride: int = 1, groups: int = 32,
+                 dilation: int = 1) -> None:
+        super().__init__()
+        padding = kernel_size // 2 + (dilation - 1)
+        self.conv = Conv2d(in_channels=in_dim, out_channels=out_dim, kernel_size=kernel_size, stride=stride,
+                           padding=padding, dilation=dilation, groups=groups, bias=False)
+        self.bn = BatchNorm2d(num_features=out_dim)
+        self.relu = ReLU()
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.relu(self.bn(self.conv(input)))
+
+
+class SKSplit(Module):
+    """SK's split module (seed snippet 7.1): branch m has dilation m."""
+
+    def __init__(self, in_dim: int, out_dim: int, n_branches: int = 2, stride: int = 1, groups: int = 32) -> None:
+        super().__init__()
+        self.branches = ModuleList(modules=[
+            SKBranch(in_dim=in_dim, out_dim=out_dim, kernel_size=3, stride=stride, groups=groups, dilation=dilation)
+            for dilation in range(1, n_branches + 1)])
+
+    def forward(self, input: Tensor) -> Tensor:
+        return torch.stack(tensors=[branch(input) for branch in self.branches], dim=1)
+
+
+class SKFuse(Module):
+    """SK's fuse module (seed snippet 7.2)."""
+
+    def __init__(self, in_dim: int, reduction_factor: int = 16) -> None:
+        super().__init__()
+        reduced_dim = in_dim // reduction_factor
+        self.avg_pool = AdaptiveAvgPool2d(output_size=1)
+        self.fc = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=reduced_dim, kernel_size=1, bias=False),
+            BatchNorm2d(num_features=reduced_dim),
+            ReLU(),
+        )
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.fc(self.avg_pool(input.sum(1)))
+
+
+class SKSelect(Module):
+    """SK's select module (seed snippet 7.3)."""
+
+    def __init__(self, in_dim: int, n_branches: int = 2, reduction_factor: int = 16) -> None:
+        super().__init__()
+        reduced_dim = in_dim // reduction_factor
+        self.fc = Conv2d(in_channels=reduced_dim, out_channels=n_branches * in_dim, kernel_size=1, bias=False)
+        self.softmax = Softmax(dim=1)
+
+    def forward(self, input: Tensor, z: Tensor) -> Tensor:
+        batch_size, n_branches, in_dim, height, width = input.shape
+        attention = self.fc(z).reshape(batch_size, n_branches, in_dim, 1, 1)
+        attention = self.softmax(attention)
+        return (attention * input).sum(1)
+
+
+class SK(Module):
+    """Selective kernel (seed snippet 7.3), with an out_dim (default in_dim) so that it can replace any 3x3 conv."""
+
+    def __init__(self, in_dim: int, out_dim: int = None, n_branches: int = 2, stride: int = 1, groups: int = 32,
+                 reduction_factor: int = 16) -> None:
+        super().__init__()
+        out_dim = in_dim if out_dim is None else out_dim
+        self.split = SKSplit(in_dim=in_dim, out_dim=out_dim, n_branches=n_branches, stride=stride, groups=groups)
+        self.fuse = SKFuse(in_dim=out_dim, reduction_factor=reduction_factor)
+        self.select = SKSelect(in_dim=out_dim, n_branches=n_branches, reduction_factor=reduction_factor)
+
+    def forward(self, input: Tensor) -> Tensor:
+        branches = self.split(input)
+        return self.select(branches, self.fuse(branches))
 
 
 def eca_kernel_size(channels: int, gamma: int = 2, beta: int = 1) -> int:
@@ -610,6 +687,11 @@ def main() -> None:
     # training mode: every BN normalises with the statistics of this batch
     save("bam_d2_train", BAM(16, reduction_factor=4, dilation=2), (2, 16, 5, 7), train=True)
     save("ge_e4_train", GEParams(8, 4), (2, 8, 5, 7), train=True)
+    # sk: dense branches (groups 1, see SelectiveKernel), r=4; then as a 3x3 conv 16 -> 24 channels with stride 2
+    for index, shape in enumerate(SHAPES):
+        save("sk", with_batch_norm_statistics(SK(shape[1], groups=1, reduction_factor=4), seed=index), shape)
+    save("sk_o24_s2", with_batch_norm_statistics(SK(16, out_dim=24, stride=2, groups=1, reduction_factor=4), seed=5),
+         (2, 16, 5, 7))
 
 
 if __name__ == "__main__":

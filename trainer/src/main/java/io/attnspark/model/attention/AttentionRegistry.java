@@ -25,6 +25,7 @@ public final class AttentionRegistry {
         FACTORIES.put(GatherExcite.NAME, GatherExcite::fromOptions);
         FACTORIES.put(GatherExcitePlus.NAME, GatherExcitePlus::fromOptions);
         FACTORIES.put(BottleneckAttention.NAME, BottleneckAttention::fromOptions);
+        FACTORIES.put(SelectiveKernel.NAME, SelectiveKernel::fromOptions);
     }
 
     private AttentionRegistry() { }

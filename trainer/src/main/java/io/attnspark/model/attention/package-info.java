@@ -9,6 +9,12 @@
  * and returns the vertex that replaces {@code input}. Standard ops are built-in DL4J layers; ops that DL4J lacks are
  * small hand-written vertices with an explicit backward pass (e.g. {@link io.attnspark.model.attention.ChannelScaleVertex}).
  *
+ * <h2>Modules that replace a convolution</h2>
+ * A {@link io.attnspark.model.attention.ConvReplacement} (SK) also has
+ * {@code attach(graph, prefix, input, inChannels, outChannels, stride)} and the matching {@code torchParams}; ResNet puts
+ * it in place of each attended block's strided 3x3 conv (bottleneck {@code conv2}, basic block {@code conv1}).
+ * Through the plain {@code attach} it keeps the shape (C → C, stride 1), the seeds' form.
+ *
  * <h2>PyTorch weights: the naming contract</h2>
  * {@code torchParams(prefix, channels)} lists one {@link io.attnspark.model.attention.TorchParam} per tensor in the
  * PyTorch module's {@code state_dict}: its key relative to the module (as in the seed's class, e.g.
@@ -71,6 +77,10 @@
  *       <td>prefix_spatial_reduce1_bn / _dilated1_bn / _dilated2_bn _gamma / _beta / _mean / _var</td><td>SAME</td></tr>
  *   <tr><td></td><td>spatial_attention.reduce_2.weight [1,C/r,1,1] / .bias</td><td>prefix_spatial_reduce2_W / _b</td>
  *       <td>SAME</td></tr>
+ *   <tr><td>{@code sk}</td><td>split.branches.&lt;m-1&gt;.conv.weight</td><td>prefix_branch&lt;m&gt;_conv_W</td><td>SAME</td></tr>
+ *   <tr><td></td><td>split.branches.&lt;m-1&gt;.bn.weight / .bias / .running_mean / .running_var</td><td>prefix_branch&lt;m&gt;_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td>fuse.fc.0.weight [C/r,C,1,1]; fuse.fc.1.* (BN)</td><td>prefix_fuse_W; prefix_fuse_bn_*</td><td>DENSE_FROM_LINEAR; SAME</td></tr>
+ *   <tr><td></td><td>select.fc.weight [M·C,C/r,1,1]</td><td>prefix_select_W</td><td>DENSE_FROM_LINEAR</td></tr>
  * </table>
  */
 package io.attnspark.model.attention;

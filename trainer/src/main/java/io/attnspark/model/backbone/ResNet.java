@@ -3,6 +3,7 @@ package io.attnspark.model.backbone;
 import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.attention.AttentionModule;
+import io.attnspark.model.attention.ConvReplacement;
 import java.util.List;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -18,7 +19,9 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
  * {@code .downsample.1} (BN), {@code avgpool}, {@code fc}. Torchvision reuses one ReLU module per block; here the
  * ReLU after {@code bn<k>} is {@code layer<s>.<b>.relu<k>}, the residual sum is {@code layer<s>.<b>.add} and the ReLU
  * after it, the block output, is {@code layer<s>.<b>.relu}. Attention vertices start with {@code layer<s>.<b>.attn};
- * {@link ModelSpec#position()} and {@link ModelSpec#stages()} choose where they go.
+ * {@link ModelSpec#position()} and {@link ModelSpec#stages()} choose where they go. A {@link ConvReplacement}
+ * (SK, ...) instead takes the place of the strided 3x3 conv of every block of the chosen stages (the position does
+ * not apply): {@code conv2} of a bottleneck, {@code conv1} of a basic block; its vertices start with that conv's name.
  */
 public final class ResNet implements Backbone {
 
@@ -107,11 +110,16 @@ public final class ResNet implements Backbone {
     private String addBlock(GraphBuilder graph, String prefix, String input, int inChannels, int planes, int stride,
                             Optional<AttentionModule> attention, AttentionPosition position) {
         int outChannels = planes * block.expansion();
+        Optional<ConvReplacement> replacement = attention.filter(ConvReplacement.class::isInstance).map(ConvReplacement.class::cast);
+        if (replacement.isPresent()) {
+            // it is the block's 3x3 conv, so it is not attached at a position as well
+            attention = Optional.empty();
+        }
         String attentionPrefix = prefix + ".attn";
         String branchInput = position == AttentionPosition.PRE
                 ? attend(graph, attention, attentionPrefix, input, inChannels)
                 : input;
-        String branch = block.addBranch(graph, prefix, branchInput, planes, stride);
+        String branch = block.addBranch(graph, prefix, branchInput, inChannels, planes, stride, replacement);
         if (position == AttentionPosition.STANDARD) {
             branch = attend(graph, attention, attentionPrefix, branch, outChannels);
         }

@@ -45,7 +45,8 @@ import scala.reflect.ClassTag$;
 
 /**
  * Every registered module (default options, 16 channels) trains on Spark {@code local[2]} under Kryo with parameter
- * averaging, and its configuration survives the serializers Spark uses to ship it to workers.
+ * averaging (a {@link ConvReplacement} as a 16 → 32 channel conv with stride 2), and its configuration survives the
+ * serializers Spark uses to ship it to workers.
  */
 class AttentionSparkIT {
 
@@ -110,7 +111,11 @@ class AttentionSparkIT {
                 .convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("input")
                 .setInputTypes(InputType.convolutional(6, 6, 3))
                 .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(CHANNELS).activation(Activation.RELU).build(), "input");
-        String out = AttentionRegistry.create(name, Map.of()).attach(graph, "att", "conv", CHANNELS);
+        AttentionModule module = AttentionRegistry.create(name, Map.of());
+        // a conv replacement also changes channels and strides, as it does in a backbone
+        String out = module instanceof ConvReplacement conv
+                ? conv.attach(graph, "att", "conv", CHANNELS, 2 * CHANNELS, 2)
+                : module.attach(graph, "att", "conv", CHANNELS);
         return graph.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), out)
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
                         .activation(Activation.SOFTMAX).build(), "pool")

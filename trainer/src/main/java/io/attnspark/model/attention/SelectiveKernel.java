@@ -1,0 +1,160 @@
+package io.attnspark.model.attention;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.attnspark.model.attention.TorchParam.Layout;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+
+/**
+ * Selective kernel (Li et al.; seed 001 snippets 7.1–7.3), a replacement for a 3×3 conv.
+ * Split: M branches, branch m a 3×3 conv with dilation m and padding m (no bias), BN, ReLU. Fuse: sum of the
+ * branches → global average pool → FC C→C/r (no bias) → BN → ReLU. Select: FC C/r→M·C (no bias), softmax over the
+ * branches per channel, weighted sum of the branches.
+ * <p>
+ * The seed's branches are grouped convs (groups 32, for ResNeXt); these are dense (groups 1), because DL4J's
+ * ConvolutionLayer has dilation but no groups and the project's GroupedConvolution has groups but no dilation.
+ * oneDNN 1.0.0-M2.1 rejects DL4J's dilated conv ("could not create a descriptor for a dilated convolution"): each
+ * dilated branch logs that error once per layer instance, then runs on ND4J's built-in conv, which the tests check.
+ * <p>
+ * Vertices ({@code prefix_part}) and the PyTorch keys they take (m counts from 1, torch's index from 0):
+ * {@code _branch<m>_conv} (ConvolutionLayer) ← {@code split.branches.<m-1>.conv.weight},
+ * {@code _branch<m>_bn} ← {@code split.branches.<m-1>.bn.weight/bias/running_mean/running_var}, {@code _branch<m>_relu},
+ * {@code _sum} (ElementWiseVertex add; absent for M = 1), {@code _pool} (GlobalPoolingLayer AVG),
+ * {@code _fuse} (DenseLayer) ← {@code fuse.fc.0.weight}, {@code _fuse_bn} ← {@code fuse.fc.1.*}, {@code _fuse_relu},
+ * {@code _select} (DenseLayer) ← {@code select.fc.weight}, {@code _weigh} ({@link BranchSelectVertex}).
+ *
+ * @param branches  the number M of branches (seed and paper: 2)
+ * @param reduction the ratio r of channels to the fuse layer's width C / r (seed: 16)
+ */
+public record SelectiveKernel(int branches, int reduction) implements ConvReplacement {
+
+    public static final String NAME = "sk";
+    public static final int DEFAULT_BRANCHES = 2;
+    public static final int DEFAULT_REDUCTION = 16;
+
+    public SelectiveKernel {
+        if (branches < 1) {
+            throw new IllegalArgumentException(NAME + ": 'branches' must be at least 1, got " + branches);
+        }
+        if (reduction < 1) {
+            throw new IllegalArgumentException(NAME + ": 'reduction' must be at least 1, got " + reduction);
+        }
+    }
+
+    /** Options {@code branches} (default 2) and {@code reduction} (default 16). */
+    public static SelectiveKernel fromOptions(Map<String, Object> options) {
+        var parsed = AttentionOptions.parse(NAME, options, Set.of("branches", "reduction"));
+        return new SelectiveKernel(parsed.integer("branches", DEFAULT_BRANCHES), parsed.integer("reduction", DEFAULT_REDUCTION));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean normalizesAndActivates() {
+        return true;
+    }
+
+    /** The seed's fuse width {@code C // r}. @throws IllegalArgumentException when it is 0 */
+    public int fuseWidth(int channels) {
+        int width = channels / reduction;
+        if (width < 1) {
+            throw new IllegalArgumentException(NAME + ": " + channels + " channels with reduction " + reduction
+                    + " leaves 0 fuse channels; lower 'reduction' to at most " + channels);
+        }
+        return width;
+    }
+
+    @Override
+    public String attach(GraphBuilder graph, String prefix, String input, int inChannels, int outChannels, int stride) {
+        if (stride < 1) {
+            throw new IllegalArgumentException(NAME + ": stride must be at least 1, got " + stride);
+        }
+        int fuse = fuseWidth(outChannels);
+        // layer by layer across the branches: this insertion order is DL4J's (breadth-first) topological order, which
+        // GradientCheckUtil assumes when it names the entries of the flattened parameter vector
+        for (int m = 1; m <= branches; m++) {
+            graph.addLayer(branch(prefix, m) + "_conv", new ConvolutionLayer.Builder(3, 3).stride(stride, stride)
+                    .dilation(m, m).padding(m, m).convolutionMode(ConvolutionMode.Truncate).nIn(inChannels).nOut(outChannels)
+                    .hasBias(false).activation(Activation.IDENTITY)
+                    // torch's kaiming_normal_(mode="fan_out"), as the backbone's convs
+                    .weightInit(new NormalDistribution(0.0, Math.sqrt(2.0 / (outChannels * 9.0)))).build(), input);
+        }
+        for (int m = 1; m <= branches; m++) {
+            graph.addLayer(branch(prefix, m) + "_bn", batchNorm(outChannels), branch(prefix, m) + "_conv");
+        }
+        var branchOutputs = new ArrayList<String>();
+        for (int m = 1; m <= branches; m++) {
+            graph.addLayer(branch(prefix, m) + "_relu", relu(), branch(prefix, m) + "_bn");
+            branchOutputs.add(branch(prefix, m) + "_relu");
+        }
+        String sum = branchOutputs.get(0);
+        if (branches > 1) {
+            sum = prefix + "_sum";
+            graph.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), branchOutputs.toArray(String[]::new));
+        }
+        graph.addLayer(prefix + "_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), sum);
+        graph.addLayer(prefix + "_fuse", new DenseLayer.Builder().nIn(outChannels).nOut(fuse).hasBias(false)
+                .activation(Activation.IDENTITY).weightInit(WeightInit.RELU).build(), prefix + "_pool");
+        graph.addLayer(prefix + "_fuse_bn", batchNorm(fuse), prefix + "_fuse");
+        graph.addLayer(prefix + "_fuse_relu", relu(), prefix + "_fuse_bn");
+        graph.addLayer(prefix + "_select", new DenseLayer.Builder().nIn(fuse).nOut((long) branches * outChannels)
+                .hasBias(false).activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), prefix + "_fuse_relu");
+        var weighInputs = new ArrayList<String>();
+        weighInputs.add(prefix + "_select");
+        weighInputs.addAll(branchOutputs);
+        graph.addVertex(prefix + "_weigh", new BranchSelectVertex(), weighInputs.toArray(String[]::new));
+        return prefix + "_weigh";
+    }
+
+    private static String branch(String prefix, int m) {
+        return prefix + "_branch" + m;
+    }
+
+    private static BatchNormalization batchNorm(int channels) {
+        return new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9).useLogStd(false)
+                .gamma(1.0).beta(0.0).build();
+    }
+
+    private static ActivationLayer relu() {
+        return new ActivationLayer.Builder().activation(Activation.RELU).build();
+    }
+
+    @Override
+    public List<TorchParam> torchParams(String prefix, int inChannels, int outChannels, int stride) {
+        var params = new ArrayList<TorchParam>();
+        for (int m = 1; m <= branches; m++) {
+            String torch = "split.branches." + (m - 1) + ".";
+            params.add(new TorchParam(torch + "conv.weight", branch(prefix, m) + "_conv", "W", Layout.SAME));
+            params.addAll(batchNormParams(torch + "bn.", branch(prefix, m) + "_bn"));
+        }
+        params.add(new TorchParam("fuse.fc.0.weight", prefix + "_fuse", "W", Layout.DENSE_FROM_LINEAR));
+        params.addAll(batchNormParams("fuse.fc.1.", prefix + "_fuse_bn"));
+        params.add(new TorchParam("select.fc.weight", prefix + "_select", "W", Layout.DENSE_FROM_LINEAR));
+        return params;
+    }
+
+    private static List<TorchParam> batchNormParams(String torchPrefix, String vertex) {
+        return List.of(
+                new TorchParam(torchPrefix + "weight", vertex, "gamma", Layout.SAME),
+                new TorchParam(torchPrefix + "bias", vertex, "beta", Layout.SAME),
+                new TorchParam(torchPrefix + "running_mean", vertex, "mean", Layout.SAME),
+                new TorchParam(torchPrefix + "running_var", vertex, "var", Layout.SAME));
+    }
+}
