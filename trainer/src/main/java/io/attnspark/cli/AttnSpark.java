@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 /** The {@code attnspark} command line; also the main class for spark-submit. */
 @Command(name = "attnspark", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train CNN backbones with attention modules on Spark and compare them.",
-        subcommands = {TrainCommand.class, AggregateCommand.class, DatasetsCommand.class, DemoCommand.class, ModelsCommand.class, ClusterCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, AggregateCommand.class, DatasetsCommand.class, DemoCommand.class, ModelsCommand.class, ModulesCommand.class, ClusterCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AttnSpark {
 

@@ -3,6 +3,6 @@ package io.attnspark.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; their numbers are printed, never asserted in tests.",
-        subcommands = {BenchScalingCommand.class})
+        subcommands = {BenchScalingCommand.class, BenchModelCommand.class, BenchModulesCommand.class, BenchCompareCommand.class})
 final class BenchCommand {
 }
