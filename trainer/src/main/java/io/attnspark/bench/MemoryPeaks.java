@@ -3,10 +3,13 @@ package io.attnspark.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Peak memory seen at the samples: JVM heap in use, and ND4J's off-heap memory as JavaCPP tracks it
- * (bytes allocated through {@link Pointer#totalBytes()}, and the process's resident set, {@link Pointer#physicalBytes()}).
+ * Peak memory seen at the samples: JVM heap in use; ND4J's off-heap memory, as JavaCPP tracks it
+ * ({@link Pointer#totalBytes()}: buffers outside workspaces) plus the sampling thread's workspaces (where DL4J keeps
+ * activations and gradients while training); and the process's resident set, {@link Pointer#physicalBytes()}.
  */
 public final class MemoryPeaks {
 
@@ -17,7 +20,9 @@ public final class MemoryPeaks {
 
     public void sample() {
         heapBytes = Math.max(heapBytes, memory.getHeapMemoryUsage().getUsed());
-        offHeapBytes = Math.max(offHeapBytes, Pointer.totalBytes());
+        long workspaces = Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread().stream()
+                .mapToLong(MemoryWorkspace::getCurrentSize).sum();
+        offHeapBytes = Math.max(offHeapBytes, Pointer.totalBytes() + workspaces);
         physicalBytes = Math.max(physicalBytes, Pointer.physicalBytes());
     }
 
