@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 @Command(name = "attnspark", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train CNN backbones with attention modules on Spark and compare them.",
         subcommands = {TrainCommand.class, AggregateCommand.class, DatasetsCommand.class, DemoCommand.class, ModelsCommand.class,
-                SweepCommand.class, ClusterCommand.class, SubmitCommand.class, BenchCommand.class,
+                ModulesCommand.class, SweepCommand.class, ClusterCommand.class, SubmitCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AttnSpark {
 
