@@ -1,37 +1,30 @@
 package io.attnspark.bench;
 
 import io.attnspark.model.ModelSpec;
-import io.attnspark.model.Models;
-import org.deeplearning4j.nn.conf.CacheMode;
+import io.attnspark.train.Trainer;
+import io.attnspark.train.config.RecipeConfig;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Nesterovs;
 
 /** Networks and fixed random batches set up as the trainer runs them, so that timings transfer to training. */
 public final class BenchNetworks {
 
     private BenchNetworks() { }
 
-    /**
-     * The trainer's network settings (Trainer.baseConfiguration with the default SGD recipe): FLOAT, Nesterov SGD with
-     * L2, workspaces ENABLED and CacheMode.DEVICE. The learning rate does not change the speed.
-     */
-    public static NeuralNetConfiguration.Builder trainerSettings(long seed) {
-        return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-                .updater(new Nesterovs(0.01, 0.9)).l2(1e-4)
-                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
-                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                // without DEVICE, every conv backward pass recomputes its forward pass
-                .cacheMode(CacheMode.DEVICE);
+    /** The trainer's network settings with the default recipe (FLOAT, Nesterov SGD, workspaces, CacheMode.DEVICE). */
+    public static NeuralNetConfiguration.Builder trainerSettings() {
+        return Trainer.baseConfiguration(RecipeConfig.defaults(), 256);
     }
 
+    /** The network exactly as the trainer configures it with the default recipe. */
     public static ComputationGraph build(ModelSpec spec) {
-        return Models.build(spec, trainerSettings(42));
+        var network = new ComputationGraph(Trainer.configure(spec, RecipeConfig.defaults(), 256));
+        network.init();
+        return network;
     }
 
     /** A batch of uniform random images with random one-hot labels, the same every call for a given seed. */

@@ -42,11 +42,11 @@ public final class ModuleBenchmark {
     public List<Row> run(List<String> modules) {
         List<AlternatingBenchmark.Subject> subjects = new ArrayList<>();
         List<Row> failed = new ArrayList<>();
-        subjects.add(subject(CONV, ModuleGraphs.conv3x3(channels, size, BenchNetworks.trainerSettings(42))));
+        subjects.add(subject(CONV, ModuleGraphs.conv3x3(channels, size, BenchNetworks.trainerSettings())));
         for (String name : modules) {
             try {
                 var conf = ModuleGraphs.module(AttentionRegistry.create(name, Map.of()), channels, size,
-                        BenchNetworks.trainerSettings(42));
+                        BenchNetworks.trainerSettings());
                 var subject = subject(name, conf);
                 subject.phases().get(STEP).run();
                 subjects.add(subject);

@@ -203,7 +203,7 @@ public final class Trainer {
     }
 
     /** The network of a run, with the recipe's updater, regularization and loss. */
-    static ComputationGraphConfiguration configure(ModelSpec spec, RecipeConfig recipe, int globalBatch) {
+    public static ComputationGraphConfiguration configure(ModelSpec spec, RecipeConfig recipe, int globalBatch) {
         var conf = Models.configure(spec, baseConfiguration(recipe, globalBatch), recipe.labelSmoothing());
         // M2.1 copies a global WeightDecay into every layer twice (LayerValidation adds non-L1/L2 terms unconditionally)
         for (var vertex : conf.getVertices().values()) {
@@ -216,7 +216,7 @@ public final class Trainer {
     }
 
     /** Everything global of the network: updater, regularization (weights only, never biases or BN), precision, caches. */
-    static NeuralNetConfiguration.Builder baseConfiguration(RecipeConfig recipe, int globalBatch) {
+    public static NeuralNetConfiguration.Builder baseConfiguration(RecipeConfig recipe, int globalBatch) {
         double lr = recipe.learningRate(0, globalBatch);
         var base = new NeuralNetConfiguration.Builder().seed(recipe.seed()).dataType(DataType.FLOAT);
         switch (recipe.optimizer()) {

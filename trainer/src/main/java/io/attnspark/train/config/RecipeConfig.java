@@ -57,7 +57,7 @@ public record RecipeConfig(int epochs, double lr, double momentum, double weight
                 Checks.or(labelSmoothing, 0.0));
     }
 
-    static RecipeConfig defaults() {
+    public static RecipeConfig defaults() {
         return fromJson(null, null, null, null, null, null, null, null, null, null);
     }
 
