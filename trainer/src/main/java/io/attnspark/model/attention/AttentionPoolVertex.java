@@ -3,10 +3,8 @@ package io.attnspark.model.attention;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,35 +17,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and W, e.g. a 1×1 convolution C→1). The output is feed-forward [N,C].
  * It has no fields, so its JSON is just its class name.
  */
-public class AttentionPoolVertex extends GraphVertex {
+public class AttentionPoolVertex extends ParameterFreeVertex {
 
     @Override
-    public AttentionPoolVertex clone() {
-        return new AttentionPoolVertex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == AttentionPoolVertex.class;
-    }
-
-    @Override
-    public int hashCode() {
-        return AttentionPoolVertex.class.getName().hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
+    protected int inputCount() {
         return 2;
     }
 
@@ -76,13 +49,7 @@ public class AttentionPoolVertex extends GraphVertex {
     public MemoryReport getMemoryReport(InputType... inputTypes) {
         InputType out = getOutputType(-1, inputTypes);
         // working memory: the softmax weights, one per position
-        return new LayerMemoryReport.Builder(null, AttentionPoolVertex.class, inputTypes[0], out)
-                .standardMemory(0, 0).workingMemory(0, inputTypes[1].arrayElementsPerExample(), 0,
-                        inputTypes[1].arrayElementsPerExample()).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public String toString() {
-        return "AttentionPoolVertex()";
+        long positions = inputTypes[1].arrayElementsPerExample();
+        return memoryReport(inputTypes[0], out, positions, positions);
     }
 }

@@ -1,13 +1,8 @@
 package io.attnspark.model.attention;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
@@ -23,27 +18,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * the forward pass under workspaces.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class AttentionPoolVertexImpl extends BaseGraphVertex {
+public class AttentionPoolVertexImpl extends ParameterFreeVertexImpl {
 
     public AttentionPoolVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType, "attention pool");
     }
 
     @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
-
-    @Override
-    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoForward()) {
-            throw new IllegalStateException("attention pool " + vertexName + ": cannot do forward pass, inputs not set");
-        }
+    protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         long n = inputs[0].size(0);
         long c = inputs[0].size(1);
         INDArray weights = softmaxWeights(workspaceMgr, ArrayType.FF_WORKING_MEM);
@@ -53,10 +35,7 @@ public class AttentionPoolVertexImpl extends BaseGraphVertex {
     }
 
     @Override
-    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoBackward()) {
-            throw new IllegalStateException("attention pool " + vertexName + ": cannot do backward pass, errors not set");
-        }
+    protected INDArray[] backward(LayerWorkspaceMgr workspaceMgr) {
         INDArray x = inputs[0];
         long n = x.size(0);
         long c = x.size(1);
@@ -71,7 +50,7 @@ public class AttentionPoolVertexImpl extends BaseGraphVertex {
         Nd4j.matmul(eps, positions(), dWeights.reshape('c', n, 1, p), true, false, false);
         INDArray dLogits = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), inputs[1].shape(), 'c');
         softmaxBackward(weights, dWeights, dLogits.reshape('c', n, p), workspaceMgr);
-        return new Pair<>(null, new INDArray[] {dx, dLogits});
+        return new INDArray[] {dx, dLogits};
     }
 
     /** {@code dLogits = a ⊙ (da - rowSum(a ⊙ da))} for softmax rows {@code a} along the last dimension of 2-D arrays. */
@@ -100,20 +79,8 @@ public class AttentionPoolVertexImpl extends BaseGraphVertex {
     }
 
     @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("attention pool " + vertexName + " has no parameters, so no gradient view");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
+    protected INDArray outputMask(INDArray[] maskArrays) {
         // pooling over all positions leaves no per-position mask
-        return new Pair<>(null, currentMaskState);
-    }
-
-    @Override
-    public String toString() {
-        return "AttentionPoolVertexImpl(name=" + vertexName + ")";
+        return null;
     }
 }

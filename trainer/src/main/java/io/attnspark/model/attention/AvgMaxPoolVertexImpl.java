@@ -1,13 +1,8 @@
 package io.attnspark.model.attention;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
@@ -24,7 +19,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code max(dim)} routes it to the index it returns.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class AvgMaxPoolVertexImpl extends BaseGraphVertex {
+public class AvgMaxPoolVertexImpl extends ParameterFreeVertexImpl {
 
     private static final int[] OUTER = {0, 2};
 
@@ -32,18 +27,8 @@ public class AvgMaxPoolVertexImpl extends BaseGraphVertex {
 
     /** @param overChannels true to pool over the channels ([N,2,H,W]), false over the spatial positions ([N,C,1,2]) */
     public AvgMaxPoolVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType, boolean overChannels) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType, "avg/max pool");
         this.overChannels = overChannels;
-    }
-
-    @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
     }
 
     /** [A, R, B] with R the pooled axis */
@@ -57,10 +42,7 @@ public class AvgMaxPoolVertexImpl extends BaseGraphVertex {
     }
 
     @Override
-    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoForward()) {
-            throw new IllegalStateException("avg/max pool " + vertexName + ": cannot do forward pass, inputs not set");
-        }
+    protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         long[] shape = inputs[0].shape();
         long[] view = view(shape);
         INDArray x = inputs[0].reshape('c', view);
@@ -72,10 +54,7 @@ public class AvgMaxPoolVertexImpl extends BaseGraphVertex {
     }
 
     @Override
-    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoBackward()) {
-            throw new IllegalStateException("avg/max pool " + vertexName + ": cannot do backward pass, errors not set");
-        }
+    protected INDArray[] backward(LayerWorkspaceMgr workspaceMgr) {
         long[] shape = inputs[0].shape();
         long[] view = view(shape);
         INDArray x = inputs[0].reshape('c', view);
@@ -94,20 +73,13 @@ public class AvgMaxPoolVertexImpl extends BaseGraphVertex {
         INDArray dxView = dx.reshape('c', view);
         Nd4j.getExecutioner().exec(new BroadcastMulOp(firstMax, epsMax, dxView, OUTER));
         Nd4j.getExecutioner().exec(new BroadcastAddOp(dxView, epsMean, dxView, OUTER));
-        return new Pair<>(null, new INDArray[] {dx});
+        return new INDArray[] {dx};
     }
 
     @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("avg/max pool " + vertexName + " has no parameters, so no gradient view");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
+    protected INDArray outputMask(INDArray[] maskArrays) {
         // pooling removes the axes a CNN mask would describe
-        return new Pair<>(null, currentMaskState);
+        return null;
     }
 
     @Override

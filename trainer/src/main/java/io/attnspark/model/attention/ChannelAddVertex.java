@@ -3,11 +3,8 @@ package io.attnspark.model.attention;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,35 +16,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * read in row-major order (feed-forward [N,C] or convolutional [N,C,1,1]).
  * It has no fields, so its JSON is just its class name.
  */
-public class ChannelAddVertex extends GraphVertex {
+public class ChannelAddVertex extends ParameterFreeVertex {
 
     @Override
-    public ChannelAddVertex clone() {
-        return new ChannelAddVertex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == ChannelAddVertex.class;
-    }
-
-    @Override
-    public int hashCode() {
-        return ChannelAddVertex.class.getName().hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
+    protected int inputCount() {
         return 2;
     }
 
@@ -70,17 +42,5 @@ public class ChannelAddVertex extends GraphVertex {
                     + x.getChannels() + ") per example; got " + term);
         }
         return x;
-    }
-
-    @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        // no working memory beyond the output activations
-        return new LayerMemoryReport.Builder(null, ChannelAddVertex.class, inputTypes[0], inputTypes[0])
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public String toString() {
-        return "ChannelAddVertex()";
     }
 }

@@ -3,10 +3,8 @@ package io.attnspark.model.attention;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,35 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * max over the channels at each position (CBAM's spatial-attention descriptor, in the seed's order). DL4J's pooling
  * layers only pool over spatial axes. No fields, so its JSON is its class name. Runtime: {@link AvgMaxPoolVertexImpl}.
  */
-public class ChannelAvgMaxPoolVertex extends GraphVertex {
+public class ChannelAvgMaxPoolVertex extends ParameterFreeVertex {
 
     @Override
-    public ChannelAvgMaxPoolVertex clone() {
-        return new ChannelAvgMaxPoolVertex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == ChannelAvgMaxPoolVertex.class;
-    }
-
-    @Override
-    public int hashCode() {
-        return ChannelAvgMaxPoolVertex.class.getName().hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
-
-    @Override
-    public int maxVertexInputs() {
+    protected int inputCount() {
         return 1;
     }
 
@@ -67,13 +40,6 @@ public class ChannelAvgMaxPoolVertex extends GraphVertex {
 
     @Override
     public MemoryReport getMemoryReport(InputType... inputTypes) {
-        InputType output = getOutputType(-1, inputTypes);
-        return new LayerMemoryReport.Builder(null, ChannelAvgMaxPoolVertex.class, inputTypes[0], output)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public String toString() {
-        return "ChannelAvgMaxPoolVertex()";
+        return memoryReport(inputTypes[0], getOutputType(-1, inputTypes), 0, 0);
     }
 }

@@ -3,11 +3,8 @@ package io.attnspark.model.attention;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,35 +16,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * read in row-major order (feed-forward [N,C], convolutional [N,C,1,1], or [N,1,1,C] from a convolution over channels).
  * It has no fields, so its JSON is just its class name (DL4J's vertex JSON is class-name polymorphic).
  */
-public class ChannelScaleVertex extends GraphVertex {
+public class ChannelScaleVertex extends ParameterFreeVertex {
 
     @Override
-    public ChannelScaleVertex clone() {
-        return new ChannelScaleVertex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == ChannelScaleVertex.class;
-    }
-
-    @Override
-    public int hashCode() {
-        return ChannelScaleVertex.class.getName().hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
+    protected int inputCount() {
         return 2;
     }
 
@@ -70,17 +42,5 @@ public class ChannelScaleVertex extends GraphVertex {
                     + x.getChannels() + ") per example; got " + gate);
         }
         return x;
-    }
-
-    @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        // no working memory beyond the output activations
-        return new LayerMemoryReport.Builder(null, ChannelScaleVertex.class, inputTypes[0], inputTypes[0])
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public String toString() {
-        return "ChannelScaleVertex()";
     }
 }

@@ -2,14 +2,9 @@ package io.attnspark.model.attention;
 
 import java.util.Arrays;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
@@ -21,30 +16,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * Backward: {@code dx = eps * gate} and {@code dgate[n,c] = sum over h,w of eps * x}.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class ChannelScaleVertexImpl extends BaseGraphVertex {
+public class ChannelScaleVertexImpl extends ParameterFreeVertexImpl {
 
     private static final int[] BATCH_AND_CHANNEL = {0, 1};
     private static final int[] SPATIAL = {2, 3};
 
     public ChannelScaleVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType, "channel scale");
     }
 
     @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
-
-    @Override
-    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoForward()) {
-            throw new IllegalStateException("channel scale " + vertexName + ": cannot do forward pass, inputs not set");
-        }
+    protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = inputs[0];
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
         Nd4j.getExecutioner().exec(new BroadcastMulOp(x, gateMatrix(), out, BATCH_AND_CHANNEL));
@@ -52,10 +34,7 @@ public class ChannelScaleVertexImpl extends BaseGraphVertex {
     }
 
     @Override
-    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoBackward()) {
-            throw new IllegalStateException("channel scale " + vertexName + ": cannot do backward pass, errors not set");
-        }
+    protected INDArray[] backward(LayerWorkspaceMgr workspaceMgr) {
         INDArray x = inputs[0];
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
         Nd4j.getExecutioner().exec(new BroadcastMulOp(epsilon, gateMatrix(), dx, BATCH_AND_CHANNEL));
@@ -65,7 +44,7 @@ public class ChannelScaleVertexImpl extends BaseGraphVertex {
         INDArray dGate = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(),
                 new long[] {x.size(0), x.size(1)}, 'c');
         epsTimesX.sum(dGate, SPATIAL);
-        return new Pair<>(null, new INDArray[] {dx, dGate.reshape('c', inputs[1].shape())});
+        return new INDArray[] {dx, dGate.reshape('c', inputs[1].shape())};
     }
 
     /** The gate as [N, C], whatever shape with C values per example it came as. */
@@ -78,23 +57,5 @@ public class ChannelScaleVertexImpl extends BaseGraphVertex {
                     + " does not hold one value per channel of x " + Arrays.toString(inputs[0].shape()));
         }
         return gate.rank() == 2 ? gate : gate.reshape('c', n, c);
-    }
-
-    @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("channel scale " + vertexName + " has no parameters, so no gradient view");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
-        // the output has the shape of x, so x's mask (if any) still applies
-        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
-    }
-
-    @Override
-    public String toString() {
-        return "ChannelScaleVertexImpl(name=" + vertexName + ")";
     }
 }

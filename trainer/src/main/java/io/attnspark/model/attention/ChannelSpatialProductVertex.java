@@ -3,10 +3,8 @@ package io.attnspark.model.attention;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,35 +17,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * convolutional [N,C,H,W]. No built-in vertex broadcasts two inputs against each other with gradients for both.
  * No fields, so its JSON is its class name. Runtime: {@link ChannelSpatialProductVertexImpl}.
  */
-public class ChannelSpatialProductVertex extends GraphVertex {
+public class ChannelSpatialProductVertex extends ParameterFreeVertex {
 
     @Override
-    public ChannelSpatialProductVertex clone() {
-        return new ChannelSpatialProductVertex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == ChannelSpatialProductVertex.class;
-    }
-
-    @Override
-    public int hashCode() {
-        return ChannelSpatialProductVertex.class.getName().hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
+    protected int inputCount() {
         return 2;
     }
 
@@ -71,12 +44,6 @@ public class ChannelSpatialProductVertex extends GraphVertex {
     public MemoryReport getMemoryReport(InputType... inputTypes) {
         InputType output = getOutputType(-1, inputTypes);
         // backward holds one product of the output's size
-        return new LayerMemoryReport.Builder(null, ChannelSpatialProductVertex.class, inputTypes[0], output)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, output.arrayElementsPerExample()).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public String toString() {
-        return "ChannelSpatialProductVertex()";
+        return memoryReport(inputTypes[0], output, 0, output.arrayElementsPerExample());
     }
 }

@@ -2,14 +2,9 @@ package io.attnspark.model.attention;
 
 import java.util.Arrays;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
@@ -21,30 +16,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * Backward: {@code da[n,c] = sum over h,w of eps · s} and {@code ds[n,0,h,w] = sum over c of eps · a}.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class ChannelSpatialProductVertexImpl extends BaseGraphVertex {
+public class ChannelSpatialProductVertexImpl extends ParameterFreeVertexImpl {
 
     private static final int[] BATCH_AND_CHANNEL = {0, 1};
     private static final int[] BATCH_AND_SPATIAL = {0, 2, 3};
 
     public ChannelSpatialProductVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType, "channel-spatial product");
     }
 
     @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
-
-    @Override
-    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoForward()) {
-            throw new IllegalStateException("channel-spatial product " + vertexName + ": cannot do forward pass, inputs not set");
-        }
+    protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray a = channels();
         INDArray s = spatialMap();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, s.dataType(),
@@ -55,10 +37,7 @@ public class ChannelSpatialProductVertexImpl extends BaseGraphVertex {
     }
 
     @Override
-    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoBackward()) {
-            throw new IllegalStateException("channel-spatial product " + vertexName + ": cannot do backward pass, errors not set");
-        }
+    protected INDArray[] backward(LayerWorkspaceMgr workspaceMgr) {
         INDArray a = channels();
         INDArray s = spatialMap();
         INDArray product = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(), epsilon.shape(), 'c');
@@ -71,7 +50,7 @@ public class ChannelSpatialProductVertexImpl extends BaseGraphVertex {
         INDArray ds = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), s.shape(), 'c');
         product.sum(ds, 1);
 
-        return new Pair<>(null, new INDArray[] {da.reshape('c', inputs[0].shape()), ds.reshape('c', inputs[1].shape())});
+        return new INDArray[] {da.reshape('c', inputs[0].shape()), ds.reshape('c', inputs[1].shape())};
     }
 
     /** a as [N, C] */
@@ -91,20 +70,8 @@ public class ChannelSpatialProductVertexImpl extends BaseGraphVertex {
     }
 
     @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("channel-spatial product " + vertexName + " has no parameters, so no gradient view");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
+    protected INDArray outputMask(INDArray[] maskArrays) {
         // the output has the spatial shape of s, so its mask (if any) still applies
-        return new Pair<>(maskArrays == null ? null : maskArrays[1], currentMaskState);
-    }
-
-    @Override
-    public String toString() {
-        return "ChannelSpatialProductVertexImpl(name=" + vertexName + ")";
+        return maskArrays == null ? null : maskArrays[1];
     }
 }

@@ -3,10 +3,8 @@ package io.attnspark.model.attention;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,7 +23,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *
  * @see DotProductAttentionVertexImpl for the forward and backward formulas
  */
-public class DotProductAttentionVertex extends GraphVertex {
+public class DotProductAttentionVertex extends ParameterFreeVertex {
 
     private final int heads;
     private final double scale;
@@ -65,19 +63,16 @@ public class DotProductAttentionVertex extends GraphVertex {
         return 31 * heads + Double.hashCode(scale);
     }
 
+    /** Queries, keys and values */
     @Override
-    public long numParams(boolean backprop) {
-        return 0;
+    protected int inputCount() {
+        return 3;
     }
 
+    /** or one packed input of all three */
     @Override
     public int minVertexInputs() {
         return 1;
-    }
-
-    @Override
-    public int maxVertexInputs() {
-        return 3;
     }
 
     @Override
@@ -136,8 +131,7 @@ public class DotProductAttentionVertex extends GraphVertex {
         long positions = q.getHeight() * q.getWidth();
         // the attention matrix per head, and in backward also its gradient
         long attention = heads * positions * positions;
-        return new LayerMemoryReport.Builder(null, DotProductAttentionVertex.class, inputTypes[0], out)
-                .standardMemory(0, 0).workingMemory(0, attention, 0, 3 * attention).cacheMemory(0, 0).build();
+        return memoryReport(inputTypes[0], out, attention, 3 * attention);
     }
 
     @Override

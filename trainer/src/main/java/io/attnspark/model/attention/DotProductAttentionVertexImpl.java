@@ -1,13 +1,8 @@
 package io.attnspark.model.attention;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -25,33 +20,20 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * workspaces.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class DotProductAttentionVertexImpl extends BaseGraphVertex {
+public class DotProductAttentionVertexImpl extends ParameterFreeVertexImpl {
 
     private final int heads;
     private final double scale;
 
     public DotProductAttentionVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType,
             int heads, double scale) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType, "dot-product attention");
         this.heads = heads;
         this.scale = scale;
     }
 
     @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
-
-    @Override
-    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoForward()) {
-            throw new IllegalStateException("dot-product attention " + vertexName + ": cannot do forward pass, inputs not set");
-        }
+    protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray[] qkv = queriesKeysValues();
         INDArray attention = attention(qkv, workspaceMgr, ArrayType.FF_WORKING_MEM);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, qkv[2].dataType(), qkv[2].shape(), 'c');
@@ -60,10 +42,7 @@ public class DotProductAttentionVertexImpl extends BaseGraphVertex {
     }
 
     @Override
-    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoBackward()) {
-            throw new IllegalStateException("dot-product attention " + vertexName + ": cannot do backward pass, errors not set");
-        }
+    protected INDArray[] backward(LayerWorkspaceMgr workspaceMgr) {
         INDArray[] qkv = queriesKeysValues();
         INDArray attention = attention(qkv, workspaceMgr, ArrayType.BP_WORKING_MEM);
         INDArray outGrad = headsView(epsilon);
@@ -87,14 +66,14 @@ public class DotProductAttentionVertexImpl extends BaseGraphVertex {
         INDArray dKeys = workspaceMgr.createUninitialized(gradType, qkv[1].dataType(), qkv[1].shape(), 'c');
         Nd4j.matmul(headsView(qkv[0]), dScores, headsView(dKeys), false, false, false);
         if (inputs.length == 3) {
-            return new Pair<>(null, new INDArray[] {dQueries, dKeys, dValues});
+            return new INDArray[] {dQueries, dKeys, dValues};
         }
         INDArray dPacked = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, inputs[0].dataType(), inputs[0].shape(), 'c');
         INDArray[] grads = {dQueries, dKeys, dValues};
         for (int part = 0; part < 3; part++) {
             channelRange(dPacked, part).assign(grads[part]);
         }
-        return new Pair<>(null, new INDArray[] {dPacked});
+        return new INDArray[] {dPacked};
     }
 
     /** Q, K, V: the three inputs, or the three equal channel ranges of one packed input (views). */
@@ -127,19 +106,6 @@ public class DotProductAttentionVertexImpl extends BaseGraphVertex {
     /** An NCHW array as [N·heads, C/heads, H·W]: a view of c-ordered arrays, a copy of others (so only for reading them). */
     private INDArray headsView(INDArray nchw) {
         return nchw.reshape('c', nchw.size(0) * heads, nchw.size(1) / heads, nchw.size(2) * nchw.size(3));
-    }
-
-    @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("dot-product attention " + vertexName + " has no parameters, so no gradient view");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
-        // the output has the positions of the inputs
-        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
     }
 
     @Override

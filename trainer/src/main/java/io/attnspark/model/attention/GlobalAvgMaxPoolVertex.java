@@ -3,10 +3,8 @@ package io.attnspark.model.attention;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,35 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * width 1 the max over H×W. 1×1 convolutions on this map apply one MLP to both descriptors with shared weights, as
  * CBAM's channel attention does. No fields, so its JSON is its class name. Runtime: {@link AvgMaxPoolVertexImpl}.
  */
-public class GlobalAvgMaxPoolVertex extends GraphVertex {
+public class GlobalAvgMaxPoolVertex extends ParameterFreeVertex {
 
     @Override
-    public GlobalAvgMaxPoolVertex clone() {
-        return new GlobalAvgMaxPoolVertex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == GlobalAvgMaxPoolVertex.class;
-    }
-
-    @Override
-    public int hashCode() {
-        return GlobalAvgMaxPoolVertex.class.getName().hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
-
-    @Override
-    public int maxVertexInputs() {
+    protected int inputCount() {
         return 1;
     }
 
@@ -67,13 +40,6 @@ public class GlobalAvgMaxPoolVertex extends GraphVertex {
 
     @Override
     public MemoryReport getMemoryReport(InputType... inputTypes) {
-        InputType output = getOutputType(-1, inputTypes);
-        return new LayerMemoryReport.Builder(null, GlobalAvgMaxPoolVertex.class, inputTypes[0], output)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public String toString() {
-        return "GlobalAvgMaxPoolVertex()";
+        return memoryReport(inputTypes[0], getOutputType(-1, inputTypes), 0, 0);
     }
 }

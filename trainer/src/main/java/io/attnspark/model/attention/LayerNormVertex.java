@@ -2,10 +2,8 @@ package io.attnspark.model.attention;
 
 import java.util.Arrays;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,7 +17,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * DL4J's own layer norm ({@code DenseLayer.hasLayerNorm}) normalizes before adding the dense bias, so it cannot hold
  * torch's {@code LayerNorm(conv(x) + bias)}.
  */
-public class LayerNormVertex extends GraphVertex {
+public class LayerNormVertex extends ParameterFreeVertex {
 
     /** torch's {@code nn.LayerNorm} default */
     public static final double TORCH_EPS = 1e-5;
@@ -53,17 +51,7 @@ public class LayerNormVertex extends GraphVertex {
     }
 
     @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
-
-    @Override
-    public int maxVertexInputs() {
+    protected int inputCount() {
         return 1;
     }
 
@@ -85,8 +73,7 @@ public class LayerNormVertex extends GraphVertex {
     @Override
     public MemoryReport getMemoryReport(InputType... inputTypes) {
         long features = inputTypes[0].arrayElementsPerExample();
-        return new LayerMemoryReport.Builder(null, LayerNormVertex.class, inputTypes[0], inputTypes[0])
-                .standardMemory(0, 0).workingMemory(0, 2, 0, features + 2).cacheMemory(0, 0).build();
+        return memoryReport(inputTypes[0], inputTypes[0], 2, features + 2);
     }
 
     @Override

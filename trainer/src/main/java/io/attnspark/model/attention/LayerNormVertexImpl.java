@@ -1,13 +1,8 @@
 package io.attnspark.model.attention;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp;
@@ -22,40 +17,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * backward pass is {@code dx = (g - mean(g) - y · mean(g ⊙ y)) / s} with row means over the F features.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class LayerNormVertexImpl extends BaseGraphVertex {
+public class LayerNormVertexImpl extends ParameterFreeVertexImpl {
 
     private final double eps;
 
     public LayerNormVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType, double eps) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType, "layer norm");
         this.eps = eps;
     }
 
     @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
-
-    @Override
-    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoForward()) {
-            throw new IllegalStateException("layer norm " + vertexName + ": cannot do forward pass, inputs not set");
-        }
+    protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, inputs[0].dataType(), inputs[0].shape(), 'c');
         normalize(out, workspaceMgr, ArrayType.FF_WORKING_MEM);
         return out;
     }
 
     @Override
-    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoBackward()) {
-            throw new IllegalStateException("layer norm " + vertexName + ": cannot do backward pass, errors not set");
-        }
+    protected INDArray[] backward(LayerWorkspaceMgr workspaceMgr) {
         INDArray x = inputs[0];
         long rows = x.size(0);
         INDArray y = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x.shape(), 'c');
@@ -73,7 +52,7 @@ public class LayerNormVertexImpl extends BaseGraphVertex {
         dx.rsubi(epsilon);
         Nd4j.getExecutioner().exec(new BroadcastSubOp(dx, gradMean, dx, 0));
         Nd4j.getExecutioner().exec(new BroadcastDivOp(dx, std, dx, 0));
-        return new Pair<>(null, new INDArray[] {dx});
+        return new INDArray[] {dx};
     }
 
     /** Writes the normalized input into {@code out} and returns the per-row {@code sqrt(var + eps)}. */
@@ -92,18 +71,6 @@ public class LayerNormVertexImpl extends BaseGraphVertex {
         Nd4j.getExecutioner().exec(new Sqrt(std, std));
         Nd4j.getExecutioner().exec(new BroadcastDivOp(out, std, out, 0));
         return std;
-    }
-
-    @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("layer norm " + vertexName + " has no parameters, so no gradient view");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
-        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
     }
 
     @Override

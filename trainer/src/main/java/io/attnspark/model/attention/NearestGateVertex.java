@@ -3,10 +3,8 @@ package io.attnspark.model.attention;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,35 +17,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * factors, which differs from PyTorch on sizes that the factor does not divide. Used for CBAM's spatial gate and
  * gather-excite's upsampled gate. No fields, so its JSON is its class name. Runtime: {@link NearestGateVertexImpl}.
  */
-public class NearestGateVertex extends GraphVertex {
+public class NearestGateVertex extends ParameterFreeVertex {
 
     @Override
-    public NearestGateVertex clone() {
-        return new NearestGateVertex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == NearestGateVertex.class;
-    }
-
-    @Override
-    public int hashCode() {
-        return NearestGateVertex.class.getName().hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 2;
-    }
-
-    @Override
-    public int maxVertexInputs() {
+    protected int inputCount() {
         return 2;
     }
 
@@ -75,13 +48,7 @@ public class NearestGateVertex extends GraphVertex {
     @Override
     public MemoryReport getMemoryReport(InputType... inputTypes) {
         // the resized gate is working memory of the size of x (at most)
-        return new LayerMemoryReport.Builder(null, NearestGateVertex.class, inputTypes[0], inputTypes[0])
-                .standardMemory(0, 0).workingMemory(0, inputTypes[0].arrayElementsPerExample(), 0,
-                        inputTypes[0].arrayElementsPerExample()).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public String toString() {
-        return "NearestGateVertex()";
+        long resizedGate = inputTypes[0].arrayElementsPerExample();
+        return memoryReport(inputTypes[0], inputTypes[0], resizedGate, resizedGate);
     }
 }

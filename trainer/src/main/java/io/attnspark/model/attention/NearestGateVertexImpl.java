@@ -2,14 +2,9 @@ package io.attnspark.model.attention;
 
 import java.util.Arrays;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
@@ -23,29 +18,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * Backward: {@code dx = eps · up}; {@code dup = eps · x}, summed over the channels for a one-channel gate.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class NearestGateVertexImpl extends BaseGraphVertex {
+public class NearestGateVertexImpl extends ParameterFreeVertexImpl {
 
     private static final int[] BATCH_AND_SPATIAL = {0, 2, 3};
 
     public NearestGateVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType, "nearest gate");
     }
 
     @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
-
-    @Override
-    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoForward()) {
-            throw new IllegalStateException("nearest gate " + vertexName + ": cannot do forward pass, inputs not set");
-        }
+    protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = inputs[0];
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
         multiply(x, resizedGate(), out);
@@ -53,10 +35,7 @@ public class NearestGateVertexImpl extends BaseGraphVertex {
     }
 
     @Override
-    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoBackward()) {
-            throw new IllegalStateException("nearest gate " + vertexName + ": cannot do backward pass, errors not set");
-        }
+    protected INDArray[] backward(LayerWorkspaceMgr workspaceMgr) {
         INDArray x = inputs[0];
         INDArray gate = inputs[1];
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
@@ -75,7 +54,7 @@ public class NearestGateVertexImpl extends BaseGraphVertex {
             // [N,c,H,W] x R[H,h] -> [N,c,W,h]; x S[W,w] -> [N,c,h,w]
             dGate.assign(Nd4j.tensorMmul(Nd4j.tensorMmul(dUp, rows, new int[][] {{2}, {0}}), cols, new int[][] {{2}, {0}}));
         }
-        return new Pair<>(null, new INDArray[] {dx, dGate});
+        return new INDArray[] {dx, dGate};
     }
 
     /** The gate at x's spatial size (the gate itself when the sizes agree). */
@@ -128,23 +107,5 @@ public class NearestGateVertexImpl extends BaseGraphVertex {
         }
         float scale = (float) inSize / outSize;
         return Math.min((long) Math.floor(outIndex * scale), inSize - 1);
-    }
-
-    @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("nearest gate " + vertexName + " has no parameters, so no gradient view");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
-        // the output has the shape of x, so x's mask (if any) still applies
-        return new Pair<>(maskArrays == null ? null : maskArrays[0], currentMaskState);
-    }
-
-    @Override
-    public String toString() {
-        return "NearestGateVertexImpl(name=" + vertexName + ")";
     }
 }
