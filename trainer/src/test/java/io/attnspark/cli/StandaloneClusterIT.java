@@ -132,7 +132,8 @@ class StandaloneClusterIT {
         }
     }
 
-    private static Driver submit(Path tmp, String logName, String... appArgs) throws IOException {
+    private static Driver submit(Path tmp, String logName, String... appArgs) throws Exception {
+        awaitNoExecutors();
         Path log = tmp.resolve(logName);
         String nativeCache = "-Dorg.bytedeco.javacpp.cachedir=" + root.resolve(".cache/javacpp");
         Process process = new SparkLauncher(new HashMap<>(cluster.environment()))
@@ -153,6 +154,17 @@ class StandaloneClusterIT {
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .launch();
         return new Driver(process, log);
+    }
+
+    /** Executors of an earlier test's application may still be shutting down; counting them would blur this test's. */
+    private static void awaitNoExecutors() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!cluster.executorPids().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                fail("executors of an earlier application are still running: " + cluster.executorPids());
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static void awaitExit(Driver driver, Runnable whileRunning) throws Exception {
