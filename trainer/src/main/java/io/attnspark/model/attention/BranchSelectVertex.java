@@ -3,10 +3,8 @@ package io.attnspark.model.attention;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,30 +16,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * [M, C] (the seed reshapes its FC output to [N, M, C, 1, 1]), then the M branch outputs U_1..U_M (NCHW, equal shapes).
  * It has no fields: M is the number of inputs minus one.
  */
-public class BranchSelectVertex extends GraphVertex {
+public class BranchSelectVertex extends ParameterFreeVertex {
 
+    /** At least the logits and one branch. */
     @Override
-    public BranchSelectVertex clone() {
-        return new BranchSelectVertex();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o != null && o.getClass() == BranchSelectVertex.class;
-    }
-
-    @Override
-    public int hashCode() {
-        return BranchSelectVertex.class.getName().hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
+    protected int inputCount() {
         return 2;
     }
 
@@ -77,15 +56,9 @@ public class BranchSelectVertex extends GraphVertex {
         return first;
     }
 
+    /** The output has the type of the branches; no working memory beyond it and the [N, M, C] weights. */
     @Override
     public MemoryReport getMemoryReport(InputType... inputTypes) {
-        // no working memory beyond the output activations and the [N, M, C] weights
-        return new LayerMemoryReport.Builder(null, BranchSelectVertex.class, inputTypes[1], inputTypes[1])
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
-
-    @Override
-    public String toString() {
-        return "BranchSelectVertex()";
+        return memoryReport(inputTypes[1], inputTypes[1], 0, 0);
     }
 }

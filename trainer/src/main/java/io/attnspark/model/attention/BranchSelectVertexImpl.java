@@ -2,14 +2,9 @@ package io.attnspark.model.attention;
 
 import java.util.Arrays;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
@@ -24,30 +19,17 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * The weights are recomputed in backward rather than kept, so nothing outlives a workspace.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class BranchSelectVertexImpl extends BaseGraphVertex {
+public class BranchSelectVertexImpl extends ParameterFreeVertexImpl {
 
     private static final int[] BATCH_AND_CHANNEL = {0, 1};
     private static final int[] SPATIAL = {2, 3};
 
     public BranchSelectVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType, "branch select");
     }
 
     @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
-
-    @Override
-    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoForward()) {
-            throw new IllegalStateException("branch select " + vertexName + ": cannot do forward pass, inputs not set");
-        }
+    protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray[] weights = branchWeights();
         INDArray first = inputs[1];
         INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, first.dataType(), first.shape(), 'c');
@@ -60,10 +42,7 @@ public class BranchSelectVertexImpl extends BaseGraphVertex {
     }
 
     @Override
-    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-        if (!canDoBackward()) {
-            throw new IllegalStateException("branch select " + vertexName + ": cannot do backward pass, errors not set");
-        }
+    protected INDArray[] backward(LayerWorkspaceMgr workspaceMgr) {
         INDArray[] weights = branchWeights();
         int branches = weights.length;
         long n = epsilon.size(0);
@@ -85,7 +64,7 @@ public class BranchSelectVertexImpl extends BaseGraphVertex {
                     .assign(weights[m].mul(g[m].sub(weightedG)));
         }
         gradients[0] = dLogits.reshape('c', inputs[0].shape());
-        return new Pair<>(null, gradients);
+        return gradients;
     }
 
     /** The softmax over branches of the logits, one [N, C] array per branch. */
@@ -116,21 +95,9 @@ public class BranchSelectVertexImpl extends BaseGraphVertex {
         return weights;
     }
 
+    /** The output has the shape of the branches, so their mask (if any) still applies. */
     @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("branch select " + vertexName + " has no parameters, so no gradient view");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
-        // the output has the shape of the branches, so their mask (if any) still applies
-        return new Pair<>(maskArrays == null ? null : maskArrays[1], currentMaskState);
-    }
-
-    @Override
-    public String toString() {
-        return "BranchSelectVertexImpl(name=" + vertexName + ")";
+    protected INDArray outputMask(INDArray[] maskArrays) {
+        return maskArrays == null ? null : maskArrays[1];
     }
 }
