@@ -149,6 +149,8 @@ public final class Trainer {
                 .batchSizePerWorker(batch)
                 .averagingFrequency(config.spark().averagingFrequency())
                 .workerPrefetchNumBatches(config.spark().prefetch())
+                .aggregationDepth(config.spark().aggregationDepth())
+                .saveUpdater(config.spark().saveUpdater())
                 .rngSeed(recipe.seed())
                 .rddTrainingApproach(isLocalFileSystem(hadoop) ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export)
                 .exportDirectory(config.workDir().replaceAll("/+$", "") + "/export/" + run.id)

@@ -18,8 +18,15 @@ public final class Nd4jCpu {
             return INSTANCE;
         }
 
+        /** Reflective, so the class also compiles against the CUDA backend, which has no CPU bindings (nor oneDNN). */
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            try {
+                Class<?> environment = Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment");
+                Object instance = environment.getMethod("getInstance").invoke(null);
+                return (Boolean) environment.getMethod("isUseONEDNN").invoke(instance);
+            } catch (ReflectiveOperationException e) {
+                return false;
+            }
         }
     }
 }

@@ -14,10 +14,12 @@ import java.util.regex.Pattern;
  * @param batchSizePerWorker examples in a worker's minibatch; also the shard size of packs made for this run
  * @param averagingFrequency minibatches each worker fits between two parameter averagings
  * @param prefetch           minibatches a worker loads ahead of training
+ * @param aggregationDepth   depth of the tree aggregation that sums the workers' parameters (2 = DL4J's default)
+ * @param saveUpdater        average the updater state (momentum) too, not only the parameters
  * @param conf               extra Spark properties
  */
 public record SparkConfig(String master, Integer workers, int batchSizePerWorker, int averagingFrequency,
-                          int prefetch, Map<String, String> conf) {
+                          int prefetch, int aggregationDepth, boolean saveUpdater, Map<String, String> conf) {
 
     private static final Pattern MASTER = Pattern.compile(
             "local(\\[(\\*|\\d+)(,\\d+)?])?|local-cluster\\[\\d+,\\d+,\\d+]|spark://.+|yarn|k8s://.+");
@@ -33,6 +35,7 @@ public record SparkConfig(String master, Integer workers, int batchSizePerWorker
         Checks.atLeast(batchSizePerWorker, 1, "spark.batchSizePerWorker");
         Checks.atLeast(averagingFrequency, 1, "spark.averagingFrequency");
         Checks.atLeast(prefetch, 0, "spark.prefetch");
+        Checks.atLeast(aggregationDepth, 1, "spark.aggregationDepth");
         conf = conf == null ? Map.of() : Map.copyOf(conf);
     }
 
@@ -40,13 +43,15 @@ public record SparkConfig(String master, Integer workers, int batchSizePerWorker
     static SparkConfig fromJson(@JsonProperty("master") String master, @JsonProperty("workers") Integer workers,
                                 @JsonProperty("batchSizePerWorker") Integer batchSizePerWorker,
                                 @JsonProperty("averagingFrequency") Integer averagingFrequency,
-                                @JsonProperty("prefetch") Integer prefetch, @JsonProperty("conf") Map<String, String> conf) {
+                                @JsonProperty("prefetch") Integer prefetch,
+                                @JsonProperty("aggregationDepth") Integer aggregationDepth,
+                                @JsonProperty("saveUpdater") Boolean saveUpdater, @JsonProperty("conf") Map<String, String> conf) {
         return new SparkConfig(master, workers, Checks.or(batchSizePerWorker, 32), Checks.or(averagingFrequency, 5),
-                Checks.or(prefetch, 2), conf);
+                Checks.or(prefetch, 2), Checks.or(aggregationDepth, 2), Checks.or(saveUpdater, true), conf);
     }
 
     static SparkConfig defaults() {
-        return fromJson(null, null, null, null, null, null);
+        return fromJson(null, null, null, null, null, null, null, null);
     }
 
     /** Workers of a local master: local[N] gives N, local[*] and local give the cores of this machine. */

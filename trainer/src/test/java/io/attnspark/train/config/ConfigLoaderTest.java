@@ -51,6 +51,8 @@ class ConfigLoaderTest {
         assertEquals(0.3, cfg.recipe().lr());
         assertEquals(RecipeConfig.Schedule.STEP, cfg.recipe().schedule());
         assertEquals(64, cfg.spark().batchSizePerWorker());
+        assertEquals(2, cfg.spark().aggregationDepth());
+        assertTrue(cfg.spark().saveUpdater());
         assertEquals("local[2]", cfg.spark().master());
     }
 
@@ -100,6 +102,8 @@ class ConfigLoaderTest {
             "spark.batchSizePerWorker=0        | spark.batchSizePerWorker: 0 is below 1",
             "spark.averagingFrequency=-2       | spark.averagingFrequency: -2 is below 1",
             "spark.prefetch=-1                 | spark.prefetch: -1 is below 0",
+            "spark.aggregationDepth=0          | spark.aggregationDepth: 0 is below 1",
+            "spark.saveUpdater=maybe           | spark.saveUpdater: cannot use 'maybe' as boolean",
             "spark.conf=[1, 2]                 | spark.conf: wrong type; expected a map",
             "model.width=0                     | model.width: 0.0 must be a positive finite number",
             "model.imageSize=4                 | model.imageSize: 4 is below 8",
