@@ -138,9 +138,11 @@ public final class Aggregator {
         try {
             List<SkippedFile> skipped = skippedFiles(records, recordFiles);
             Dataset<Row> valid = records.where(col(SKIP_REASON).isNull())
-                    // the SE paper's stage ablation; absent in configs that put the module everywhere
+                    // the SE paper's stage ablation; absent, or every stage listed, where the module is everywhere
                     .withColumn(STAGES, coalesce(get_json_object(col("config"), "$.model.stages"),
-                            lit(VariantStats.ALL_STAGES)));
+                            lit(VariantStats.ALL_STAGES)))
+                    .withColumn(STAGES, when(col(STAGES).equalTo(lit(VariantStats.EVERY_STAGE_LISTED)),
+                            lit(VariantStats.ALL_STAGES)).otherwise(col(STAGES)));
             Dataset<Row> runs = valid.select(Stream.concat(RUN_COLUMNS.stream(),
                             Stream.of(STAGES, "attentionOptions", "config", FILE))
                     .map(name -> col(name)).toArray(Column[]::new));

@@ -21,6 +21,8 @@ public record VariantStats(String backbone, String attention, String position, S
 
     /** The stages of a run whose config names none: the attention is in every stage. */
     public static final String ALL_STAGES = "all";
+    /** How the trainer's config lists every stage of a four-stage backbone: the same placement as {@link #ALL_STAGES}. */
+    public static final String EVERY_STAGE_LISTED = "[1,2,3,4]";
     /** The insertion position of the SE paper's main results. */
     public static final String STANDARD_POSITION = "standard";
 
