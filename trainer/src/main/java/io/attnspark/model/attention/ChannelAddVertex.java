@@ -1,8 +1,6 @@
 package io.attnspark.model.attention;
 
-import java.util.Arrays;
 
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -31,16 +29,6 @@ public class ChannelAddVertex extends ParameterFreeVertex {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
-        if (vertexInputs.length != 2 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
-                || x.getFormat() != CNN2DFormat.NCHW) {
-            throw new InvalidInputTypeException("channel add: the first input must be an NCHW convolutional activation, got "
-                    + Arrays.toString(vertexInputs));
-        }
-        InputType term = vertexInputs[1];
-        if (term.arrayElementsPerExample() != x.getChannels()) {
-            throw new InvalidInputTypeException("channel add: the term must hold one value per channel ("
-                    + x.getChannels() + ") per example; got " + term);
-        }
-        return x;
+        return PerChannelInput.outputType("channel add", "term", vertexInputs);
     }
 }

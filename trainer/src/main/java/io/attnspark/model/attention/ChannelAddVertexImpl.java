@@ -1,6 +1,5 @@
 package io.attnspark.model.attention;
 
-import java.util.Arrays;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -45,13 +44,6 @@ public class ChannelAddVertexImpl extends ParameterFreeVertexImpl {
 
     /** The term as [N, C], whatever shape with C values per example it came as. */
     private INDArray termMatrix() {
-        INDArray term = inputs[1];
-        long n = inputs[0].size(0);
-        long c = inputs[0].size(1);
-        if (term.length() != n * c) {
-            throw new IllegalStateException("channel add " + vertexName + ": term " + Arrays.toString(term.shape())
-                    + " does not hold one value per channel of x " + Arrays.toString(inputs[0].shape()));
-        }
-        return term.rank() == 2 ? term : term.reshape('c', n, c);
+        return PerChannelInput.matrix("channel add", vertexName, "term", inputs[0], inputs[1]);
     }
 }

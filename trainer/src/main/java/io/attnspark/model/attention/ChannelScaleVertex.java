@@ -1,8 +1,6 @@
 package io.attnspark.model.attention;
 
-import java.util.Arrays;
 
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -31,16 +29,6 @@ public class ChannelScaleVertex extends ParameterFreeVertex {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
-        if (vertexInputs.length != 2 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
-                || x.getFormat() != CNN2DFormat.NCHW) {
-            throw new InvalidInputTypeException("channel scale: the first input must be an NCHW convolutional activation, got "
-                    + Arrays.toString(vertexInputs));
-        }
-        InputType gate = vertexInputs[1];
-        if (gate.arrayElementsPerExample() != x.getChannels()) {
-            throw new InvalidInputTypeException("channel scale: the gate must hold one value per channel ("
-                    + x.getChannels() + ") per example; got " + gate);
-        }
-        return x;
+        return PerChannelInput.outputType("channel scale", "gate", vertexInputs);
     }
 }

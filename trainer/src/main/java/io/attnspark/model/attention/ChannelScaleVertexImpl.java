@@ -1,6 +1,5 @@
 package io.attnspark.model.attention;
 
-import java.util.Arrays;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -49,13 +48,6 @@ public class ChannelScaleVertexImpl extends ParameterFreeVertexImpl {
 
     /** The gate as [N, C], whatever shape with C values per example it came as. */
     private INDArray gateMatrix() {
-        INDArray gate = inputs[1];
-        long n = inputs[0].size(0);
-        long c = inputs[0].size(1);
-        if (gate.length() != n * c) {
-            throw new IllegalStateException("channel scale " + vertexName + ": gate " + Arrays.toString(gate.shape())
-                    + " does not hold one value per channel of x " + Arrays.toString(inputs[0].shape()));
-        }
-        return gate.rank() == 2 ? gate : gate.reshape('c', n, c);
+        return PerChannelInput.matrix("channel scale", vertexName, "gate", inputs[0], inputs[1]);
     }
 }
