@@ -55,12 +55,7 @@ final class DemoCommand implements Callable<Integer> {
         try (var spark = LocalSpark.session("attnspark demo aggregate")) {
             System.out.println(AggregateCommand.aggregate(spark, results, null));
         }
-        System.out.printf("demo finished in %s; records and tables under %s%n", clock((System.nanoTime() - t0) / 1e9), results);
+        System.out.printf("demo finished in %s; records and tables under %s%n", Trainer.clock((System.nanoTime() - t0) / 1e9), results);
         return 0;
-    }
-
-    private static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return String.format("%d:%02d", s / 60, s % 60);
     }
 }

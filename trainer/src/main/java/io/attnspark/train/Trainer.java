@@ -340,7 +340,8 @@ public final class Trainer {
                 + UUID.randomUUID().toString().substring(0, 6);
     }
 
-    static String clock(double seconds) {
+    /** {@code h:mm:ss}, for progress lines. */
+    public static String clock(double seconds) {
         long s = Math.round(seconds);
         return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
