@@ -11,11 +11,19 @@ Networks:
                   stages 4/8/16/32), 10 classes, 64 px: the Java resnet18 at width 0.0625;
   seresnet18_w16   the same with timm's SEModule (fc1/fc2 1x1 convs with bias, bottleneck make_divisible(C/16, 8))
                   in every block after bn2, held in the block's `se` attribute as timm's ResNet does;
+  ecaresnet18_w32  resnet18 with every width divided by 32, 32 px, with timm's EcaModule (kernel size from the
+                   channels, at least 3) as `se`;
+  cbamresnet18_w32 the same with timm's CbamModule (from make_attention_fixtures.py) as `se`;
+  skresnet18_w32   the same with the small stem (3x3/1 conv1, no max-pool) and blocks whose conv1 is the seed's SK
+                   (dense branches, r=2) with the block's stride, without bn1/relu after it (SK's branches end in
+                   BN + ReLU);
   mobilenet_v2_w25  torchvision's mobilenet_v2(width_mult=0.25, num_classes=10), 32 px.
 BatchNorm affine parameters and running statistics are randomized so that eval-mode normalization is exercised,
 and mobilenet's classifier weights are drawn with std 0.3 instead of 0.01 so that its logits are of order 1.
 """
+import math
 import pathlib
+import sys
 
 import numpy as np
 import torch
@@ -24,6 +32,8 @@ from torchvision.models import mobilenet_v2
 from torchvision.models.resnet import BasicBlock, ResNet
 
 OUT_DIR = pathlib.Path(__file__).resolve().parents[1] / "resources" / "fixtures" / "backbone"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from make_attention_fixtures import SK, TimmCbamModule  # noqa: E402  (the attention tests' reference classes)
 
 
 class NarrowResNet(ResNet):
@@ -88,6 +98,48 @@ class SEBasicBlock(BasicBlock):
         return self.relu(out + identity)
 
 
+class EcaModule(nn.Module):
+    """timm.layers.eca.EcaModule with its defaults (gamma 2, beta 1, kernel size at least 3, sigmoid gate)."""
+
+    def __init__(self, channels, gamma=2, beta=1):
+        super().__init__()
+        t = int(abs(math.log(channels, 2) + beta) / gamma)
+        kernel_size = max(t if t % 2 else t + 1, 3)
+        self.conv = nn.Conv1d(1, 1, kernel_size=kernel_size, padding=(kernel_size - 1) // 2, bias=False)
+
+    def forward(self, x):
+        y = x.mean((2, 3)).view(x.shape[0], 1, -1)
+        y = self.conv(y)
+        return x * y.view(x.shape[0], -1, 1, 1).sigmoid().expand_as(x)
+
+
+def attention_block(attention):
+    """A BasicBlock with `attention(planes)` as timm's `se`."""
+
+    class AttentionBasicBlock(SEBasicBlock):
+        def __init__(self, inplanes, planes, *args, **kwargs):
+            super().__init__(inplanes, planes, *args, **kwargs)
+            self.se = attention(planes)
+
+    return AttentionBasicBlock
+
+
+class SKBasicBlock(BasicBlock):
+    """A BasicBlock whose strided 3x3 conv1 is SK (its branches end in BN + ReLU, so bn1 and its ReLU go)."""
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None, *args, **kwargs):
+        super().__init__(inplanes, planes, stride, downsample, *args, **kwargs)
+        self.conv1 = SK(inplanes, out_dim=planes, stride=stride, groups=1, reduction_factor=2)
+        del self.bn1
+
+    def forward(self, x):
+        identity = x
+        out = self.bn2(self.conv2(self.conv1(x)))
+        if self.downsample is not None:
+            identity = self.downsample(x)
+        return self.relu(out + identity)
+
+
 def randomize_batch_norms(model, generator):
     for module in model.modules():
         if isinstance(module, nn.BatchNorm2d):
@@ -122,6 +174,14 @@ def main():
     mobilenet = mobilenet_v2(width_mult=0.25, num_classes=10)
     nn.init.normal_(mobilenet.classifier[1].weight, 0, 0.3)
     write("mobilenet_v2_w25", mobilenet, 32)
+    write("ecaresnet18_w32", NarrowResNet(attention_block(EcaModule), [2, 2, 2, 2], num_classes=10, div=32), 32)
+    write("cbamresnet18_w32", NarrowResNet(attention_block(TimmCbamModule), [2, 2, 2, 2], num_classes=10, div=32), 32)
+    # the small stem keeps layer4's maps at 4x4: on maps no larger than the dilation, DL4J M2.1's dilated conv
+    # differs from torch's (see SelectiveKernel)
+    sk = NarrowResNet(SKBasicBlock, [2, 2, 2, 2], num_classes=10, div=32)
+    sk.conv1 = nn.Conv2d(3, sk.conv1.out_channels, kernel_size=3, stride=1, padding=1, bias=False)
+    sk.maxpool = nn.Identity()
+    write("skresnet18_w32", sk, 32)
 
 
 if __name__ == "__main__":

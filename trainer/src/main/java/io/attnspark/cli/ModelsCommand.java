@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,18 +58,19 @@ public final class ModelsCommand implements Callable<Integer> {
     Map<String, String> options = new LinkedHashMap<>();
 
     @Option(names = "--position", paramLabel = "WHERE",
-            description = "attention position in residual blocks: standard, pre, post or identity (default: ${DEFAULT-VALUE})")
-    String position = AttentionPosition.STANDARD.configName();
+            description = "attention position: standard, pre, post, identity, after_add, stage or conv"
+                    + " (default: where the papers put each module)")
+    String position;
 
     @Option(names = "--stages", paramLabel = "S", split = ",",
-            description = "residual stages (1-4) that get attention (default: all)")
+            description = "residual stages (1-4) that get attention (default: the papers' for each module)")
     List<Integer> stages;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "also write the table as CSV")
     Path csv;
 
     /** One backbone with one attention module; {@code problem} is set instead of the numbers when it cannot be built. */
-    record Row(String backbone, String attention, Long params, Long macs, Double paramsOverheadPercent,
+    record Row(String backbone, String attention, String placement, Long params, Long macs, Double paramsOverheadPercent,
                Double macsOverheadPercent, String problem) { }
 
     static final class BackboneNames extends ArrayList<String> {
@@ -91,13 +93,13 @@ public final class ModelsCommand implements Callable<Integer> {
     }
 
     List<Row> rows() {
-        AttentionPosition where;
+        AttentionPosition where = null;
         try {
-            where = AttentionPosition.fromConfigName(position);
+            where = position == null ? null : AttentionPosition.fromConfigName(position);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--position: " + e.getMessage());
         }
-        var chosenStages = stages == null ? ModelSpec.ALL_STAGES : new TreeSet<>(stages);
+        var chosenStages = stages == null ? null : new TreeSet<>(stages);
         Map<String, Map<String, Object>> moduleOptions = moduleOptions();
         List<String> modules = new ArrayList<>();
         modules.add(ModelSpec.NONE);
@@ -106,9 +108,13 @@ public final class ModelsCommand implements Callable<Integer> {
         for (String backbone : backbones == null ? List.copyOf(Backbones.names()) : backbones) {
             Row plain = null;
             for (String attention : modules) {
-                var model = new ModelSpec(backbone, width, classes, size, smallStem, attention,
-                        moduleOptions.getOrDefault(attention, Map.of()), where, chosenStages);
-                Row row = measure(model, plain);
+                Row row;
+                try {
+                    row = measure(new ModelSpec(backbone, width, classes, size, smallStem, attention,
+                            moduleOptions.getOrDefault(attention, Map.of()), where, chosenStages), plain);
+                } catch (IllegalArgumentException e) {
+                    row = new Row(backbone, attention, "", null, null, null, null, reason(e));
+                }
                 if (ModelSpec.NONE.equals(attention)) {
                     plain = row;
                 }
@@ -132,19 +138,22 @@ public final class ModelsCommand implements Callable<Integer> {
     }
 
     private static Row measure(ModelSpec model, Row plain) {
+        // e.g. "after_add 2/3/4": no comma, so the CSV cell needs no quoting
+        String placement = model.hasAttention() ? model.position().configName() + " "
+                + model.stages().stream().map(String::valueOf).collect(Collectors.joining("/")) : "";
         long params;
         try {
             params = Models.parameterCount(model);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return new Row(model.backbone(), model.attention(), null, null, null, null, reason(e));
+            return new Row(model.backbone(), model.attention(), placement, null, null, null, null, reason(e));
         }
         Double paramsOverhead = plain == null || plain.params() == null ? null : percent(params, plain.params());
         try {
             long macs = Models.macs(model);
             Double macsOverhead = plain == null || plain.macs() == null ? null : percent(macs, plain.macs());
-            return new Row(model.backbone(), model.attention(), params, macs, paramsOverhead, macsOverhead, null);
+            return new Row(model.backbone(), model.attention(), placement, params, macs, paramsOverhead, macsOverhead, null);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return new Row(model.backbone(), model.attention(), params, null, paramsOverhead, null, reason(e));
+            return new Row(model.backbone(), model.attention(), placement, params, null, paramsOverhead, null, reason(e));
         }
     }
 
@@ -164,9 +173,9 @@ public final class ModelsCommand implements Callable<Integer> {
 
     static String table(List<Row> rows) {
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"backbone", "attention", "params", "MACs", "params +%", "MACs +%", "note"});
+        cells.add(new String[] {"backbone", "attention", "placement", "params", "MACs", "params +%", "MACs +%", "note"});
         for (Row row : rows) {
-            cells.add(new String[] {row.backbone(), row.attention(), grouped(row.params()), grouped(row.macs()),
+            cells.add(new String[] {row.backbone(), row.attention(), row.placement(), grouped(row.params()), grouped(row.macs()),
                     signedPercent(row.paramsOverheadPercent()), signedPercent(row.macsOverheadPercent()),
                     row.problem() == null ? "" : row.problem()});
         }
@@ -180,7 +189,7 @@ public final class ModelsCommand implements Callable<Integer> {
         for (String[] line : cells) {
             StringBuilder formatted = new StringBuilder();
             for (int i = 0; i < line.length; i++) {
-                boolean number = i >= 2 && i < line.length - 1;
+                boolean number = i >= 3 && i < line.length - 1;
                 String cell = i == line.length - 1 ? line[i]
                         : number ? pad(line[i], widths[i], true) : pad(line[i], widths[i], false);
                 formatted.append(i == 0 ? "" : "  ").append(cell);
@@ -191,9 +200,9 @@ public final class ModelsCommand implements Callable<Integer> {
     }
 
     static String csv(List<Row> rows) {
-        StringBuilder text = new StringBuilder("backbone,attention,params,macs,params_overhead_percent,macs_overhead_percent,problem\n");
+        StringBuilder text = new StringBuilder("backbone,attention,placement,params,macs,params_overhead_percent,macs_overhead_percent,problem\n");
         for (Row row : rows) {
-            text.append(String.join(",", row.backbone(), row.attention(), raw(row.params()), raw(row.macs()),
+            text.append(String.join(",", row.backbone(), row.attention(), row.placement(), raw(row.params()), raw(row.macs()),
                     raw(row.paramsOverheadPercent()), raw(row.macsOverheadPercent()),
                     row.problem() == null ? "" : "\"" + row.problem().replace("\"", "\"\"") + "\"")).append('\n');
         }

@@ -1,5 +1,9 @@
 package io.attnspark.model;
 
+import io.attnspark.model.attention.AttentionModule;
+import io.attnspark.model.attention.AttentionRegistry;
+import io.attnspark.model.backbone.Backbone;
+import io.attnspark.model.backbone.Backbones;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -16,9 +20,10 @@ import java.util.TreeSet;
  * @param smallStem        a stride-1 stem for inputs of 64 px or less (see the backbone); otherwise the ImageNet stem
  * @param attention        registry name of the attention module, or {@code none}
  * @param attentionOptions the module's hyperparameters by name; absent ones take the module's defaults
- * @param position         where the module sits in a residual block; {@code null} means {@link AttentionPosition#STANDARD}
- * @param stages           the 1-based residual stages (1..4) that get the module; {@code null} means
- *                         {@link #ALL_STAGES}. Kept sorted.
+ * @param position         where the module sits; {@code null} means the backbone's default for the module
+ *                         ({@link Backbone#defaultPlacement}: the papers' placement)
+ * @param stages           the 1-based residual stages (1..4) that get the module; {@code null} means the backbone's
+ *                         default for the module. Kept sorted.
  */
 public record ModelSpec(String backbone, double width, int numClasses, int imageSize, boolean smallStem,
                         String attention, Map<String, Object> attentionOptions, AttentionPosition position,
@@ -32,15 +37,37 @@ public record ModelSpec(String backbone, double width, int numClasses, int image
 
     public ModelSpec {
         attentionOptions = attentionOptions == null ? Map.of() : Map.copyOf(attentionOptions);
-        position = position == null ? AttentionPosition.STANDARD : position;
-        stages = stages == null ? ALL_STAGES : Collections.unmodifiableSortedSet(new TreeSet<>(stages));
+        if (position == null || stages == null) {
+            Placement paper = defaultPlacement(backbone, attention, attentionOptions);
+            position = position == null ? paper.position() : position;
+            stages = stages == null ? paper.stages() : stages;
+        }
+        stages = Collections.unmodifiableSortedSet(new TreeSet<>(stages));
     }
 
-    /** The module, if any, at the standard position in every stage. */
+    /**
+     * Where {@code backbone} puts the module by default. Standard and all stages when that cannot be known here (no
+     * module, an unknown backbone or module, bad options): building the network reports those.
+     *
+     * @throws IllegalArgumentException for a backbone that has no place for the module
+     */
+    public static Placement defaultPlacement(String backbone, String attention, Map<String, Object> attentionOptions) {
+        if (attention == null || !AttentionRegistry.names().contains(attention)) {
+            return Placement.STANDARD;
+        }
+        AttentionModule module;
+        try {
+            module = AttentionRegistry.create(attention, attentionOptions);
+        } catch (IllegalArgumentException badOptions) {
+            return Placement.STANDARD;
+        }
+        return Backbones.find(backbone).map(b -> b.defaultPlacement(module)).orElse(Placement.STANDARD);
+    }
+
+    /** The module, if any, where the backbone puts it by default ({@link #defaultPlacement}). */
     public ModelSpec(String backbone, double width, int numClasses, int imageSize, boolean smallStem,
                      String attention, Map<String, Object> attentionOptions) {
-        this(backbone, width, numClasses, imageSize, smallStem, attention, attentionOptions,
-                AttentionPosition.STANDARD, ALL_STAGES);
+        this(backbone, width, numClasses, imageSize, smallStem, attention, attentionOptions, null, null);
     }
 
     public boolean hasAttention() {
@@ -50,10 +77,5 @@ public record ModelSpec(String backbone, double width, int numClasses, int image
     /** Whether residual stage {@code stage} (1-based) gets the attention module. */
     public boolean attends(int stage) {
         return hasAttention() && stages.contains(stage);
-    }
-
-    /** This spec with another attention module (or {@code none}) at the same position and stages. */
-    public ModelSpec withAttention(String newAttention, Map<String, Object> newOptions) {
-        return new ModelSpec(backbone, width, numClasses, imageSize, smallStem, newAttention, newOptions, position, stages);
     }
 }

@@ -112,11 +112,11 @@ public final class Models {
      * @throws IllegalArgumentException listing every missing, unexpected, unmapped and mis-shaped key
      */
     public static void loadTorchWeights(ComputationGraph network, ModelSpec spec, Map<String, INDArray> stateDict) {
-        var recorder = new TorchWeights.SiteRecorder(attention(spec));
+        var recorder = TorchWeights.recording(attention(spec));
         ComputationGraphConfiguration configuration = configure(spec, new NeuralNetConfiguration.Builder(), recorder,
                 new LabelSmoothingCrossEntropy(0));
         List<String> problems = new ArrayList<>();
-        List<TorchParam> mapping = TorchWeights.mapping(configuration, recorder, recorder.sites, problems);
+        List<TorchParam> mapping = TorchWeights.mapping(configuration, recorder.sites, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("cannot load the state dict:\n  " + String.join("\n  ", problems));
         }

@@ -1,6 +1,7 @@
 package io.attnspark.model;
 
 import io.attnspark.model.attention.AttentionModule;
+import io.attnspark.model.attention.ConvReplacement;
 import io.attnspark.model.attention.TorchParam;
 import io.attnspark.model.attention.TorchParam.Layout;
 import io.attnspark.model.backbone.GroupedConvolution;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -39,15 +41,20 @@ final class TorchWeights {
 
     private TorchWeights() { }
 
-    /** Where the backbone attached an attention module, and the vertices the module added. */
-    record Site(String prefix, int channels, Set<String> vertices) { }
+    /** Where the backbone attached an attention module, the vertices it added and their torch keys. */
+    record Site(String prefix, List<TorchParam> params, Set<String> vertices) { }
+
+    /** Records each {@link Site} where the backbone attaches {@code module}, keeping it a conv replacement if it is one. */
+    static Recorder recording(AttentionModule module) {
+        return module instanceof ConvReplacement conv ? new ConvRecorder(conv) : new Recorder(module);
+    }
 
     /** Passes every call to the real module and records each {@link Site}. */
-    static final class SiteRecorder implements AttentionModule {
+    static class Recorder implements AttentionModule {
         private final AttentionModule module;
         final List<Site> sites = new ArrayList<>();
 
-        SiteRecorder(AttentionModule module) {
+        Recorder(AttentionModule module) {
             this.module = module;
         }
 
@@ -58,23 +65,57 @@ final class TorchWeights {
 
         @Override
         public String attach(GraphBuilder graph, String prefix, String input, int channels) {
-            Set<String> before = new HashSet<>(graph.getVertices().keySet());
-            String output = module.attach(graph, prefix, input, channels);
-            Set<String> added = new HashSet<>(graph.getVertices().keySet());
-            added.removeAll(before);
-            sites.add(new Site(prefix, channels, added));
-            return output;
+            return record(graph, prefix, () -> module.attach(graph, prefix, input, channels), module.torchParams(prefix, channels));
         }
 
         @Override
         public List<TorchParam> torchParams(String prefix, int channels) {
             return module.torchParams(prefix, channels);
         }
+
+        final String record(GraphBuilder graph, String prefix, Supplier<String> attach, List<TorchParam> params) {
+            Set<String> before = new HashSet<>(graph.getVertices().keySet());
+            String output = attach.get();
+            Set<String> added = new HashSet<>(graph.getVertices().keySet());
+            added.removeAll(before);
+            sites.add(new Site(prefix, params, added));
+            return output;
+        }
     }
 
-    /** The torch key prefix of the attention module at {@code sitePrefix}, e.g. layer1.0.attn -> layer1.0.se. */
+    /** A {@link Recorder} that the backbone still sees as a {@link ConvReplacement}. */
+    static final class ConvRecorder extends Recorder implements ConvReplacement {
+        private final ConvReplacement module;
+
+        ConvRecorder(ConvReplacement module) {
+            super(module);
+            this.module = module;
+        }
+
+        @Override
+        public String attach(GraphBuilder graph, String prefix, String input, int inChannels, int outChannels, int stride) {
+            return record(graph, prefix, () -> module.attach(graph, prefix, input, inChannels, outChannels, stride),
+                    module.torchParams(prefix, inChannels, outChannels, stride));
+        }
+
+        @Override
+        public List<TorchParam> torchParams(String prefix, int inChannels, int outChannels, int stride) {
+            return module.torchParams(prefix, inChannels, outChannels, stride);
+        }
+
+        @Override
+        public boolean normalizesAndActivates() {
+            return module.normalizesAndActivates();
+        }
+    }
+
+    /**
+     * The torch key prefix of the attention module at {@code sitePrefix}: a block's add-on sits in the block's
+     * {@code se} attribute as in timm ({@code layer1.0.attn} → {@code layer1.0.se.}); a conv replacement at the path
+     * of the conv it replaces ({@code layer1.0.conv2.}), a stage's module at {@code layer1.attn.}.
+     */
     static String torchPrefix(String sitePrefix) {
-        return sitePrefix.replaceFirst("\\.attn$", ".se") + ".";
+        return sitePrefix.replaceFirst("(\\.\\d+)\\.attn$", "$1.se") + ".";
     }
 
     /**
@@ -82,14 +123,12 @@ final class TorchWeights {
      *
      * @param problems receives layers that have parameters but no known torch counterpart
      */
-    static List<TorchParam> mapping(ComputationGraphConfiguration configuration, AttentionModule attention,
-                                    List<Site> sites, List<String> problems) {
+    static List<TorchParam> mapping(ComputationGraphConfiguration configuration, List<Site> sites, List<String> problems) {
         Set<String> attentionVertices = new HashSet<>();
         List<TorchParam> mapping = new ArrayList<>();
         for (Site site : sites) {
             attentionVertices.addAll(site.vertices());
-            attention.torchParams(site.prefix(), site.channels())
-                    .forEach(param -> mapping.add(param.withTorchPrefix(torchPrefix(site.prefix()))));
+            site.params().forEach(param -> mapping.add(param.withTorchPrefix(torchPrefix(site.prefix()))));
         }
         for (Map.Entry<String, GraphVertex> entry : configuration.getVertices().entrySet()) {
             String name = entry.getKey();

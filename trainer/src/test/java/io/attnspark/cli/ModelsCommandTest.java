@@ -35,17 +35,17 @@ class ModelsCommandTest {
 
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("backbone,attention,params,macs,params_overhead_percent,macs_overhead_percent,problem", lines.get(0));
+        assertEquals("backbone,attention,placement,params,macs,params_overhead_percent,macs_overhead_percent,problem", lines.get(0));
         assertEquals(3, lines.size());
         // torchvision resnet50 and resnet50 + SE (r = 16): shared/reference/modules.md
         String[] plain = lines.get(1).split(",", -1);
         String[] se = lines.get(2).split(",", -1);
-        assertEquals(List.of("resnet50", "none", "25557032"), List.of(plain[0], plain[1], plain[2]));
-        assertEquals(List.of("resnet50", "se", "28088024"), List.of(se[0], se[1], se[2]));
-        assertEquals(100.0 * (28_088_024 - 25_557_032) / 25_557_032, Double.parseDouble(se[4]), 1e-4);
+        assertEquals(List.of("resnet50", "none", "", "25557032"), List.of(plain[0], plain[1], plain[2], plain[3]));
+        assertEquals(List.of("resnet50", "se", "standard 1/2/3/4", "28088024"), List.of(se[0], se[1], se[2], se[3]));
+        assertEquals(100.0 * (28_088_024 - 25_557_032) / 25_557_032, Double.parseDouble(se[5]), 1e-4);
         // about 4.1 GMACs; SE's dense layers add well under 1 %
-        assertEquals(4.1e9, Double.parseDouble(plain[3]), 0.041e9);
-        assertTrue(Double.parseDouble(se[5]) > 0 && Double.parseDouble(se[5]) < 1, se[5]);
+        assertEquals(4.1e9, Double.parseDouble(plain[4]), 0.041e9);
+        assertTrue(Double.parseDouble(se[6]) > 0 && Double.parseDouble(se[6]) < 1, se[6]);
         assertTrue(run.out().contains("28,088,024"), run.out());
         assertTrue(run.out().contains("+9.90"), run.out());
     }

@@ -26,6 +26,12 @@ import org.nd4j.linalg.factory.Nd4j;
 class TorchWeightImportTest {
 
     private static final double MAX_ABS_ERROR = 1e-3;
+    /** The options that make each module timm's (SE: bottleneck make_divisible(C / 16, 8); ECA: k >= 3), or the fixture's. */
+    private static final Map<String, Map<String, Object>> TIMM_OPTIONS = Map.of(
+            "se", Map.of("reduction", 16, "divisor", 8),
+            "eca", Map.of("minKernelSize", 3),
+            "cbam", Map.of("timm", 1),
+            "sk", Map.of("reduction", 2));
 
     private static Map<String, INDArray> npz(String name) throws Exception {
         return TorchStateDict.readNpz(resource(name));
@@ -37,7 +43,8 @@ class TorchWeightImportTest {
 
     private static ModelSpec spec(String backbone, double width, int imageSize, String attention,
                                   Map<String, Object> options) {
-        return new ModelSpec(backbone, width, 10, imageSize, false, attention, options);
+        // the SK network has the small stem (see make_torch_weight_fixtures.py)
+        return new ModelSpec(backbone, width, 10, imageSize, "sk".equals(attention), attention, options);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -45,10 +52,12 @@ class TorchWeightImportTest {
             "resnet18_w16, resnet18, 0.0625, 64, none",
             "seresnet18_w16, resnet18, 0.0625, 64, se",
             "mobilenet_v2_w25, mobilenet_v2, 0.25, 32, none",
+            "ecaresnet18_w32, resnet18, 0.03125, 32, eca",
+            "cbamresnet18_w32, resnet18, 0.03125, 32, cbam",
+            "skresnet18_w32, resnet18, 0.03125, 32, sk",
     })
     void logitsEqualPyTorchs(String fixture, String backbone, double width, int imageSize, String attention) throws Exception {
-        // timm's SE: bottleneck make_divisible(C / 16, 8)
-        Map<String, Object> options = "se".equals(attention) ? Map.of("reduction", 16, "divisor", 8) : Map.of();
+        Map<String, Object> options = TIMM_OPTIONS.getOrDefault(attention, Map.of());
         ModelSpec spec = spec(backbone, width, imageSize, attention, options);
         ComputationGraph network = Models.build(spec, new NeuralNetConfiguration.Builder());
         Map<String, INDArray> io = npz(fixture + "_io.npz");

@@ -1,5 +1,6 @@
 package io.attnspark.model.attention;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -32,6 +33,11 @@ public final class AttentionRegistry {
 
     public static Set<String> names() {
         return FACTORIES.keySet();
+    }
+
+    /** The modules that can stand in for a convolution ({@link ConvReplacement}), sorted. */
+    public static List<String> convReplacementNames() {
+        return names().stream().filter(name -> create(name, Map.of()) instanceof ConvReplacement).toList();
     }
 
     /**

@@ -24,8 +24,9 @@ import org.nd4j.linalg.activations.Activation;
  * @param kernelSize the odd kernel size k, or 0 for the paper's adaptive k = odd(|log2(C) + beta| / gamma)
  * @param gamma      gamma of the adaptive kernel size (paper: 2)
  * @param beta       b of the adaptive kernel size (paper: 1)
+ * @param minKernelSize the smallest adaptive kernel size (paper: 1; timm's {@code EcaModule}: 3)
  */
-public record EfficientChannelAttention(int kernelSize, int gamma, int beta) implements AttentionModule {
+public record EfficientChannelAttention(int kernelSize, int gamma, int beta, int minKernelSize) implements AttentionModule {
 
     public static final String NAME = "eca";
 
@@ -37,13 +38,25 @@ public record EfficientChannelAttention(int kernelSize, int gamma, int beta) imp
         if (gamma < 1) {
             throw new IllegalArgumentException(NAME + ": 'gamma' must be at least 1, got " + gamma);
         }
+        if (minKernelSize < 1 || minKernelSize % 2 == 0) {
+            throw new IllegalArgumentException(NAME + ": 'minKernelSize' must be odd and at least 1 (timm uses 3), got "
+                    + minKernelSize);
+        }
     }
 
-    /** Options {@code kernelSize} (default 0: adaptive), {@code gamma} (default 2) and {@code beta} (default 1). */
+    /** The paper's module: adaptive kernels may be as small as 1. */
+    public EfficientChannelAttention(int kernelSize, int gamma, int beta) {
+        this(kernelSize, gamma, beta, 1);
+    }
+
+    /**
+     * Options {@code kernelSize} (default 0: adaptive), {@code gamma} (default 2), {@code beta} (default 1) and
+     * {@code minKernelSize} (default 1; 3 for timm's {@code ecaresnet} weights).
+     */
     public static EfficientChannelAttention fromOptions(Map<String, Object> options) {
-        var parsed = AttentionOptions.parse(NAME, options, Set.of("kernelSize", "gamma", "beta"));
+        var parsed = AttentionOptions.parse(NAME, options, Set.of("kernelSize", "gamma", "beta", "minKernelSize"));
         return new EfficientChannelAttention(parsed.integer("kernelSize", 0), parsed.integer("gamma", 2),
-                parsed.integer("beta", 1));
+                parsed.integer("beta", 1), parsed.integer("minKernelSize", 1));
     }
 
     @Override
@@ -51,13 +64,16 @@ public record EfficientChannelAttention(int kernelSize, int gamma, int beta) imp
         return NAME;
     }
 
-    /** The kernel size at {@code channels} channels; the adaptive one is the paper's formula, rounded up to odd. */
+    /**
+     * The kernel size at {@code channels} channels; the adaptive one is the paper's formula, rounded up to odd, and at
+     * least {@link #minKernelSize}.
+     */
     public int kernelSize(int channels) {
         if (kernelSize > 0) {
             return kernelSize;
         }
         int t = (int) Math.abs((Math.log(channels) / Math.log(2) + beta) / gamma);
-        return t % 2 == 1 ? t : t + 1;
+        return Math.max(t % 2 == 1 ? t : t + 1, minKernelSize);
     }
 
     @Override

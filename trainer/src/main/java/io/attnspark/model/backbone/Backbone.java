@@ -1,6 +1,7 @@
 package io.attnspark.model.backbone;
 
 import io.attnspark.model.ModelSpec;
+import io.attnspark.model.Placement;
 import io.attnspark.model.attention.AttentionModule;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 
@@ -16,6 +17,13 @@ public interface Backbone {
 
     /** The smallest input side in pixels for which every stage still sees at least a 1x1 map without padding. */
     int minImageSize(boolean smallStem);
+
+    /**
+     * Where the papers put {@code module} in this backbone, used when a {@link ModelSpec} names no position or stages.
+     *
+     * @throws IllegalArgumentException when the backbone has no place for the module
+     */
+    Placement defaultPlacement(AttentionModule module);
 
     /**
      * Adds the stem, the stages and the classifier on top of {@code input}.

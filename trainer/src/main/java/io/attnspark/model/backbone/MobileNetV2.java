@@ -2,7 +2,9 @@ package io.attnspark.model.backbone;
 
 import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.model.Placement;
 import io.attnspark.model.attention.AttentionModule;
+import io.attnspark.model.attention.ConvReplacement;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -62,14 +64,29 @@ public final class MobileNetV2 implements Backbone {
     }
 
     /**
+     * Add-on modules after every depthwise conv: the place the SE/ECA papers use in MobileNetV2.
+     *
+     * @throws IllegalArgumentException for a module that replaces a 3x3 conv: MobileNetV2's are depthwise
+     */
+    @Override
+    public Placement defaultPlacement(AttentionModule module) {
+        if (module instanceof ConvReplacement) {
+            throw new IllegalArgumentException(name() + " has no dense 3x3 conv for " + module.name() + " to replace"
+                    + " (its 3x3 convs are depthwise); use a ResNet, or position standard to add " + module.name()
+                    + " after every depthwise conv in its shape-keeping form");
+        }
+        return Placement.STANDARD;
+    }
+
+    /**
      * @throws IllegalArgumentException when the spec asks for a non-standard position or a subset of stages,
      *                                  which only residual-stage backbones (ResNets) define
      */
     @Override
     public String addLogits(GraphBuilder graph, String input, ModelSpec spec, AttentionModule attention) {
         if (spec.position() != AttentionPosition.STANDARD || !spec.stages().equals(ModelSpec.ALL_STAGES)) {
-            throw new IllegalArgumentException(name() + " places attention after every depthwise conv only; use"
-                    + " position standard and all stages, got position " + spec.position().configName()
+            throw new IllegalArgumentException(name() + " places attention after every depthwise conv only (no module replaces its"
+                    + " convs); use position standard and all stages, got position " + spec.position().configName()
                     + " and stages " + spec.stages());
         }
         double width = spec.width();

@@ -2,10 +2,17 @@ package io.attnspark.model.backbone;
 
 import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.model.Placement;
 import io.attnspark.model.attention.AttentionModule;
+import io.attnspark.model.attention.AttentionRegistry;
+import io.attnspark.model.attention.BottleneckAttention;
 import io.attnspark.model.attention.ConvReplacement;
+import io.attnspark.model.attention.GlobalContext;
+import io.attnspark.model.attention.MultiHeadSelfAttention;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -18,10 +25,11 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
  * {@code layer<s>.<b>.conv<k>}, {@code layer<s>.<b>.bn<k>}, {@code layer<s>.<b>.downsample.0} (1x1 conv) and
  * {@code .downsample.1} (BN), {@code avgpool}, {@code fc}. Torchvision reuses one ReLU module per block; here the
  * ReLU after {@code bn<k>} is {@code layer<s>.<b>.relu<k>}, the residual sum is {@code layer<s>.<b>.add} and the ReLU
- * after it, the block output, is {@code layer<s>.<b>.relu}. Attention vertices start with {@code layer<s>.<b>.attn};
- * {@link ModelSpec#position()} and {@link ModelSpec#stages()} choose where they go. A {@link ConvReplacement}
- * (SK, ...) instead takes the place of the strided 3x3 conv of every block of the chosen stages (the position does
- * not apply): {@code conv2} of a bottleneck, {@code conv1} of a basic block; its vertices start with that conv's name.
+ * after it, the block output, is {@code layer<s>.<b>.relu}. {@link ModelSpec#position()} and {@link ModelSpec#stages()}
+ * choose where attention goes ({@link #defaultPlacement} gives the papers' choice): in blocks its vertices start with
+ * {@code layer<s>.<b>.attn}; after a stage ({@code stage}) with {@code layer<s>.attn}; at position {@code conv} a
+ * {@link ConvReplacement} (SK, ...) takes the place of the strided 3x3 conv of every block of the chosen stages,
+ * {@code conv2} of a bottleneck, {@code conv1} of a basic block, and its vertices start with that conv's name.
  */
 public final class ResNet implements Backbone {
 
@@ -70,22 +78,61 @@ public final class ResNet implements Backbone {
         return blockName(stage, depths.get(stage - 1) - 1) + ".relu";
     }
 
+    /**
+     * The papers' placements: BAM after stages 1-3 (its reference code puts none after the last stage), GC after the
+     * add in stages 2-4 (GCNet's c3-c5), multi-head self-attention in place of the 3x3 convs of the last stage
+     * (BoTNet), the other conv replacements in place of every block's 3x3 conv, and add-ons at the standard position
+     * in every stage (SE).
+     */
+    @Override
+    public Placement defaultPlacement(AttentionModule module) {
+        if (module instanceof BottleneckAttention) {
+            return new Placement(AttentionPosition.STAGE, new TreeSet<>(Set.of(1, 2, 3)));
+        }
+        if (module instanceof GlobalContext) {
+            return new Placement(AttentionPosition.AFTER_ADD, new TreeSet<>(Set.of(2, 3, 4)));
+        }
+        if (module instanceof MultiHeadSelfAttention) {
+            return new Placement(AttentionPosition.CONV, new TreeSet<>(Set.of(depths.size())));
+        }
+        if (module instanceof ConvReplacement) {
+            return new Placement(AttentionPosition.CONV, ModelSpec.ALL_STAGES);
+        }
+        return Placement.STANDARD;
+    }
+
     @Override
     public String addLogits(GraphBuilder graph, String input, ModelSpec spec, AttentionModule attention) {
+        AttentionPosition position = spec.position();
+        if (spec.hasAttention() && position == AttentionPosition.CONV && !(attention instanceof ConvReplacement)) {
+            throw new IllegalArgumentException(attention.name() + " does not replace a convolution, so it cannot take"
+                    + " position conv; modules that do: " + String.join(", ", AttentionRegistry.convReplacementNames()));
+        }
         int channels = scaled(STEM_CHANNELS, spec.width());
         String x = addStem(graph, input, channels, spec.smallStem());
         for (int stage = 1; stage <= depths.size(); stage++) {
             int planes = scaled(STAGE_PLANES.get(stage - 1), spec.width());
-            Optional<AttentionModule> stageAttention = spec.attends(stage) ? Optional.of(attention) : Optional.empty();
+            boolean attends = spec.attends(stage);
+            Optional<AttentionModule> addOn = attends && position.perBlockAddOn() ? Optional.of(attention) : Optional.empty();
+            Optional<ConvReplacement> replacement = attends && position == AttentionPosition.CONV
+                    ? Optional.of((ConvReplacement) attention) : Optional.empty();
             for (int index = 0; index < depths.get(stage - 1); index++) {
                 int stride = stage > 1 && index == 0 ? 2 : 1;
-                x = addBlock(graph, blockName(stage, index), x, channels, planes, stride, stageAttention, spec.position());
+                x = addBlock(graph, blockName(stage, index), x, channels, planes, stride, addOn, replacement, position);
                 channels = planes * block.expansion();
+            }
+            if (attends && position == AttentionPosition.STAGE) {
+                x = attention.attach(graph, stageAttentionPrefix(stage), x, channels);
             }
         }
         graph.addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
         graph.addLayer("fc", TorchLayers.linear(spec.numClasses()), "avgpool");
         return "fc";
+    }
+
+    /** The vertex prefix (and torch path) of a module at position {@code stage} after stage {@code stage}, e.g. {@code layer2.attn}. */
+    public static String stageAttentionPrefix(int stage) {
+        return "layer" + stage + ".attn";
     }
 
     /** ImageNet: 7x7/2 conv, BN, ReLU, 3x3/2 max-pool. Small images (CIFAR-style): 3x3/1 conv, BN, ReLU. */
@@ -101,20 +148,17 @@ public final class ResNet implements Backbone {
     }
 
     /**
-     * One block with its attention module, if any, at {@code position} (the SE paper's integration ablation):
+     * One block with its add-on module, if any, at {@code position} (the SE paper's integration ablation plus GCNet's):
      * {@code standard} after the branch's last BN, {@code pre} on the branch input (the shortcut keeps the raw
-     * input), {@code post} after the add and ReLU, {@code identity} on the shortcut after the downsample.
+     * input), {@code post} after the add and ReLU, {@code identity} on the shortcut after the downsample,
+     * {@code after_add} on the sum before the ReLU; or with {@code replacement} in place of its 3x3 conv.
      *
      * @return the block's output vertex
      */
     private String addBlock(GraphBuilder graph, String prefix, String input, int inChannels, int planes, int stride,
-                            Optional<AttentionModule> attention, AttentionPosition position) {
+                            Optional<AttentionModule> attention, Optional<ConvReplacement> replacement,
+                            AttentionPosition position) {
         int outChannels = planes * block.expansion();
-        Optional<ConvReplacement> replacement = attention.filter(ConvReplacement.class::isInstance).map(ConvReplacement.class::cast);
-        if (replacement.isPresent()) {
-            // it is the block's 3x3 conv, so it is not attached at a position as well
-            attention = Optional.empty();
-        }
         String attentionPrefix = prefix + ".attn";
         String branchInput = position == AttentionPosition.PRE
                 ? attend(graph, attention, attentionPrefix, input, inChannels)
@@ -130,7 +174,10 @@ public final class ResNet implements Backbone {
             shortcut = attend(graph, attention, attentionPrefix, shortcut, outChannels);
         }
         graph.addVertex(prefix + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), branch, shortcut);
-        graph.addLayer(prefix + ".relu", TorchLayers.relu(), prefix + ".add");
+        String sum = position == AttentionPosition.AFTER_ADD
+                ? attend(graph, attention, attentionPrefix, prefix + ".add", outChannels)
+                : prefix + ".add";
+        graph.addLayer(prefix + ".relu", TorchLayers.relu(), sum);
         return position == AttentionPosition.POST
                 ? attend(graph, attention, attentionPrefix, prefix + ".relu", outChannels)
                 : prefix + ".relu";

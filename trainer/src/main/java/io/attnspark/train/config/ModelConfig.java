@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
+import io.attnspark.model.Placement;
 
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,9 @@ import java.util.TreeSet;
 
 /**
  * The network: backbone, width, input size, attention and where it goes (position and stages); see {@link ModelSpec}.
- * {@code model.position} is one of standard, pre, post, identity; {@code model.stages} a list of residual stages
- * 1..4, e.g. {@code [3, 4]}.
+ * {@code model.position} is one of standard, pre, post, identity, after_add, stage, conv; {@code model.stages} a list
+ * of residual stages 1..4, e.g. {@code [3, 4]}. Either, when absent, is where the papers put the module in the
+ * backbone ({@link ModelSpec#defaultPlacement}), so the config always holds the placement the run used.
  */
 public record ModelConfig(String backbone, double width, int imageSize, boolean smallStem, String attention,
                           Map<String, Object> attentionOptions, AttentionPosition position, List<Integer> stages) {
@@ -23,8 +25,10 @@ public record ModelConfig(String backbone, double width, int imageSize, boolean 
         Checks.atLeast(imageSize, 8, "model.imageSize");
         Checks.nonBlank(attention, "model.attention", "an attention name such as se, or none");
         attentionOptions = attentionOptions == null ? Map.of() : Map.copyOf(attentionOptions);
-        if (position == null) {
-            throw new IllegalArgumentException("model.position: missing; use standard, pre, post or identity");
+        if (position == null || stages == null) {
+            Placement paper = ModelSpec.defaultPlacement(backbone, attention, attentionOptions);
+            position = position == null ? paper.position() : position;
+            stages = stages == null ? List.copyOf(paper.stages()) : stages;
         }
         stages = checkedStages(stages);
     }
@@ -47,8 +51,8 @@ public record ModelConfig(String backbone, double width, int imageSize, boolean 
     }
 
     /**
-     * Absent keys take defaults: resnet18, width 1, 224 px, the small stem at 64 px or less, no attention, the
-     * standard position in all four stages.
+     * Absent keys take defaults: resnet18, width 1, 224 px, the small stem at 64 px or less, no attention, and the
+     * module's default placement.
      */
     @JsonCreator
     static ModelConfig fromJson(@JsonProperty("backbone") String backbone, @JsonProperty("width") Double width,
@@ -60,7 +64,7 @@ public record ModelConfig(String backbone, double width, int imageSize, boolean 
         int size = Checks.or(imageSize, 224);
         return new ModelConfig(Checks.or(backbone, "resnet18"), Checks.or(width, 1.0), size,
                 Checks.or(smallStem, size <= 64), Checks.or(attention, ModelSpec.NONE), attentionOptions,
-                Checks.or(position, AttentionPosition.STANDARD), Checks.or(stages, List.copyOf(ModelSpec.ALL_STAGES)));
+                position, stages);
     }
 
     static ModelConfig defaults() {

@@ -99,6 +99,47 @@ class ResNetAttentionPositionTest {
     }
 
     @Test
+    void afterAddAttendsTheSumBeforeTheBlocksRelu() {
+        var module = new RecordingAttention();
+
+        ComputationGraphConfiguration configuration = build(module, AttentionPosition.AFTER_ADD);
+
+        assertEquals("layer2.0.attn layer2.0.add 128", module.calls.get(2));
+        assertEquals(List.of("layer2.0.bn2", "layer2.0.downsample.1"), configuration.getVertexInputs().get("layer2.0.add"));
+        assertEquals(List.of("layer2.0.attn_gate"), configuration.getVertexInputs().get("layer2.0.relu"));
+    }
+
+    @Test
+    void stageAttendsEachChosenStagesOutputOnce() {
+        var module = new RecordingAttention();
+
+        ComputationGraphConfiguration configuration = build(module, AttentionPosition.STAGE, Set.of(1, 2, 3));
+
+        assertEquals(List.of("layer1.attn layer1.1.relu 64", "layer2.attn layer2.1.relu 128", "layer3.attn layer3.1.relu 256"),
+                module.calls);
+        assertEquals(List.of("layer1.attn_gate"), configuration.getVertexInputs().get("layer2.0.conv1"));
+        assertEquals(List.of("layer3.attn_gate"), configuration.getVertexInputs().get("layer4.0.conv1"));
+        assertEquals(List.of("layer4.1.relu"), configuration.getVertexInputs().get("avgpool"));
+    }
+
+    /** BAM after stages 1-3 (its reference code), GC after the add in stages 2-4 (GCNet's c3-c5), SE standard everywhere. */
+    @Test
+    void eachModuleDefaultsToItsPapersPlacement() {
+        var bam = new ModelSpec("resnet50", 0.25, 10, 32, true, "bam", Map.of());
+        var gc = new ModelSpec("resnet50", 0.25, 10, 32, true, "gc", Map.of());
+        var se = new ModelSpec("resnet50", 0.25, 10, 32, true, "se", Map.of());
+        var seInMobileNet = new ModelSpec("mobilenet_v2", 0.25, 10, 32, true, "bam", Map.of());
+
+        assertEquals(List.of(AttentionPosition.STAGE, List.of(1, 2, 3)), List.of(bam.position(), List.copyOf(bam.stages())));
+        assertEquals(List.of(AttentionPosition.AFTER_ADD, List.of(2, 3, 4)), List.of(gc.position(), List.copyOf(gc.stages())));
+        assertEquals(List.of(AttentionPosition.STANDARD, ModelSpec.ALL_STAGES), List.of(se.position(), se.stages()));
+        assertEquals(AttentionPosition.STANDARD, seInMobileNet.position());
+        var vertices = Models.configure(bam, new NeuralNetConfiguration.Builder()).getVertices().keySet();
+        assertTrue(vertices.stream().anyMatch(v -> v.startsWith("layer3.attn_")));
+        assertTrue(vertices.stream().noneMatch(v -> v.startsWith("layer4.attn_") || v.contains(".0.attn")));
+    }
+
+    @Test
     void onlyTheChosenStagesAttend() {
         var module = new RecordingAttention();
 
@@ -128,8 +169,8 @@ class ResNetAttentionPositionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(AttentionPosition.class)
-    void everyPositionBuildsAndRunsWithSqueezeExcitation(AttentionPosition position) {
+    @EnumSource(value = AttentionPosition.class, mode = EnumSource.Mode.EXCLUDE, names = "CONV")
+    void everyAddOnPositionBuildsAndRunsWithSqueezeExcitation(AttentionPosition position) {
         var spec = new ModelSpec("resnet18", 0.125, 10, 32, true, "se", Map.of("reduction", 4), position,
                 ModelSpec.ALL_STAGES);
         ComputationGraph network = Models.build(spec, new NeuralNetConfiguration.Builder().seed(3));

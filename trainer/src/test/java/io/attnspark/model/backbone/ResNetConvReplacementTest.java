@@ -3,6 +3,7 @@ package io.attnspark.model.backbone;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -22,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class ResNetConvReplacementTest {
 
     private static ComputationGraph build(String backbone, double width, Set<Integer> stages) {
-        var spec = new ModelSpec(backbone, width, 10, 16, true, "sk", Map.of("reduction", 4), AttentionPosition.STANDARD,
+        var spec = new ModelSpec(backbone, width, 10, 16, true, "sk", Map.of("reduction", 4), AttentionPosition.CONV,
                 new TreeSet<>(stages));
         return Models.build(spec, new NeuralNetConfiguration.Builder().seed(3));
     }
@@ -51,5 +52,27 @@ class ResNetConvReplacementTest {
         assertEquals("layer3.0.conv2_weigh", net.getConfiguration().getVertexInputs().get("layer3.0.conv3").get(0));
 
         assertArrayEquals(new long[] {2, 10}, net.outputSingle(Nd4j.rand(DataType.FLOAT, 2, 3, 16, 16)).shape());
+    }
+
+    @Test
+    void replacingConvsIsSkDefaultAndAnAddOnPositionKeepsItsShapeKeepingForm() {
+        var byDefault = new ModelSpec("resnet18", 0.25, 10, 16, true, "sk", Map.of("reduction", 4));
+        var standard = new ModelSpec("resnet18", 0.25, 10, 16, true, "sk", Map.of("reduction", 4),
+                AttentionPosition.STANDARD, ModelSpec.ALL_STAGES);
+
+        assertEquals(AttentionPosition.CONV, byDefault.position());
+        var vertices = Models.configure(standard, new NeuralNetConfiguration.Builder()).getVertices().keySet();
+        assertTrue(vertices.contains("layer1.0.conv1") && vertices.contains("layer1.0.attn_weigh"));
+    }
+
+    @Test
+    void onlyModulesThatReplaceAConvTakePositionConv() {
+        var spec = new ModelSpec("resnet18", 0.25, 10, 16, true, "se", Map.of(), AttentionPosition.CONV, ModelSpec.ALL_STAGES);
+
+        var error = assertThrows(IllegalArgumentException.class, () -> Models.parameterCount(spec));
+
+        assertTrue(error.getMessage().startsWith("se does not replace a convolution, so it cannot take position conv;"
+                + " modules that do: "), error.getMessage());
+        assertTrue(error.getMessage().contains("sk"), error.getMessage());
     }
 }
