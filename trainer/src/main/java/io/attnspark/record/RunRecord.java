@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * @param attention        attention registry name, {@code none} for the plain backbone
  * @param attentionOptions the attention module's hyperparameters
  * @param position         where the attention modules sit in the blocks, e.g. {@code standard}
+ * @param defaultPlacement whether position and stages are the backbone's default for the module (the papers'
+ *                         placement, e.g. GC after the add in stages 2-4); null in records that predate the field
  * @param seed             the run's random seed
  * @param config           the full run config, as the JSON object it serializes to
  * @param epochs           per-epoch metrics, numbered 1..n; empty for a run that failed before its first epoch
@@ -31,7 +33,7 @@ import java.util.regex.Pattern;
  */
 public record RunRecord(int schemaVersion, String runId, RunStatus status, String error,
                         String backbone, String attention, Map<String, Object> attentionOptions, String position,
-                        long seed, Map<String, Object> config, List<EpochMetrics> epochs,
+                        Boolean defaultPlacement, long seed, Map<String, Object> config, List<EpochMetrics> epochs,
                         Double finalTop1, Double finalTop5, Double bestTop1, long parameterCount,
                         double wallTimeSeconds, double imagesPerSecond, String sparkMaster, int workers,
                         boolean resumed, Provenance provenance) {

@@ -50,6 +50,7 @@ import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.stddev_samp;
@@ -83,6 +84,7 @@ public final class Aggregator {
     static final String FILE = "file";
     private static final String SKIP_REASON = "skipReason";
     private static final String STAGES = "stages";
+    private static final String DEFAULT_PLACEMENT = "defaultPlacement";
 
     /** The columns of runs.parquet a record must have to be aggregated. */
     static final List<String> RUN_COLUMNS = List.of("runId", "backbone", "attention", "position", "seed", "finalTop1",
@@ -142,9 +144,10 @@ public final class Aggregator {
                     .withColumn(STAGES, coalesce(get_json_object(col("config"), "$.model.stages"),
                             lit(VariantStats.ALL_STAGES)))
                     .withColumn(STAGES, when(col(STAGES).equalTo(lit(VariantStats.EVERY_STAGE_LISTED)),
-                            lit(VariantStats.ALL_STAGES)).otherwise(col(STAGES)));
+                            lit(VariantStats.ALL_STAGES)).otherwise(col(STAGES)))
+                    .withColumn(DEFAULT_PLACEMENT, defaultPlacement());
             Dataset<Row> runs = valid.select(Stream.concat(RUN_COLUMNS.stream(),
-                            Stream.of(STAGES, "attentionOptions", "config", FILE))
+                            Stream.of(STAGES, DEFAULT_PLACEMENT, "attentionOptions", "config", FILE))
                     .map(name -> col(name)).toArray(Column[]::new));
             Dataset<Row> epochs = epochs(valid);
 
@@ -233,6 +236,15 @@ public final class Aggregator {
 
 
     /**
+     * The record's {@code defaultPlacement}; for records that predate it, the SE paper's default (the standard
+     * position in all stages).
+     */
+    private static Column defaultPlacement() {
+        return coalesce(col(DEFAULT_PLACEMENT), col("position").equalTo(lit(VariantStats.STANDARD_POSITION))
+                .and(col(STAGES).equalTo(lit(VariantStats.ALL_STAGES))));
+    }
+
+    /**
      * Per variant, the seeds' final top-1 and top-5 in percent (mean, sample std, values), mean parameters and
      * throughput. Plain runs are pooled per backbone: without a module their position and stages mean nothing.
      */
@@ -241,7 +253,8 @@ public final class Aggregator {
         Column top5 = col("finalTop5").multiply(100.0);
         Column[] aggregates = {stddev_samp(top1).as("top1Std"), collect_list(top1).as("top1Values"),
                 avg(top5).as("top5Mean"), stddev_samp(top5).as("top5Std"), collect_list(top5).as("top5Values"),
-                avg(col("parameterCount")).as("parameters"), avg(col("imagesPerSecond")).as("imagesPerSecond")};
+                avg(col("parameterCount")).as("parameters"), avg(col("imagesPerSecond")).as("imagesPerSecond"),
+                max(col(DEFAULT_PLACEMENT)).as(DEFAULT_PLACEMENT)};
         Column plain = col("attention").equalTo(lit(RunRecord.NO_ATTENTION));
         Dataset<Row> withAttention = runs.where(not(plain))
                 .groupBy(VARIANT_KEY.stream().map(name -> col(name)).toArray(Column[]::new))
@@ -250,10 +263,11 @@ public final class Aggregator {
                 .agg(avg(top1).as("top1Mean"), aggregates)
                 .withColumn("attention", lit(RunRecord.NO_ATTENTION))
                 .withColumn("position", lit(VariantStats.STANDARD_POSITION))
-                .withColumn(STAGES, lit(VariantStats.ALL_STAGES));
+                .withColumn(STAGES, lit(VariantStats.ALL_STAGES))
+                .withColumn(DEFAULT_PLACEMENT, lit(true));
         return withAttention.unionByName(plainPooled).collectAsList().stream()
                 .map(row -> new VariantStats(row.getAs("backbone"), row.getAs("attention"), row.getAs("position"),
-                        row.getAs(STAGES),
+                        row.getAs(STAGES), row.<Boolean>getAs(DEFAULT_PLACEMENT),
                         new Summary(row.getAs("top1Mean"), row.getAs("top1Std"), row.getList(row.fieldIndex("top1Values"))),
                         new Summary(row.getAs("top5Mean"), row.getAs("top5Std"), row.getList(row.fieldIndex("top5Values"))),
                         row.<Double>getAs("parameters"), row.<Double>getAs("imagesPerSecond")))

@@ -18,8 +18,9 @@ final class PaperTables {
 
     /** The well-known backbones lead the tables in this order; any others follow alphabetically. */
     static final List<String> BACKBONE_ORDER = List.of("resnet18", "resnet34", "resnet50", "resnet101");
-    /** The SE paper's insertion positions, in its order; any others follow alphabetically. */
-    static final List<String> POSITION_ORDER = List.of(VariantStats.STANDARD_POSITION, "pre", "post", "identity");
+    /** The SE paper's insertion positions, in its order, then GCNet's, BAM's and the conv replacements'. */
+    static final List<String> POSITION_ORDER = List.of(VariantStats.STANDARD_POSITION, "pre", "post", "identity",
+            "after_add", "stage", "conv");
 
     static final String NO_RUN = "-";
     private static final String CELL_LEGEND = "mean ± sample std over seeds (n = seeds); (±x) = change against plain "
@@ -86,7 +87,9 @@ final class PaperTables {
                         attentions.stream().map(a -> row.cell(a).map(Cell::format).orElse(NO_RUN))).toList())
                 .toList();
         return new ReportTable(metric.title() + " (%)", "Final " + metric.title().toLowerCase(Locale.ROOT)
-                + " of the default placement (standard position, all stages; another placement is named in [ ]). "
+                + " of each module's default placement (where the papers put it: SE-style modules before the residual"
+                + " add in every stage, BAM after stages 1-3, GC after the add in stages 2-4, conv replacements in"
+                + " place of the 3x3 convs; another placement is named in [ ]). "
                 + CELL_LEGEND, header, 1, rows);
     }
 

@@ -11,12 +11,15 @@ import io.attnspark.record.RunRecord;
  *                        whatever their placement fields say, since there is no module to place
  * @param stages          {@code config.model.stages} as JSON text, {@value #ALL_STAGES} where the config has none and
  *                        for the plain backbone
+ * @param defaultPlacement whether this is where the backbone puts the module by default (the papers' placement),
+ *                        the variant of the main tables; always for the plain backbone
  * @param top1            final top-1 in percent
  * @param top5            final top-5 in percent
  * @param parameters      mean trainable parameter count
  * @param imagesPerSecond mean training throughput
  */
-public record VariantStats(String backbone, String attention, String position, String stages, Summary top1,
+public record VariantStats(String backbone, String attention, String position, String stages,
+                           boolean defaultPlacement, Summary top1,
                            Summary top5, double parameters, double imagesPerSecond) {
 
     /** The stages of a run whose config names none: the attention is in every stage. */
@@ -41,24 +44,15 @@ public record VariantStats(String backbone, String attention, String position, S
         return RunRecord.NO_ATTENTION.equals(attention);
     }
 
-    /** The variant of the main tables: standard position in all stages. */
-    public boolean defaultPlacement() {
-        return STANDARD_POSITION.equals(position) && ALL_STAGES.equals(stages);
-    }
-
-    /** Position and stages where they differ from the default, e.g. {@code post, stages [3,4]}; empty otherwise. */
+    /**
+     * Position and stages of a variant that is not at the default placement, leaving out all stages, e.g.
+     * {@code post, stages [3,4]} or {@code standard}; empty for the default placement.
+     */
     public String placement() {
-        if (plain()) {
+        if (plain() || defaultPlacement) {
             return "";
         }
-        StringBuilder text = new StringBuilder();
-        if (!STANDARD_POSITION.equals(position)) {
-            text.append(position);
-        }
-        if (!ALL_STAGES.equals(stages)) {
-            text.append(text.isEmpty() ? "" : ", ").append("stages ").append(stages);
-        }
-        return text.toString();
+        return ALL_STAGES.equals(stages) ? position : position + ", stages " + stages;
     }
 
     /** E.g. {@code resnet50 + se (post)} or {@code resnet50 plain}. */

@@ -382,7 +382,8 @@ public final class Trainer {
             Instant finished = Instant.now();
             var model = config.model();
             return new RunRecord(RunRecord.SCHEMA_VERSION, id, status, error, model.backbone(), model.attention(),
-                    model.attentionOptions(), model.position().configName(), config.recipe().seed(), ConfigLoader.toMap(config), epochs,
+                    model.attentionOptions(), model.position().configName(), model.defaultPlacement(),
+                    config.recipe().seed(), ConfigLoader.toMap(config), epochs,
                     RunRecord.finalTop1Of(epochs), RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs),
                     parameterCount, Duration.between(started, finished).toMillis() / 1000.0,
                     RunRecord.imagesPerSecondOf(epochs), sc.master(), workers, resumed,

@@ -43,7 +43,7 @@ class RunRecordTest {
         JsonNode json = new ObjectMapper().readTree(
                 RunRecordJson.toBytes(RunRecords.completed("r1", "resnet18", "se", 7, 0.7)));
         assertEquals(new TreeSet<>(List.of("schemaVersion", "runId", "status", "error", "backbone", "attention",
-                "attentionOptions", "position", "seed", "config", "epochs", "finalTop1", "finalTop5", "bestTop1",
+                "attentionOptions", "position", "defaultPlacement", "seed", "config", "epochs", "finalTop1", "finalTop5", "bestTop1",
                 "parameterCount", "wallTimeSeconds", "imagesPerSecond", "sparkMaster", "workers", "resumed",
                 "provenance")), fieldNames(json));
         assertEquals(new TreeSet<>(List.of("epoch", "trainLoss", "top1", "top5", "trainImages", "trainSeconds",
@@ -109,7 +109,7 @@ class RunRecordTest {
     @Test
     void failedRunMayLackResults() {
         RunRecord failed = new RunRecord(1, "r1", RunStatus.FAILED, "OutOfMemoryError", "resnet18", "none", null,
-                "standard", 1, Map.of(), List.of(), null, null, null, 0, 1.0, 0.0, "local[1]", 1, false,
+                "standard", null, 1, Map.of(), List.of(), null, null, null, 0, 1.0, 0.0, "local[1]", 1, false,
                 RunRecords.PROVENANCE);
         assertEquals(Map.of(), failed.attentionOptions());
     }

@@ -18,7 +18,7 @@ public final class RunRecords {
                 new EpochMetrics(1, 2.5, finalTop1 - 0.05, 0.80, 1000, 10.0, 2.0, 100.0),
                 new EpochMetrics(2, 1.5, finalTop1, 0.90, 1000, 8.0, 2.0, 125.0));
         return new RunRecord(RunRecord.SCHEMA_VERSION, runId, RunStatus.COMPLETED, null, backbone, attention,
-                Map.of("reduction", 16), "standard", seed,
+                Map.of("reduction", 16), "standard", true, seed,
                 Map.of("epochs", 2, "learningRate", 0.1, "dataset", Map.of("name", "tiny", "classes", 10)),
                 epochs, RunRecord.finalTop1Of(epochs), RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs),
                 11_689_512L, 30.0, RunRecord.imagesPerSecondOf(epochs), "local[2]", 2, false, PROVENANCE);
@@ -28,7 +28,7 @@ public final class RunRecords {
     public static RunRecord failed(String runId, String backbone, String attention, String error) {
         List<EpochMetrics> epochs = List.of(new EpochMetrics(1, 2.5, 0.3, 0.6, 1000, 10.0, 2.0, 100.0));
         return new RunRecord(RunRecord.SCHEMA_VERSION, runId, RunStatus.FAILED, error, backbone, attention, Map.of(),
-                "standard", 1, Map.of("epochs", 2), epochs, RunRecord.finalTop1Of(epochs),
+                "standard", true, 1, Map.of("epochs", 2), epochs, RunRecord.finalTop1Of(epochs),
                 RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs), 11_689_512L, 15.0,
                 RunRecord.imagesPerSecondOf(epochs), "local[2]", 2, false, PROVENANCE);
     }

@@ -154,7 +154,7 @@ class AggregatorTest {
         Dataset<Row> runsParquet = spark.read().parquet(out.resolve(Aggregator.RUNS_PARQUET).toString());
         assertEquals(List.of("runId", "backbone", "attention", "position", "seed", "finalTop1", "finalTop5", "bestTop1",
                 "parameterCount", "imagesPerSecond", "wallTimeSeconds", "workers", "sparkMaster", "stages",
-                "attentionOptions", "config", "file"),
+                "defaultPlacement", "attentionOptions", "config", "file"),
                 Arrays.asList(runsParquet.columns()));
         assertEquals(14, runsParquet.count());
         Row resnet101 = runsParquet.where("runId = 'resnet101-se-s1'").first();
@@ -346,6 +346,30 @@ class AggregatorTest {
         assertTrue(Files.readString(out.resolve(Aggregator.REPORT_HTML)).contains("0 run(s) aggregated; 1 file(s)"));
         assertEquals(0, spark.read().parquet(out.resolve(Aggregator.RUNS_PARQUET).toString()).count());
         assertEquals(0, spark.read().parquet(out.resolve(Aggregator.EPOCHS_PARQUET).toString()).count());
+    }
+
+    /** GC's default is after the add in stages 2-4: the main table shows it unlabelled, and SE at another place labelled. */
+    @Test
+    void theMainTableShowsEachModulesDefaultPlacementAsTheRecordsFlagSays() throws IOException {
+        Path results = dir.resolve("placements");
+        RunRecordWriter writer = new RunRecordWriter(spark.sparkContext().hadoopConfiguration());
+        for (RunRecord run : List.of(
+                TestRuns.run("resnet50", "none", "standard", null, true, 1, 0.70, 25_557_032L, 50),
+                TestRuns.run("resnet50", "gc", "after_add", List.of(2, 3, 4), true, 1, 0.72, 26_000_000L, 45),
+                TestRuns.run("resnet50", "gc", "standard", List.of(1, 2, 3, 4), false, 1, 0.73, 26_100_000L, 45),
+                TestRuns.run("resnet50", "gc", "standard", List.of(1, 2, 3, 4), false, 2, 0.73, 26_100_000L, 45),
+                TestRuns.run("resnet50", "se", "post", List.of(1, 2, 3, 4), false, 1, 0.71, 28_088_024L, 44))) {
+            writer.write(run, results.toString(), WriteMode.CREATE_NEW);
+        }
+
+        AggregateResult result = new Aggregator(spark, false).aggregate(results.toString(), dir.resolve("placements-out").toString());
+
+        Cell gc = result.rows().get(0).cell("gc").orElseThrow();
+        assertEquals(72.0, gc.meanPercent(), 1e-9);
+        assertEquals("", gc.placement());
+        assertEquals("post", result.rows().get(0).cell("se").orElseThrow().placement());
+        assertEquals(72.0, comparison(result, "resnet50 + gc").variant().top1().mean(), 1e-9);
+        assertEquals(73.0, comparison(result, "resnet50 + gc (standard)").variant().top1().mean(), 1e-9);
     }
 
     @Test

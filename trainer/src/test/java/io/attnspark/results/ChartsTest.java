@@ -66,7 +66,7 @@ class ChartsTest {
     private static VariantStats variant(String backbone, String attention, double top1, double parameters,
                                         double imagesPerSecond) {
         Summary summary = new Summary(top1, 0.1, List.of(top1 - 0.1, top1 + 0.1));
-        return new VariantStats(backbone, attention, VariantStats.STANDARD_POSITION, VariantStats.ALL_STAGES, summary,
+        return new VariantStats(backbone, attention, VariantStats.STANDARD_POSITION, VariantStats.ALL_STAGES, true, summary,
                 summary, parameters, imagesPerSecond);
     }
 }

@@ -26,6 +26,12 @@ final class TestRuns {
      */
     static RunRecord run(String backbone, String attention, String position, List<Integer> stages, long seed,
                          double top1, long parameters, double imagesPerSecond) {
+        return run(backbone, attention, position, stages, null, seed, top1, parameters, imagesPerSecond);
+    }
+
+    /** @param defaultPlacement the record's flag; null as in records that predate it */
+    static RunRecord run(String backbone, String attention, String position, List<Integer> stages,
+                         Boolean defaultPlacement, long seed, double top1, long parameters, double imagesPerSecond) {
         List<EpochMetrics> epochs = List.of(
                 new EpochMetrics(1, 2.0, top1 - 0.05, top1 + 0.05, 1000, 1000 / imagesPerSecond, 1.0, imagesPerSecond),
                 new EpochMetrics(2, 1.0 + seed / 10.0, top1, top1 + 0.1, 1000, 1000 / imagesPerSecond, 1.0,
@@ -42,7 +48,7 @@ final class TestRuns {
         String runId = backbone + "-" + attention + "-" + position + (stages == null ? "" : "-st" + stages.size())
                 + "-s" + seed;
         return new RunRecord(RunRecord.SCHEMA_VERSION, runId, RunStatus.COMPLETED, null, backbone, attention,
-                Map.of("reduction", 16), position, seed, config, epochs, RunRecord.finalTop1Of(epochs),
+                Map.of("reduction", 16), position, defaultPlacement, seed, config, epochs, RunRecord.finalTop1Of(epochs),
                 RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs), parameters, 30.0, imagesPerSecond,
                 "local[2]", 2, false, PROVENANCE);
     }

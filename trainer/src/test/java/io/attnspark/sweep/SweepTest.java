@@ -154,7 +154,7 @@ class SweepTest {
     private static RunRecord record(String runId, RunStatus status, TrainConfig config) {
         var r = RunRecords.completed(runId, config.model().backbone(), config.model().attention(), config.recipe().seed(), 0.5);
         return new RunRecord(r.schemaVersion(), runId, status, status == RunStatus.FAILED ? "boom" : null, r.backbone(),
-                r.attention(), r.attentionOptions(), r.position(), r.seed(), ConfigLoader.toMap(config), r.epochs(),
+                r.attention(), r.attentionOptions(), r.position(), r.defaultPlacement(), r.seed(), ConfigLoader.toMap(config), r.epochs(),
                 r.finalTop1(), r.finalTop5(), r.bestTop1(), r.parameterCount(), r.wallTimeSeconds(), r.imagesPerSecond(),
                 r.sparkMaster(), r.workers(), r.resumed(), r.provenance());
     }

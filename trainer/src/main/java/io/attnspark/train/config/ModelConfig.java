@@ -71,6 +71,12 @@ public record ModelConfig(String backbone, double width, int imageSize, boolean 
         return fromJson(null, null, null, null, null, null, null, null);
     }
 
+    /** Whether position and stages are where the backbone puts the module by default (the papers' placement). */
+    public boolean defaultPlacement() {
+        return ModelSpec.defaultPlacement(backbone, attention, attentionOptions)
+                .equals(new Placement(position, new TreeSet<>(stages)));
+    }
+
     public ModelSpec toSpec(int numClasses) {
         return new ModelSpec(backbone, width, numClasses, imageSize, smallStem, attention, attentionOptions,
                 position, new TreeSet<>(stages));
