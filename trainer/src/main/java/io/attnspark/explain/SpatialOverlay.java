@@ -16,6 +16,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -70,7 +71,7 @@ final class SpatialOverlay {
                 addWeighted(imageRegion, 1 - HEAT_ALPHA, heat, HEAT_ALPHA, 0, canvasRegion);
             }
             BufferedImage out = toBufferedImage(canvas);
-            annotate(out, new java.awt.Rectangle(left, top, regionWidth, regionHeight), caption);
+            annotate(out, new Rectangle(left, top, regionWidth, regionHeight), caption);
             return out;
         }
     }
@@ -109,7 +110,7 @@ final class SpatialOverlay {
         return image;
     }
 
-    private static void annotate(BufferedImage image, java.awt.Rectangle region, String caption) {
+    private static void annotate(BufferedImage image, Rectangle region, String caption) {
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
