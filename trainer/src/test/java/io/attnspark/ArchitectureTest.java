@@ -27,6 +27,7 @@ class ArchitectureTest {
     private static final String RESULTS = "io.attnspark.results..";
     private static final String CLI = "io.attnspark.cli..";
     private static final String SWEEP = "io.attnspark.sweep..";
+    private static final String EXPLAIN = "io.attnspark.explain..";
     private static final String ANY_ATTNSPARK = "io.attnspark..";
 
     private static JavaClasses classes;
@@ -89,6 +90,18 @@ class ArchitectureTest {
     void onlyTheCliDependsOnTheSweep() {
         check(noClasses().that().resideInAnyPackage(DATASETS, MODEL, TRAIN, RECORD, RESULTS)
                 .should().dependOnClassesThat().resideInAPackage(SWEEP));
+    }
+
+    @Test
+    void explainDependsOnNeitherCliNorResults() {
+        check(noClasses().that().resideInAPackage(EXPLAIN)
+                .should().dependOnClassesThat().resideInAnyPackage(CLI, RESULTS, SWEEP));
+    }
+
+    @Test
+    void onlyTheCliDependsOnExplain() {
+        check(noClasses().that().resideInAnyPackage(DATASETS, MODEL, TRAIN, RECORD, RESULTS, SWEEP)
+                .should().dependOnClassesThat().resideInAPackage(EXPLAIN));
     }
 
     private static void check(ArchRule rule) {

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
         description = "Train CNN backbones with attention modules on Spark and compare them.",
         subcommands = {TrainCommand.class, AggregateCommand.class, DatasetsCommand.class, DemoCommand.class, ModelsCommand.class,
                 ModulesCommand.class, SweepCommand.class, ClusterCommand.class, SubmitCommand.class, BenchCommand.class,
+                ExplainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AttnSpark {
 

@@ -1,5 +1,6 @@
 package io.attnspark.model;
 
+import io.attnspark.model.attention.AttentionMap;
 import io.attnspark.model.attention.AttentionModule;
 import io.attnspark.model.attention.AttentionRegistry;
 import io.attnspark.model.attention.TorchParam;
@@ -131,6 +132,18 @@ public final class Models {
      */
     public static void loadTorchWeights(ComputationGraph network, ModelSpec spec, Path npz) throws IOException {
         loadTorchWeights(network, spec, TorchStateDict.readNpz(npz));
+    }
+
+    /**
+     * Every attention map of the network {@code spec} describes, module instance by instance in graph order (see
+     * {@link AttentionModule#attentionMaps}); empty for no attention or a module without maps. Allocates nothing.
+     */
+    public static List<AttentionMap> attentionMaps(ModelSpec spec) {
+        var recorder = TorchWeights.recording(attention(spec));
+        configure(spec, new NeuralNetConfiguration.Builder(), recorder, new LabelSmoothingCrossEntropy(0));
+        List<AttentionMap> maps = new ArrayList<>();
+        recorder.sites.forEach(site -> maps.addAll(recorder.attentionMaps(site.prefix())));
+        return List.copyOf(maps);
     }
 
     /** Trainable parameters, counted like PyTorch; see {@link #parameterCounts}. Allocates nothing. */

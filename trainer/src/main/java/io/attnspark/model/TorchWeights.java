@@ -1,5 +1,6 @@
 package io.attnspark.model;
 
+import io.attnspark.model.attention.AttentionMap;
 import io.attnspark.model.attention.AttentionModule;
 import io.attnspark.model.attention.ConvReplacement;
 import io.attnspark.model.attention.TorchParam;
@@ -71,6 +72,11 @@ final class TorchWeights {
         @Override
         public List<TorchParam> torchParams(String prefix, int channels) {
             return module.torchParams(prefix, channels);
+        }
+
+        @Override
+        public List<AttentionMap> attentionMaps(String prefix) {
+            return module.attentionMaps(prefix);
         }
 
         final String record(GraphBuilder graph, String prefix, Supplier<String> attach, List<TorchParam> params) {

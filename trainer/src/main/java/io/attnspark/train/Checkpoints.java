@@ -28,26 +28,34 @@ import java.util.regex.Pattern;
  * Per-epoch checkpoints of one training setup, on any Hadoop file system: {@code epoch-NNNN.zip} holds the network
  * with its updater state, {@code epoch-NNNN.json} the run's progress. The JSON is written after the zip, both
  * atomically, so a checkpoint counts only once its JSON exists; a crash mid-write leaves the previous one newest.
+ * The JSON also carries the run's config and class ids, so that a checkpoint alone says what network it holds
+ * ({@code attnspark explain}); checkpoints written before they did read with both {@code null}.
  */
-final class Checkpoints {
+public final class Checkpoints {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern STATE = Pattern.compile("epoch-(\\d{4,})\\.json");
+    private static final Pattern FILE = Pattern.compile("(epoch-\\d{4,})\\.(zip|json)");
     private static final int KEEP = 2;
 
     /**
      * What a run had done when the checkpoint was taken. The shard order of an epoch derives from the seed and the
      * epoch number alone, so the epoch count is all the random state a resumed run needs.
+     *
+     * @param config   the run's config as {@link io.attnspark.train.config.ConfigLoader#toMap} gives it; null in older
+     *                 checkpoints
+     * @param classIds the class ids in class-index order (the classifier's outputs); null in older checkpoints
      */
-    record State(String runId, String startedAt, int epochsDone, List<EpochMetrics> epochs) { }
+    public record State(String runId, String startedAt, int epochsDone, List<EpochMetrics> epochs,
+                        Map<String, Object> config, List<String> classIds) { }
 
     /** A restored network and its progress. */
-    record Restored(ComputationGraph network, State state) { }
+    public record Restored(ComputationGraph network, State state) { }
 
     private final Path dir;
     private final Configuration hadoop;
 
-    Checkpoints(String dirUri, Configuration hadoop) {
+    public Checkpoints(String dirUri, Configuration hadoop) {
         this.dir = new Path(dirUri);
         this.hadoop = hadoop;
     }
@@ -67,7 +75,7 @@ final class Checkpoints {
         return dir;
     }
 
-    void save(ComputationGraph network, State state) throws IOException {
+    public void save(ComputationGraph network, State state) throws IOException {
         String name = String.format("epoch-%04d", state.epochsDone());
         AtomicHadoopFile.write(new Path(dir, name + ".zip"), out -> ModelSerializer.writeModel(network, out, true),
                 hadoop, WriteMode.OVERWRITE);
@@ -76,7 +84,7 @@ final class Checkpoints {
     }
 
     /** The newest complete checkpoint, if any. */
-    Optional<Restored> latest() throws IOException {
+    public Optional<Restored> latest() throws IOException {
         FileSystem fs = dir.getFileSystem(hadoop);
         if (!fs.exists(dir)) {
             return Optional.empty();
@@ -87,13 +95,44 @@ final class Checkpoints {
         if (newest.isEmpty()) {
             return Optional.empty();
         }
-        String name = String.format("epoch-%04d", newest.getAsInt());
+        return Optional.of(restore(fs, new Path(dir, String.format("epoch-%04d", newest.getAsInt()))));
+    }
+
+    /**
+     * One checkpoint: {@code uri} names its {@code epoch-NNNN.zip} or {@code epoch-NNNN.json}, or a checkpoint
+     * directory, whose newest complete checkpoint is read.
+     *
+     * @throws IllegalArgumentException when there is no complete checkpoint at {@code uri}
+     */
+    public static Restored read(String uri, Configuration hadoop) throws IOException {
+        Path path = new Path(uri);
+        FileSystem fs = path.getFileSystem(hadoop);
+        if (!fs.exists(path)) {
+            throw new IllegalArgumentException("checkpoint " + uri + " does not exist; pass an epoch-NNNN.zip that"
+                    + " training wrote under <workDir>/checkpoints/<setup>/, or that directory");
+        }
+        if (fs.getFileStatus(path).isDirectory()) {
+            return new Checkpoints(uri, hadoop).latest().orElseThrow(() -> new IllegalArgumentException(
+                    "no complete checkpoint (epoch-NNNN.zip with its .json) in " + uri));
+        }
+        Matcher name = FILE.matcher(path.getName());
+        if (!name.matches()) {
+            throw new IllegalArgumentException("checkpoint " + uri + " is not an epoch-NNNN.zip or epoch-NNNN.json");
+        }
+        Path base = new Path(path.getParent(), name.group(1));
+        if (!fs.exists(base.suffix(".json")) || !fs.exists(base.suffix(".zip"))) {
+            throw new IllegalArgumentException("checkpoint " + base + " is incomplete: it needs both .zip and .json");
+        }
+        return restore(fs, base);
+    }
+
+    private static Restored restore(FileSystem fs, Path base) throws IOException {
         State state;
-        try (var in = fs.open(new Path(dir, name + ".json"))) {
+        try (var in = fs.open(base.suffix(".json"))) {
             state = JSON.readValue((java.io.InputStream) in, State.class);
         }
-        try (var in = fs.open(new Path(dir, name + ".zip"))) {
-            return Optional.of(new Restored(ModelSerializer.restoreComputationGraph(in, true), state));
+        try (var in = fs.open(base.suffix(".zip"))) {
+            return new Restored(ModelSerializer.restoreComputationGraph(in, true), state);
         }
     }
 

@@ -119,6 +119,7 @@ public final class Trainer {
         Configuration hadoop = run.sc.hadoopConfiguration();
         PackedDataset data = openOrPack(run.sc, hadoop);
         ModelSpec spec = config.model().toSpec(data.classIds().size());
+        run.classIds = data.classIds();
         int workers = workers(run.sc);
         run.workers = workers;
         int batch = data.batchSize();
@@ -355,6 +356,7 @@ public final class Trainer {
         boolean resumed;
         long parameterCount;
         int workers = 1;
+        List<String> classIds;
 
         RunContext(Instant started, JavaSparkContext sc) {
             this.started = started;
@@ -370,7 +372,8 @@ public final class Trainer {
         }
 
         Checkpoints.State state() {
-            return new Checkpoints.State(id, started.toString(), epochs.size(), List.copyOf(epochs));
+            return new Checkpoints.State(id, started.toString(), epochs.size(), List.copyOf(epochs), ConfigLoader.toMap(config),
+                    classIds);
         }
 
         RunRecord failed(Exception e) {

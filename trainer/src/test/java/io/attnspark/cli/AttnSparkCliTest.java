@@ -77,4 +77,13 @@ class AttnSparkCliTest {
         assertOneLineError(run("datasets", "fashion-mnist", "--out", tmp.toString(), "--train-per-class", "0"),
                 "--train-per-class must be at least 1");
     }
+
+    @Test
+    void explainHasHelpAndNamesAMissingCheckpointInOneLine(@TempDir Path tmp) {
+        Run help = run("explain", "--help");
+        assertEquals(0, help.exit(), help.err());
+        assertTrue(help.out().contains("--images"), help.out());
+        assertOneLineError(run("explain", "--model", tmp.resolve("epoch-0001.zip").toString(), "--images", tmp.toString()),
+                "does not exist");
+    }
 }

@@ -24,9 +24,14 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CheckpointsTest {
+
+    private static final Map<String, Object> CONFIG = Map.of("model", Map.of("backbone", "resnet18", "attention", "se"));
+    private static final List<String> CLASSES = List.of("a", "b", "c");
 
     private static ComputationGraph trainedNetwork() {
         var conf = new NeuralNetConfiguration.Builder().seed(7).updater(new Nesterovs(0.1, 0.9)).graphBuilder()
@@ -54,13 +59,15 @@ class CheckpointsTest {
         assertTrue(checkpoints.latest().isEmpty());
 
         var net = trainedNetwork();
-        checkpoints.save(net, new Checkpoints.State("run-1", "2026-01-01T00:00:00Z", 1, List.of(epoch(1))));
+        checkpoints.save(net, new Checkpoints.State("run-1", "2026-01-01T00:00:00Z", 1, List.of(epoch(1)), CONFIG, CLASSES));
         net.fit(new DataSet(Nd4j.rand(8, 4), Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1)));
-        checkpoints.save(net, new Checkpoints.State("run-1", "2026-01-01T00:00:00Z", 2, List.of(epoch(1), epoch(2))));
+        checkpoints.save(net, new Checkpoints.State("run-1", "2026-01-01T00:00:00Z", 2, List.of(epoch(1), epoch(2)), CONFIG, CLASSES));
 
         var restored = checkpoints.latest().orElseThrow();
         assertEquals(2, restored.state().epochsDone());
         assertEquals(List.of(epoch(1), epoch(2)), restored.state().epochs());
+        assertEquals(CONFIG, restored.state().config());
+        assertEquals(CLASSES, restored.state().classIds());
         assertEquals(net.params(), restored.network().params());
         assertEquals(net.getUpdater().getStateViewArray(), restored.network().getUpdater().getStateViewArray());
         assertNotEquals(0.0, restored.network().getUpdater().getStateViewArray().sumNumber().doubleValue(),
@@ -73,7 +80,7 @@ class CheckpointsTest {
         var checkpoints = new Checkpoints(dir.toString(), new Configuration());
         var net = trainedNetwork();
         for (int e = 1; e <= 4; e++) {
-            checkpoints.save(net, new Checkpoints.State("run-1", "2026-01-01T00:00:00Z", e, List.of()));
+            checkpoints.save(net, new Checkpoints.State("run-1", "2026-01-01T00:00:00Z", e, List.of(), CONFIG, CLASSES));
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of("epoch-0003.json", "epoch-0003.zip", "epoch-0004.json", "epoch-0004.zip"),
@@ -95,5 +102,35 @@ class CheckpointsTest {
         assertNotEquals(key, Checkpoints.setupKey(data, model, Map.of("epochs", 4, "lr", 0.1), 32));
         assertNotEquals(key, Checkpoints.setupKey(data, model, recipe, 64));
         assertFalse(key.isBlank());
+    }
+
+    @Test
+    void readTakesAnEpochFileOrADirectoryAndOlderStateFilesLackOnlyConfigAndClasses(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ck");
+        var checkpoints = new Checkpoints(dir.toString(), new Configuration());
+        var net = trainedNetwork();
+        checkpoints.save(net, new Checkpoints.State("run-1", "2026-01-01T00:00:00Z", 1, List.of(epoch(1)), CONFIG, CLASSES));
+        checkpoints.save(net, new Checkpoints.State("run-1", "2026-01-01T00:00:00Z", 2, List.of(), CONFIG, CLASSES));
+        var conf = new Configuration();
+        assertEquals(1, Checkpoints.read(dir.resolve("epoch-0001.zip").toString(), conf).state().epochsDone());
+        assertEquals(1, Checkpoints.read(dir.resolve("epoch-0001.json").toString(), conf).state().epochsDone());
+        assertEquals(2, Checkpoints.read(dir.toString(), conf).state().epochsDone());
+
+        // the state file as checkpoints wrote it before they carried the config and class ids (its checksum goes too)
+        Files.deleteIfExists(dir.resolve(".epoch-0001.json.crc"));
+        Files.writeString(dir.resolve("epoch-0001.json"), """
+                {"runId": "run-1", "startedAt": "2026-01-01T00:00:00Z", "epochsDone": 1, "epochs": []}""");
+        var old = Checkpoints.read(dir.resolve("epoch-0001.zip").toString(), conf).state();
+        assertEquals(1, old.epochsDone());
+        assertNull(old.config());
+        assertNull(old.classIds());
+
+        var missing = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoints.read(dir.resolve("epoch-0009.zip").toString(), conf));
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        Files.delete(dir.resolve("epoch-0002.json"));
+        var incomplete = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoints.read(dir.resolve("epoch-0002.zip").toString(), conf));
+        assertTrue(incomplete.getMessage().contains("incomplete"), incomplete.getMessage());
     }
 }

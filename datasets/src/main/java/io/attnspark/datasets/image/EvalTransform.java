@@ -35,23 +35,40 @@ public record EvalTransform(int size, double cropFraction) implements ImageTrans
         return (int) Math.rint(size / cropFraction);
     }
 
+    /**
+     * The part of a {@code width x height} image that the output shows, in the image's own pixels (rounded outwards
+     * to whole pixels), e.g. to lay a map computed on the output back over the image.
+     */
+    public CropBox sourceRegion(int width, int height) {
+        int[] resized = resizedSize(width, height);
+        double scaleX = (double) width / resized[0];
+        double scaleY = (double) height / resized[1];
+        int left = (int) Math.floor(cropOffset(resized[0]) * scaleX);
+        int top = (int) Math.floor(cropOffset(resized[1]) * scaleY);
+        int cropWidth = (int) Math.ceil((cropOffset(resized[0]) + size) * scaleX) - left;
+        int cropHeight = (int) Math.ceil((cropOffset(resized[1]) + size) * scaleY) - top;
+        return new CropBox(top, left, Math.min(cropHeight, height - top), Math.min(cropWidth, width - left));
+    }
+
+    /** {width, height} after the short-side resize; torchvision keeps the aspect ratio and truncates the long side. */
+    private int[] resizedSize(int width, int height) {
+        int shortSide = resizeShortSide();
+        return width <= height
+                ? new int[] {shortSide, (int) ((long) shortSide * height / width)}
+                : new int[] {(int) ((long) shortSide * width / height), shortSide};
+    }
+
+    private int cropOffset(int resizedSide) {
+        return (int) Math.rint((resizedSide - size) / 2.0);
+    }
+
     @Override
     public void apply(Mat rgb, RandomGenerator rng, float[] dst, int offset) {
-        int width = rgb.cols();
-        int height = rgb.rows();
-        int shortSide = resizeShortSide();
-        // torchvision keeps the aspect ratio and truncates the long side: int(short * long / short_in)
-        int newWidth;
-        int newHeight;
-        if (width <= height) {
-            newWidth = shortSide;
-            newHeight = (int) ((long) shortSide * height / width);
-        } else {
-            newHeight = shortSide;
-            newWidth = (int) ((long) shortSide * width / height);
-        }
-        int top = (int) Math.rint((newHeight - size) / 2.0);
-        int left = (int) Math.rint((newWidth - size) / 2.0);
+        int[] newSize = resizedSize(rgb.cols(), rgb.rows());
+        int newWidth = newSize[0];
+        int newHeight = newSize[1];
+        int top = cropOffset(newHeight);
+        int left = cropOffset(newWidth);
         try (Size target = new Size(newWidth, newHeight);
              Mat resized = new Mat();
              Rect rect = new Rect(left, top, size, size)) {

@@ -79,6 +79,23 @@ class ImageTransformTest {
     }
 
     @Test
+    void evalSourceRegionIsTheCentralCropFractionOfTheShortSide() {
+        // 64x32 at size 28 keeps its size (short side 32), so the crop is exactly rows 2..29, columns 18..45
+        assertEquals(new CropBox(2, 18, 28, 28), EvalTransform.imagenet(28).sourceRegion(64, 32));
+        // 640x480 at 224: the centre 0.875 of the short side, 420 px, and as wide (the long side's truncation may add a pixel or two)
+        CropBox box = EvalTransform.imagenet(224).sourceRegion(640, 480);
+        assertEquals(30, box.top());
+        assertEquals(420, box.height());
+        assertEquals(420, box.width(), 2);
+        assertEquals(110, box.left(), 2);
+        // upscaled small images: 28x28 Fashion-MNIST at 32 px covers the centre 0.875
+        CropBox small = EvalTransform.imagenet(32).sourceRegion(28, 28);
+        assertEquals(small.height(), small.width());
+        assertEquals(28 * 0.875, small.height(), 1.0);
+        assertTrue(small.fitsIn(28, 28));
+    }
+
+    @Test
     void evalIsDeterministic() {
         ImageTransform eval = ImageTransform.eval(24);
         float[] first = new float[eval.outputLength()];

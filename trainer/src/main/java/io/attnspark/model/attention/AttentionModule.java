@@ -29,4 +29,13 @@ public interface AttentionModule {
      * {@link TorchParam#withTorchPrefix}. Load with {@link TorchStateDict#load}.
      */
     List<TorchParam> torchParams(String prefix, int channels);
+
+    /**
+     * The attention weights the module at {@code prefix} applies, as vertices of the graph that
+     * {@link #attach attach(graph, prefix, input, channels)} built, for tools that show them (attnspark explain).
+     * Empty (the default) when the module has no weights that read as a per-channel gate or a map over positions.
+     */
+    default List<AttentionMap> attentionMaps(String prefix) {
+        return List.of();
+    }
 }

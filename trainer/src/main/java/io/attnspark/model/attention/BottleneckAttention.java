@@ -119,6 +119,15 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
         return batchNormRelu(graph, name, name, out);
     }
 
+    /**
+     * {@code _gate}, the combined gate sigmoid(a_c · A_s) [N,C,H,W], averaged over the channels. The branches alone are
+     * logits, not weights: a_c has no sigmoid of its own.
+     */
+    @Override
+    public List<AttentionMap> attentionMaps(String prefix) {
+        return List.of(new AttentionMap(prefix, prefix + "_gate", AttentionMap.Kind.SPATIAL, AttentionMap.Reading.CHANNEL_MEAN));
+    }
+
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
         var params = new ArrayList<TorchParam>();

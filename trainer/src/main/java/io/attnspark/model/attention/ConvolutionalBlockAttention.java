@@ -117,6 +117,13 @@ public record ConvolutionalBlockAttention(int reduction, int kernelSize, boolean
         return prefix + "_spatial_scale";
     }
 
+    /** {@code _channel_gate} per channel, and the spatial sigmoid ({@code _spatial_conv}, or timm's {@code _spatial_gate}). */
+    @Override
+    public List<AttentionMap> attentionMaps(String prefix) {
+        return List.of(AttentionMap.gate(prefix, prefix + "_channel_gate", AttentionMap.Kind.CHANNEL),
+                AttentionMap.gate(prefix, prefix + (timm ? "_spatial_gate" : "_spatial_conv"), AttentionMap.Kind.SPATIAL));
+    }
+
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
         if (timm) {

@@ -88,6 +88,12 @@ public record EfficientChannelAttention(int kernelSize, int gamma, int beta, int
         return prefix + "_scale";
     }
 
+    /** {@code _conv}: the sigmoid gate per channel, as [N,1,1,C]. */
+    @Override
+    public List<AttentionMap> attentionMaps(String prefix) {
+        return List.of(AttentionMap.gate(prefix, prefix + "_conv", AttentionMap.Kind.CHANNEL));
+    }
+
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
         return List.of(new TorchParam("conv.weight", prefix + "_conv", "W", Layout.SAME));

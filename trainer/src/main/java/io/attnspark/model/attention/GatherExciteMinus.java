@@ -58,6 +58,12 @@ public record GatherExciteMinus(int extent) implements AttentionModule {
         return GatherExciteParts.attachScale(graph, prefix, input, prefix + "_gate", extent);
     }
 
+    /** {@code _gate}: per channel for the global extent, else a map over positions (its mean over the channels). */
+    @Override
+    public List<AttentionMap> attentionMaps(String prefix) {
+        return List.of(GatherExciteParts.gateMap(prefix, prefix + "_gate", extent));
+    }
+
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
         return List.of();

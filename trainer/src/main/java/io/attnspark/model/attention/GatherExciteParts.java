@@ -95,6 +95,13 @@ final class GatherExciteParts {
         return params;
     }
 
+    /** The sigmoid gate {@code vertex}: one weight per channel for the global extent, else per channel and position. */
+    static AttentionMap gateMap(String prefix, String vertex, int extent) {
+        return extent == 0
+                ? AttentionMap.gate(prefix, vertex, AttentionMap.Kind.CHANNEL)
+                : new AttentionMap(prefix, vertex, AttentionMap.Kind.SPATIAL, AttentionMap.Reading.CHANNEL_MEAN);
+    }
+
     /**
      * Excite: {@code x · sigmoid(interpolate(gathered, nearest))}, where {@code gate} already went through the sigmoid
      * (the two commute). A 1×1 gate (global extent) scales channels; otherwise {@link NearestGateVertex} resizes it.

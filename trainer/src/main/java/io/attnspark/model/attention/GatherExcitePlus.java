@@ -71,6 +71,12 @@ public record GatherExcitePlus(int extent, int reduction) implements AttentionMo
         return GatherExciteParts.attachScale(graph, prefix, input, prefix + "_fc2", extent);
     }
 
+    /** {@code _fc2}: per channel for the global extent, else a map over positions (its mean over the channels). */
+    @Override
+    public List<AttentionMap> attentionMaps(String prefix) {
+        return List.of(GatherExciteParts.gateMap(prefix, prefix + "_fc2", extent));
+    }
+
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
         var params = new ArrayList<>(GatherExciteParts.convGatherParams(prefix, extent));

@@ -114,6 +114,23 @@ public record GlobalContext(int reduction, Pooling pooling, Fusion fusion) imple
         return prefix + "_fuse";
     }
 
+    /**
+     * With attention pooling, the softmax over positions of {@code _mask}; with {@code mul} fusion, the sigmoid
+     * {@code _expand} per channel ({@code add} fusion adds a context, it gates nothing).
+     */
+    @Override
+    public List<AttentionMap> attentionMaps(String prefix) {
+        List<AttentionMap> maps = new ArrayList<>();
+        if (pooling == Pooling.ATT) {
+            maps.add(new AttentionMap(prefix, prefix + "_mask", AttentionMap.Kind.SPATIAL,
+                    AttentionMap.Reading.SOFTMAX_OVER_POSITIONS));
+        }
+        if (fusion == Fusion.MUL) {
+            maps.add(AttentionMap.gate(prefix, prefix + "_expand", AttentionMap.Kind.CHANNEL));
+        }
+        return List.copyOf(maps);
+    }
+
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
         var params = new ArrayList<TorchParam>();

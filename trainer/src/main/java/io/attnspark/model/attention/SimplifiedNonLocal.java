@@ -49,6 +49,13 @@ public record SimplifiedNonLocal() implements AttentionModule {
         return prefix + "_fuse";
     }
 
+    /** The softmax over positions of {@code _mask}. */
+    @Override
+    public List<AttentionMap> attentionMaps(String prefix) {
+        return List.of(new AttentionMap(prefix, prefix + "_mask", AttentionMap.Kind.SPATIAL,
+                AttentionMap.Reading.SOFTMAX_OVER_POSITIONS));
+    }
+
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
         return List.of(

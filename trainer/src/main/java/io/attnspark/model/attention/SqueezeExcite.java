@@ -76,6 +76,12 @@ public record SqueezeExcite(int reduction, int divisor) implements AttentionModu
         return prefix + "_scale";
     }
 
+    /** {@code _expand}: the sigmoid gate per channel. */
+    @Override
+    public List<AttentionMap> attentionMaps(String prefix) {
+        return List.of(AttentionMap.gate(prefix, prefix + "_expand", AttentionMap.Kind.CHANNEL));
+    }
+
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
         return List.of(

@@ -41,6 +41,12 @@ public record SqueezeExciteVar3() implements AttentionModule {
         return prefix + "_scale";
     }
 
+    /** {@code _excite}: the sigmoid gate per channel. */
+    @Override
+    public List<AttentionMap> attentionMaps(String prefix) {
+        return List.of(AttentionMap.gate(prefix, prefix + "_excite", AttentionMap.Kind.CHANNEL));
+    }
+
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
         return List.of(

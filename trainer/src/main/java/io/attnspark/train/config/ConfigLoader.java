@@ -44,6 +44,11 @@ public final class ConfigLoader {
         return YAML.convertValue(config, Map.class);
     }
 
+    /** The inverse of {@link #toMap}: a config stored as a JSON object (a checkpoint's, a result record's). */
+    public static TrainConfig fromMap(Map<String, Object> map) {
+        return bind(YAML.valueToTree(map));
+    }
+
     private static ObjectNode readFile(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("config file " + file + " does not exist");

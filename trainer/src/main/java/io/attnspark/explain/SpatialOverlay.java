@@ -1,0 +1,136 @@
+package io.attnspark.explain;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.addWeighted;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLORMAP_JET;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.applyColorMap;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import io.attnspark.datasets.image.CropBox;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A spatial attention map as a heat map over the image: the map, min-max scaled, upsampled bilinearly to the part of
+ * the image the network saw (the eval crop), coloured with OpenCV's JET map (blue low, red high) and blended half and
+ * half with the image; what lies outside the crop is dimmed. The image keeps its aspect ratio.
+ */
+final class SpatialOverlay {
+
+    static {
+        // before any AWT class loads: a cluster node or CI box has no display
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    /** The output's long side: small inputs (Fashion-MNIST's 28 px) are enlarged to be seen, large ones shrunk. */
+    static final int LONG_SIDE = 512;
+    private static final double HEAT_ALPHA = 0.5;
+    private static final double DIM_OUTSIDE = 0.4;
+
+    private SpatialOverlay() { }
+
+    /**
+     * @param rgb     the decoded image (8-bit RGB), not modified
+     * @param region  the part of it the network saw, in its pixels
+     * @param weights the map, [h,w]
+     * @param caption drawn at the top, e.g. the module and the map's range
+     */
+    static BufferedImage render(Mat rgb, CropBox region, INDArray weights, String caption) {
+        int width = rgb.cols();
+        int height = rgb.rows();
+        double scale = (double) LONG_SIDE / Math.max(width, height);
+        int outWidth = Math.max(1, (int) Math.round(width * scale));
+        int outHeight = Math.max(1, (int) Math.round(height * scale));
+        int left = clamp((int) Math.round(region.left() * scale), 0, outWidth - 1);
+        int top = clamp((int) Math.round(region.top() * scale), 0, outHeight - 1);
+        int regionWidth = clamp((int) Math.round(region.width() * scale), 1, outWidth - left);
+        int regionHeight = clamp((int) Math.round(region.height() * scale), 1, outHeight - top);
+
+        try (Mat image = new Mat(); Mat canvas = new Mat(); Mat heat = heatMap(weights, regionWidth, regionHeight);
+             Rect rect = new Rect(left, top, regionWidth, regionHeight);
+             Size size = new Size(outWidth, outHeight)) {
+            resize(rgb, image, size, 0, 0, scale >= 1 ? INTER_LINEAR : INTER_AREA);
+            image.convertTo(canvas, -1, DIM_OUTSIDE, 0);
+            try (Mat imageRegion = new Mat(image, rect); Mat canvasRegion = new Mat(canvas, rect)) {
+                addWeighted(imageRegion, 1 - HEAT_ALPHA, heat, HEAT_ALPHA, 0, canvasRegion);
+            }
+            BufferedImage out = toBufferedImage(canvas);
+            annotate(out, new Rectangle(left, top, regionWidth, regionHeight), caption);
+            return out;
+        }
+    }
+
+    /** The map scaled to 0..255 by its own minimum and maximum (a flat map is mid-scale), resized and coloured, RGB. */
+    private static Mat heatMap(INDArray weights, int width, int height) {
+        int rows = (int) weights.size(0);
+        int cols = (int) weights.size(1);
+        double min = weights.minNumber().doubleValue();
+        double range = weights.maxNumber().doubleValue() - min;
+        byte[] levels = new byte[rows * cols];
+        for (int y = 0; y < rows; y++) {
+            for (int x = 0; x < cols; x++) {
+                double unit = range > 1e-12 ? (weights.getDouble(y, x) - min) / range : 0.5;
+                levels[y * cols + x] = (byte) Math.round(255 * unit);
+            }
+        }
+        Mat coloured = new Mat();
+        try (BytePointer data = new BytePointer(levels); Mat map = new Mat(rows, cols, CV_8UC1, data);
+             Mat upsampled = new Mat(); Size size = new Size(width, height)) {
+            resize(map, upsampled, size, 0, 0, INTER_LINEAR);
+            applyColorMap(upsampled, coloured, COLORMAP_JET);
+            cvtColor(coloured, coloured, COLOR_BGR2RGB);
+        }
+        return coloured;
+    }
+
+    private static BufferedImage toBufferedImage(Mat rgb) {
+        BufferedImage image = new BufferedImage(rgb.cols(), rgb.rows(), BufferedImage.TYPE_3BYTE_BGR);
+        byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        try (Mat bgr = new Mat()) {
+            cvtColor(rgb, bgr, COLOR_RGB2BGR);
+            // cvtColor writes a new, continuous Mat: its rows follow each other as the raster's do
+            bgr.data().get(target);
+        }
+        return image;
+    }
+
+    private static void annotate(BufferedImage image, Rectangle region, String caption) {
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(new Color(255, 255, 255, 160));
+            g.setStroke(new BasicStroke(1f));
+            g.drawRect(region.x, region.y, region.width - 1, region.height - 1);
+            int fontSize = Math.max(10, Math.min(14, image.getWidth() / 36));
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, fontSize));
+            int band = g.getFontMetrics().getHeight() + 6;
+            g.setColor(new Color(0, 0, 0, 150));
+            g.fillRect(0, 0, image.getWidth(), band);
+            g.setColor(Color.WHITE);
+            g.drawString(caption, 5, 3 + g.getFontMetrics().getAscent());
+        } finally {
+            g.dispose();
+        }
+    }
+
+    private static int clamp(int value, int min, int max) {
+        return Math.max(min, Math.min(max, value));
+    }
+}

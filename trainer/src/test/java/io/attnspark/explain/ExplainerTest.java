@@ -1,0 +1,178 @@
+package io.attnspark.explain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.attnspark.datasets.skip.SkipReason;
+import io.attnspark.model.Models;
+import io.attnspark.train.Checkpoints;
+import io.attnspark.train.config.ConfigLoader;
+import io.attnspark.train.config.TrainConfig;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tiny ResNet-18s (width 0.25, 32 px) saved as the trainer saves them, explained on generated images: the PNGs exist,
+ * decode, keep each image's aspect ratio and are not blank; bad files are skipped and counted.
+ */
+class ExplainerTest {
+
+    private static final List<String> CLASSES = List.of("00_circle", "01_square", "02_stripes");
+
+    @TempDir
+    static Path tmp;
+    static Path images;
+    static Path data;
+
+    @BeforeAll
+    static void writeImages() throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        images = Files.createDirectories(tmp.resolve("images"));
+        writeImage(images.resolve("wide.png"), 48, 32, "png");
+        writeImage(Files.createDirectories(images.resolve("tall")).resolve("tall.jpg"), 30, 40, "jpg");
+        Files.writeString(images.resolve("notes.txt"), "not an image");
+        Files.write(images.resolve("empty.jpg"), new byte[0]);
+        Files.writeString(images.resolve(".hidden.png"), "ignored");
+        data = Files.createDirectories(tmp.resolve("data"));
+        Files.write(data.resolve("synsets.txt"), List.of("00_circle Circle", "01_square Square", "02_stripes Stripes"),
+                StandardCharsets.UTF_8);
+    }
+
+    /** A grey background with a bright disc off centre and stripes, so that maps and charts have something to vary over. */
+    private static void writeImage(Path file, int width, int height, String format) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.DARK_GRAY);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.ORANGE);
+        g.fillOval(width / 8, height / 8, width / 3, height / 3);
+        g.setColor(Color.CYAN);
+        for (int x = width / 2; x < width; x += 4) {
+            g.fillRect(x, 0, 2, height);
+        }
+        g.dispose();
+        assertTrue(ImageIO.write(image, format, file.toFile()));
+    }
+
+    private static TrainConfig config(String attention) {
+        return ConfigLoader.load(null, List.of("model.attention=" + attention, "model.width=0.25", "model.imageSize=32",
+                "model.stages=[3, 4]", "data.path=" + data));
+    }
+
+    /** A network of {@code config} in a checkpoint directory, as the trainer writes it after epoch 1. */
+    private static Path checkpoint(String name, TrainConfig config, boolean withConfig) throws IOException {
+        var network = Models.build(config.model().toSpec(CLASSES.size()), new NeuralNetConfiguration.Builder().seed(3));
+        Path dir = tmp.resolve("checkpoints").resolve(name);
+        new Checkpoints(dir.toString(), new Configuration()).save(network, new Checkpoints.State("run-" + name,
+                "2026-01-01T00:00:00Z", 1, List.of(), withConfig ? ConfigLoader.toMap(config) : null,
+                withConfig ? CLASSES : null));
+        return dir;
+    }
+
+    private static ExplainReport explain(Path checkpoint, Path out, String attention) throws IOException {
+        var model = ExplainableModel.load(checkpoint.resolve("epoch-0001.zip").toString(), new Configuration(), null);
+        assertEquals(attention, model.spec().attention());
+        var log = new ByteArrayOutputStream();
+        var report = new Explainer(model, new PrintStream(log, true, StandardCharsets.UTF_8)).explain(images, out, 10);
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("01_square (Square)") || printed.contains("00_circle (Circle)")
+                || printed.contains("02_stripes (Stripes)"), "top-5 with class names from synsets.txt:\n" + printed);
+        return report;
+    }
+
+    @Test
+    void cbamGivesAChannelChartAndAHeatMapPerModuleThatKeepTheImagesAspect() throws IOException {
+        Path out = tmp.resolve("out-cbam");
+        ExplainReport report = explain(checkpoint("cbam", config("cbam"), true), out, "cbam");
+
+        assertEquals(2, report.images().size(), "wide.png and tall/tall.jpg");
+        assertEquals(1, report.skipped().count(SkipReason.EMPTY_FILE));
+        assertEquals(1, report.skipped().count(SkipReason.NOT_AN_IMAGE));
+        for (ImageExplanation image : report.images()) {
+            assertEquals(5, image.pngs().size(), "a channel chart and 4 spatial maps (stages 3 and 4, 2 blocks each)");
+            assertEquals(3, image.top().size(), "top-5 of 3 classes");
+            BufferedImage source = ImageIO.read(image.image().toFile());
+            double aspect = (double) source.getWidth() / source.getHeight();
+            for (Path png : image.pngs()) {
+                BufferedImage written = ImageIO.read(png.toFile());
+                assertNotNull(written, png + " does not decode");
+                assertTrue(distinctColours(written) > 50, png + " looks blank");
+                if (png.getFileName().toString().startsWith("spatial-")) {
+                    assertEquals(aspect, (double) written.getWidth() / written.getHeight(), 0.02, png + " aspect");
+                    assertEquals(SpatialOverlay.LONG_SIDE, Math.max(written.getWidth(), written.getHeight()));
+                }
+            }
+        }
+        assertTrue(Files.isRegularFile(out.resolve("wide.png").resolve(Explainer.CHANNEL_CHART)));
+        assertTrue(Files.isRegularFile(out.resolve("tall_tall.jpg").resolve("spatial-layer4.1.attn.png")));
+    }
+
+    @Test
+    void seGivesOnlyTheChannelChart() throws IOException {
+        ExplainReport report = explain(checkpoint("se", config("se"), true), tmp.resolve("out-se"), "se");
+        assertEquals(2, report.images().size());
+        for (ImageExplanation image : report.images()) {
+            assertEquals(List.of(Explainer.CHANNEL_CHART), image.pngs().stream().map(p -> p.getFileName().toString()).toList());
+            BufferedImage chart = ImageIO.read(image.pngs().get(0).toFile());
+            assertEquals(2 * ChannelCharts.TILE_WIDTH, chart.getWidth(), "4 modules, two charts a row");
+            assertTrue(distinctColours(chart) > 10);
+        }
+    }
+
+    @Test
+    void aCheckpointWithoutItsConfigNeedsTheModelSettingsAndLabelsClassesByIndex() throws IOException {
+        var config = config("bam");
+        Path dir = checkpoint("old-bam", config, false);
+        var missing = assertThrows(IllegalArgumentException.class,
+                () -> ExplainableModel.load(dir.toString(), new Configuration(), null));
+        assertTrue(missing.getMessage().contains("--config"), missing.getMessage());
+
+        var model = ExplainableModel.load(dir.toString(), new Configuration(), config.model());
+        assertEquals(List.of("class 0", "class 1", "class 2"), model.labels());
+        var report = new Explainer(model, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .explain(images, tmp.resolve("out-bam"), 1);
+        assertEquals(1, report.images().size(), "--max 1");
+        assertEquals(4, report.images().get(0).pngs().size(), "BAM has one spatial map per module, no channel chart");
+    }
+
+    @Test
+    void aModelWithoutAttentionMapsOrCheckpointIsRefusedWithWhatIsSupported() throws IOException {
+        Path plain = checkpoint("plain", config("none"), true);
+        var noMaps = assertThrows(IllegalArgumentException.class,
+                () -> ExplainableModel.load(plain.toString(), new Configuration(), null));
+        assertTrue(noMaps.getMessage().contains("explain supports") && noMaps.getMessage().contains("cbam")
+                && noMaps.getMessage().contains("se"), noMaps.getMessage());
+
+        var missing = assertThrows(IllegalArgumentException.class,
+                () -> ExplainableModel.load(tmp.resolve("nowhere/epoch-0001.zip").toString(), new Configuration(), null));
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+    }
+
+    private static int distinctColours(BufferedImage image) {
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < image.getHeight(); y += 2) {
+            for (int x = 0; x < image.getWidth(); x += 2) {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        return colours.size();
+    }
+}
