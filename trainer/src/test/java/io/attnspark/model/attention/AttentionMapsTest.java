@@ -108,7 +108,7 @@ class AttentionMapsTest {
         assertEquals("layer3.0.attn", maps.get(0).module());
         var vertices = Models.configure(spec, new NeuralNetConfiguration.Builder()).getVertices().keySet();
         maps.forEach(map -> assertTrue(vertices.contains(map.vertex()), map.vertex()));
-        assertEquals(List.of(), Models.attentionMaps(spec.withAttention(ModelSpec.NONE, Map.of())));
+        assertEquals(List.of(), Models.attentionMaps(new ModelSpec("resnet18", 0.25, 10, 32, true, ModelSpec.NONE, Map.of())));
     }
 
     private static void assertInUnitInterval(INDArray weights, AttentionMap map) {
