@@ -43,6 +43,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "URI", description = "where the result record goes")
     String results;
 
+    @Option(names = "--init-from", paramLabel = "FILE.npz",
+            description = "model.initFrom: start from a PyTorch state_dict saved with numpy.savez (torchvision/timm names)")
+    String initFrom;
+
     @Option(names = "--resume", description = "continue from the newest complete checkpoint of the same setup (data, model, recipe, batch) under workDir")
     boolean resume;
 
@@ -67,6 +71,7 @@ final class TrainCommand implements Callable<Integer> {
         add(list, "spark.workers", workers);
         add(list, "spark.batchSizePerWorker", batch);
         add(list, "results", results);
+        add(list, "model.initFrom", initFrom);
         list.addAll(sets);
         return list;
     }

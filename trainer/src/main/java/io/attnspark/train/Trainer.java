@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -84,10 +85,19 @@ public final class Trainer {
     public static void validate(TrainConfig config) {
         Models.parameterCount(config.model().toSpec(2));
         URI data = new Path(config.data().path()).toUri();
-        if ((data.getScheme() == null || "file".equals(data.getScheme())) && !java.nio.file.Files.exists(java.nio.file.Path.of(data.getPath()))) {
+        if (isLocal(data) && !Files.exists(java.nio.file.Path.of(data.getPath()))) {
             throw new IllegalArgumentException("data.path: " + config.data().path() + " does not exist; convert a dataset first,"
                     + " e.g. attnspark datasets fashion-mnist --out " + config.data().path());
         }
+        URI initFrom = config.model().initFrom() == null ? null : new Path(config.model().initFrom()).toUri();
+        if (initFrom != null && isLocal(initFrom) && !Files.isRegularFile(java.nio.file.Path.of(initFrom.getPath()))) {
+            throw new IllegalArgumentException("model.initFrom: " + config.model().initFrom() + " is not a file; save the PyTorch state_dict"
+                    + " with numpy.savez (see the README, \"Starting from PyTorch weights\")");
+        }
+    }
+
+    private static boolean isLocal(URI uri) {
+        return uri.getScheme() == null || "file".equals(uri.getScheme());
     }
 
     /** Runs the whole job; the record is written even when training fails, with status failed. */
@@ -140,6 +150,9 @@ public final class Trainer {
             }
             network = new ComputationGraph(configure(spec, recipe, globalBatch));
             network.init();
+            if (config.model().initFrom() != null) {
+                loadTorchWeights(network, spec, hadoop);
+            }
         }
         run.parameterCount = Models.parameterCount(spec);
         out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %d workers x batch %d, master %s%n", run.id,
@@ -345,6 +358,19 @@ public final class Trainer {
     public static String clock(double seconds) {
         long s = Math.round(seconds);
         return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    }
+
+    /** Copies {@code model.initFrom} from its file system and loads it; every key must fit (see Models.loadTorchWeights). */
+    private void loadTorchWeights(ComputationGraph network, ModelSpec spec, Configuration hadoop) throws IOException {
+        Path source = new Path(config.model().initFrom());
+        java.nio.file.Path local = Files.createTempFile("attnspark-init-", ".npz");
+        try {
+            source.getFileSystem(hadoop).copyToLocalFile(false, source, new Path(local.toUri()), true);
+            Models.loadTorchWeights(network, spec, local);
+        } finally {
+            Files.deleteIfExists(local);
+        }
+        out.println("initialized the network from " + source);
     }
 
     /** What a run has gathered so far, so a failed run still produces a record and a resumed one continues it. */

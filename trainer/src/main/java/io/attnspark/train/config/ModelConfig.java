@@ -15,9 +15,12 @@ import java.util.TreeSet;
  * {@code model.position} is one of standard, pre, post, identity, after_add, stage, conv; {@code model.stages} a list
  * of residual stages 1..4, e.g. {@code [3, 4]}. Either, when absent, is where the papers put the module in the
  * backbone ({@link ModelSpec#defaultPlacement}), so the config always holds the placement the run used.
+ * {@code model.initFrom} is an optional PyTorch state_dict saved as {@code .npz} (any Hadoop URI) that initializes
+ * the network; see {@link io.attnspark.model.Models#loadTorchWeights}.
  */
 public record ModelConfig(String backbone, double width, int imageSize, boolean smallStem, String attention,
-                          Map<String, Object> attentionOptions, AttentionPosition position, List<Integer> stages) {
+                          Map<String, Object> attentionOptions, AttentionPosition position, List<Integer> stages,
+                          String initFrom) {
 
     public ModelConfig {
         Checks.nonBlank(backbone, "model.backbone", "a backbone name such as resnet18");
@@ -31,6 +34,9 @@ public record ModelConfig(String backbone, double width, int imageSize, boolean 
             stages = stages == null ? List.copyOf(paper.stages()) : stages;
         }
         stages = checkedStages(stages);
+        if (initFrom != null) {
+            Checks.nonBlank(initFrom, "model.initFrom", "a PyTorch state_dict saved as .npz, or leave it out");
+        }
     }
 
     private static List<Integer> checkedStages(List<Integer> stages) {
@@ -60,15 +66,16 @@ public record ModelConfig(String backbone, double width, int imageSize, boolean 
                                 @JsonProperty("attention") String attention,
                                 @JsonProperty("attentionOptions") Map<String, Object> attentionOptions,
                                 @JsonProperty("position") AttentionPosition position,
-                                @JsonProperty("stages") List<Integer> stages) {
+                                @JsonProperty("stages") List<Integer> stages,
+                                @JsonProperty("initFrom") String initFrom) {
         int size = Checks.or(imageSize, 224);
         return new ModelConfig(Checks.or(backbone, "resnet18"), Checks.or(width, 1.0), size,
                 Checks.or(smallStem, size <= 64), Checks.or(attention, ModelSpec.NONE), attentionOptions,
-                position, stages);
+                position, stages, initFrom);
     }
 
     static ModelConfig defaults() {
-        return fromJson(null, null, null, null, null, null, null, null);
+        return fromJson(null, null, null, null, null, null, null, null, null);
     }
 
     /** Whether position and stages are where the backbone puts the module by default (the papers' placement). */
