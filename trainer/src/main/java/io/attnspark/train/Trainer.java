@@ -54,7 +54,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Trains one network on Spark with parameter averaging and writes its result record.
+ * Trains one network on Spark with the configured training master (parameter averaging or gradient sharing) and
+ * writes its result record.
  * Each epoch is fed in chunks of shards so that progress (images/s, ETA) is printed while it runs.
  */
 public final class Trainer {
