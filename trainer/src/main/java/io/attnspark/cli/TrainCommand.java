@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train one backbone + attention on Spark with parameter averaging and write its result record.",
+        description = {"Train one backbone + attention on Spark (parameter averaging, or gradient sharing) and write its result record.",
                 "The config is YAML (sections data, model, spark, recipe; keys results, workDir); options override it."})
 final class TrainCommand implements Callable<Integer> {
 

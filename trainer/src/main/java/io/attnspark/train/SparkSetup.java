@@ -40,13 +40,17 @@ public final class SparkSetup {
             conf.setIfMissing("spark.ui.enabled", "false");
         }
         extra.forEach(conf::set);
-        String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
         for (String option : List.of(NativeBackend.EXECUTOR_JAVA_OPTION, "-D" + STATS_CLOCK + "=" + SYSTEM_CLOCK)) {
-            if (!executorOptions.contains(option)) {
-                executorOptions = (executorOptions + " " + option).trim();
-            }
+            addExecutorJavaOption(conf, option);
         }
-        conf.set("spark.executor.extraJavaOptions", executorOptions);
         return conf;
+    }
+
+    /** Appends a JVM option to {@code spark.executor.extraJavaOptions} unless it is there already. */
+    public static void addExecutorJavaOption(SparkConf conf, String option) {
+        String options = conf.get("spark.executor.extraJavaOptions", "");
+        if (!options.contains(option)) {
+            conf.set("spark.executor.extraJavaOptions", (options + " " + option).trim());
+        }
     }
 }

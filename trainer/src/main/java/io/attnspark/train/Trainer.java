@@ -29,9 +29,7 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
@@ -57,7 +55,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Trains one network on Spark with parameter averaging and writes its result record.
+ * Trains one network on Spark with the configured training master (parameter averaging or gradient sharing) and
+ * writes its result record.
  * Each epoch is fed in chunks of shards so that progress (images/s, ETA) is printed while it runs.
  */
 public final class Trainer {
@@ -112,6 +111,9 @@ public final class Trainer {
         var model = config.model();
         var sparkConf = SparkSetup.conf("attnspark train " + model.backbone() + "+" + model.attention(),
                 config.spark().master(), config.spark().conf());
+        if (config.spark().trainingMaster() == SparkConfig.TrainingMaster.SHARING) {
+            SparkSetup.addExecutorJavaOption(sparkConf, TrainingMasters.executorJavaOption());
+        }
         try (var sc = new JavaSparkContext(sparkConf)) {
             var run = new RunContext(Instant.now(), sc);
             try {
@@ -159,18 +161,10 @@ public final class Trainer {
                 spec.backbone(), spec.attention(), spec.numClasses(), data.imageCount("train"), data.imageCount("val"),
                 workers, batch, run.sc.master());
 
-        var master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
-                .batchSizePerWorker(batch)
-                .averagingFrequency(config.spark().averagingFrequency())
-                .workerPrefetchNumBatches(config.spark().prefetch())
-                .aggregationDepth(config.spark().aggregationDepth())
-                .saveUpdater(config.spark().saveUpdater())
-                .rngSeed(recipe.seed())
-                .rddTrainingApproach(isLocalFileSystem(hadoop) ? RDDTrainingApproach.Direct : RDDTrainingApproach.Export)
-                .exportDirectory(config.workDir().replaceAll("/+$", "") + "/export/" + run.id)
-                .build();
-        var sparkNet = new SparkComputationGraph(run.sc, network, master);
         SparkSetup.useSystemClockForStats();
+        var master = TrainingMasters.create(config.spark(), run.sc.getConf(), run.sc.master(), recipe.seed(), workers, batch,
+                !isLocalFileSystem(hadoop), config.workDir().replaceAll("/+$", "") + "/export/" + run.id);
+        var sparkNet = new SparkComputationGraph(run.sc, network, master);
         sparkNet.setCollectTrainingStats(true);
         // bad images are skipped on the workers; the counts come back to the driver through accumulators
         var trainSkips = SkipAccumulator.register(run.sc, "skipped training images");
@@ -182,18 +176,22 @@ public final class Trainer {
         long trainImages = data.imageCount("train");
 
         var timesBefore = TrainingTimes.NONE;
+        boolean sharing = config.spark().trainingMaster() == SparkConfig.TrainingMaster.SHARING;
         for (int epoch = run.epochs.size(); epoch < recipe.epochs(); epoch++) {
             double lr = recipe.learningRate(epoch, globalBatch);
             sparkNet.getNetwork().setLearningRate(lr);
             var order = new ArrayList<>(trainShards);
             Collections.shuffle(order, new Random(recipe.seed() * 31 + epoch));
+            // crops, flips and in-shard order repeat for the same seed and epoch (a resumed run sees the same batches)
+            var epochLoader = trainLoader.seeded(recipe.seed(), epoch);
 
             long t0 = System.nanoTime();
             int chunk = chunkSize(order.size(), workers);
             for (int from = 0; from < order.size(); from += chunk) {
                 var part = order.subList(from, Math.min(order.size(), from + chunk));
-                sparkNet.fitPaths(run.sc.parallelize(part, workers), trainLoader);
-                progress(epoch, (double) (from + part.size()) / order.size(), trainImages, System.nanoTime() - t0, sparkNet.getScore());
+                sparkNet.fitPaths(run.sc.parallelize(part, workers), epochLoader);
+                progress(epoch, (double) (from + part.size()) / order.size(), trainImages, System.nanoTime() - t0,
+                        sharing ? Double.NaN : sparkNet.getScore());
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             var timesNow = TrainingTimes.of(sparkNet.getSparkTrainingStats(), workers);
@@ -203,14 +201,15 @@ public final class Trainer {
             long e0 = System.nanoTime();
             var evaluation = (Evaluation) sparkNet.doEvaluation(valShards, evalLoader, new Evaluation(data.classIds(), 5))[0];
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
-            var metrics = new EpochMetrics(epoch + 1, sparkNet.getScore(), evaluation.accuracy(), evaluation.topNAccuracy(),
+            double trainLoss = sharing ? SampledTrainLoss.of(run.sc, sparkNet, order, epochLoader, workers, 2) : sparkNet.getScore();
+            var metrics = new EpochMetrics(epoch + 1, trainLoss, evaluation.accuracy(), evaluation.topNAccuracy(),
                     trainImages, trainSeconds, evalSeconds, trainImages / trainSeconds, times.workerSeconds(), times.overheadSeconds());
             run.epochs.add(metrics);
             checkpoints.save(sparkNet.getNetwork(), run.state());
             out.printf("epoch %d/%d  lr %.4f  loss %.4f  top-1 %.2f%%  top-5 %.2f%%  %.0f img/s  train %s"
-                            + " (workers fitting %s, other %s)  eval %s%n",
+                            + " (%s)  eval %s%n",
                     epoch + 1, recipe.epochs(), lr, metrics.trainLoss(), 100 * metrics.top1(), 100 * metrics.top5(),
-                    metrics.imagesPerSecond(), clock(trainSeconds), clock(times.workerSeconds()), clock(times.overheadSeconds()),
+                    metrics.imagesPerSecond(), clock(trainSeconds), times.describe(),
                     clock(evalSeconds));
             reportSkips("training", trainSkips);
             reportSkips("validation", evalSkips);
@@ -276,7 +275,9 @@ public final class Trainer {
         double seconds = elapsedNanos / 1e9;
         double rate = done * epochImages / seconds;
         double eta = seconds / done * (1 - done) + seconds / done * (config.recipe().epochs() - epoch - 1);
-        out.printf("  epoch %d  %3.0f%%  %.0f img/s  loss %.4f  ETA %s%n", epoch + 1, 100 * done, rate, loss, clock(eta));
+        // gradient sharing reports no score while it trains
+        String lossText = Double.isNaN(loss) ? "n/a" : String.format("%.4f", loss);
+        out.printf("  epoch %d  %3.0f%%  %.0f img/s  loss %s  ETA %s%n", epoch + 1, 100 * done, rate, lossText, clock(eta));
     }
 
     private PackedDataset openOrPack(JavaSparkContext sc, Configuration hadoop) throws IOException {

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -63,5 +64,19 @@ class RecipeNetworkTest {
                 assertEquals(List.of(new WeightDecay(0.05, true)), layer.getRegularizationByParam("W"), layer.getLayerName());
             }
         }
+    }
+
+    @Test
+    void initialWeightsFollowRecipeSeed() {
+        var seed42 = ConfigLoader.load(null, List.of("data.path=x", "recipe.seed=42")).recipe();
+        var seed43 = ConfigLoader.load(null, List.of("data.path=x", "recipe.seed=43")).recipe();
+        var first = new ComputationGraph(Trainer.configure(SPEC, seed42, 64));
+        first.init();
+        var again = new ComputationGraph(Trainer.configure(SPEC, seed42, 64));
+        again.init();
+        var other = new ComputationGraph(Trainer.configure(SPEC, seed43, 64));
+        other.init();
+        assertEquals(first.params(), again.params());
+        assertTrue(first.params().distance2(other.params()) > 0, "another seed, other weights");
     }
 }

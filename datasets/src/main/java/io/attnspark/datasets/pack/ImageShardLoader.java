@@ -39,6 +39,10 @@ import io.attnspark.datasets.skip.SkipTally;
  * <p>Training loads put the shard's images in a fresh random order each time, so when a shard holds several worker
  * batches (pack batch = k x the trainer's batch; DL4J's worker re-batches what the loader returns) the minibatches are
  * composed differently every epoch, at no cost beyond the permutation. Evaluation loads keep the stored order.
+ *
+ * <p>A loader made with {@link #seeded} draws that order and every crop and flip from a seed derived from the run seed,
+ * the epoch and the shard's name, so two runs with the same seed train on the same augmented batches, whichever worker
+ * or thread loads a shard; an unseeded loader draws fresh randomness on every load.
  */
 public final class ImageShardLoader implements DataSetLoader {
     private static final long serialVersionUID = 1L;
@@ -52,6 +56,9 @@ public final class ImageShardLoader implements DataSetLoader {
     private final boolean train;
     /** Null: skips are only logged and counted per JVM. */
     private final SkipAccumulator skips;
+    /** Null: fresh randomness per load. */
+    private final Long seed;
+    private final int epoch;
     private transient Map<String, Integer> classIndex;
     private transient ImageTransform transform;
     /** One image's floats per decoding thread: 600 KB at 224, too much garbage to allocate per image. */
@@ -71,6 +78,11 @@ public final class ImageShardLoader implements DataSetLoader {
      *        into it, readable with {@code skips.value()} after the job. Null: count per JVM only.
      */
     public ImageShardLoader(List<String> classIds, int imageSize, boolean train, SkipAccumulator skips) {
+        this(classIds, imageSize, train, skips, null, 0);
+    }
+
+    private ImageShardLoader(List<String> classIds, int imageSize, boolean train, SkipAccumulator skips, Long seed,
+                             int epoch) {
         if (classIds == null || classIds.isEmpty()) {
             throw new IllegalArgumentException("class ids must not be empty; pass PackedDataset.classIds()");
         }
@@ -81,6 +93,20 @@ public final class ImageShardLoader implements DataSetLoader {
         this.imageSize = imageSize;
         this.train = train;
         this.skips = skips;
+        this.seed = seed;
+        this.epoch = epoch;
+    }
+
+    /**
+     * This loader with reproducible augmentation: a shard's order, crops and flips depend only on {@code seed},
+     * {@code epoch} and the shard's name (its last two path segments, so a pack read from another URI gives the same
+     * batches).
+     */
+    public ImageShardLoader seeded(long seed, int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+        }
+        return new ImageShardLoader(classIds, imageSize, train, skips, seed, epoch);
     }
 
     /** Files skipped (undecodable or unknown class) by loaders in this JVM since it started. */
@@ -125,7 +151,7 @@ public final class ImageShardLoader implements DataSetLoader {
 
         int[] labels = new int[n];
         boolean[] ok = new boolean[n];
-        SplittableRandom root = new SplittableRandom();
+        SplittableRandom root = seed == null ? new SplittableRandom() : new SplittableRandom(loadSeed(seed, epoch, source.getPath()));
         SplittableRandom[] rngs = new SplittableRandom[n];
         for (int i = 0; i < n; i++) {
             rngs[i] = root.split();
@@ -197,6 +223,20 @@ public final class ImageShardLoader implements DataSetLoader {
         }
         int previous = storedName.lastIndexOf('/', slash - 1);
         return storedName.substring(previous + 1, slash);
+    }
+
+    /** Chains SplittableRandom's mixing (a bijection of its seed) over seed, epoch and shard name. */
+    static long loadSeed(long seed, int epoch, String shardPath) {
+        long mixed = new SplittableRandom(seed).nextLong();
+        mixed = new SplittableRandom(mixed + epoch).nextLong();
+        return new SplittableRandom(mixed + shardName(shardPath).hashCode()).nextLong();
+    }
+
+    /** {@code train/shard-00003.zip} of any URI of that shard. */
+    static String shardName(String path) {
+        int last = path.lastIndexOf('/');
+        int previous = last > 0 ? path.lastIndexOf('/', last - 1) : -1;
+        return path.substring(previous + 1);
     }
 
     /** Fisher-Yates with the load's random source. */

@@ -121,6 +121,27 @@ class ImageShardLoaderTest {
     }
 
     @Test
+    void seededTrainingLoadsRepeatPerSeedEpochAndShardWhereverTheShardIsRead() throws IOException {
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        new FileBatch(bytes, names).writeAsZip(zip);
+        Source onHdfs = new BytesSource(zip.toByteArray(), "hdfs://127.0.0.1:9000/packs/p/train/shard-00003.zip");
+        Source onDisk = new BytesSource(zip.toByteArray(), "file:/data/packs/p/train/shard-00003.zip");
+        Source otherShard = new BytesSource(zip.toByteArray(), "file:/data/packs/p/train/shard-00004.zip");
+        ImageShardLoader loader = new ImageShardLoader(CLASSES, 32, true);
+
+        DataSet first = loader.seeded(42, 3).load(onHdfs);
+        // a separate loader object, shipped like a Spark task, reading another copy of the same shard
+        DataSet again = SerializationUtils.clone(loader.seeded(42, 3)).load(onDisk);
+        assertEquals(first.getFeatures(), again.getFeatures());
+        assertEquals(first.getLabels(), again.getLabels());
+
+        assertNotEquals(first.getFeatures(), loader.seeded(42, 4).load(onHdfs).getFeatures(), "next epoch, new crops");
+        assertNotEquals(first.getFeatures(), loader.seeded(43, 3).load(onHdfs).getFeatures(), "another seed");
+        assertNotEquals(first.getFeatures(), loader.seeded(42, 3).load(otherShard).getFeatures(), "another shard");
+        assertThrows(IllegalArgumentException.class, () -> loader.seeded(42, -1));
+    }
+
+    @Test
     void aShardWithNoGoodFileIsAClearIoException() {
         FileBatch allBad = new FileBatch(List.of(new byte[0], "text".getBytes(StandardCharsets.US_ASCII)),
                 List.of(CLASSES.get(0) + "/a.JPEG", CLASSES.get(1) + "/b.JPEG"));

@@ -18,6 +18,14 @@ public record TrainConfig(DataConfig data, ModelConfig model, SparkConfig spark,
         }
         Checks.nonBlank(results, "results", "a directory or Hadoop URI for the result records");
         Checks.nonBlank(workDir, "workDir", "a directory or Hadoop URI for packs and checkpoints");
+        if (spark.trainingMaster() == SparkConfig.TrainingMaster.SHARING && recipe.epochs() > 1
+                && (recipe.schedule() != RecipeConfig.Schedule.CONSTANT || recipe.warmupEpochs() > 0)) {
+            // SharedTrainingMaster broadcasts the network once and its workers keep training their copy
+            throw new IllegalArgumentException("spark.trainingMaster: sharing keeps the learning rate the workers started"
+                    + " with, so the " + recipe.schedule().name().toLowerCase() + " schedule"
+                    + (recipe.warmupEpochs() > 0 ? " and warmup" : "") + " over " + recipe.epochs() + " epochs cannot run;"
+                    + " set recipe.schedule=constant and recipe.warmupEpochs=0, or use spark.trainingMaster=averaging");
+        }
     }
 
     @JsonCreator

@@ -105,6 +105,18 @@ class ConfigLoaderTest {
             "spark.aggregationDepth=0          | spark.aggregationDepth: 0 is below 1",
             "spark.saveUpdater=maybe           | spark.saveUpdater: cannot use 'maybe' as boolean",
             "spark.conf=[1, 2]                 | spark.conf: wrong type; expected a map",
+            "spark.trainingMaster=ring         | spark.trainingMaster: cannot use 'ring' as trainingmaster",
+            "spark.sharing.threshold=0         | spark.sharing.threshold: 0.0 must be a positive finite number",
+            "spark.sharing.threshold=2         | spark.sharing.threshold: 2.0 would hold back almost every update",
+            "spark.sharing.thresholdAlgorithm=topk | spark.sharing.thresholdAlgorithm: cannot use 'topk' as thresholdalgorithm",
+            "spark.sharing.port=70000          | spark.sharing.port: 70000 is not a UDP port",
+            "spark.sharing.executorPort=0      | spark.sharing.executorPort: 0 is not a UDP port",
+            "spark.sharing.controllerAddress=driver-1 | spark.sharing.controllerAddress: 'driver-1' is not an IPv4 address",
+            "spark.sharing.networkMask=10.0.0.0 | spark.sharing.networkMask: '10.0.0.0' is not a network in CIDR notation",
+            "spark.sharing.networkMask=10.0.0.0/40 | spark.sharing.networkMask: '10.0.0.0/40' is not a network",
+            "spark.sharing.workersPerNode=0    | spark.sharing.workersPerNode: 0 is below 1",
+            "spark.trainingMaster=sharing      | spark.trainingMaster: sharing keeps the learning rate the workers started with, so the cosine schedule over 90 epochs cannot run",
+            "spark.sharing.rate=3              | spark.sharing.rate: unknown key; known keys here: controllerAddress,",
             "model.width=0                     | model.width: 0.0 must be a positive finite number",
             "model.imageSize=4                 | model.imageSize: 4 is below 8",
             "model.backbone=''                 | model.backbone: missing",
@@ -115,6 +127,47 @@ class ConfigLoaderTest {
     void badValuesFailWithTheKeyAndTheFix(String override, String expected) {
         var e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(null, List.of("data.path=/d", override)));
         assertTrue(e.getMessage().startsWith(expected.trim()), "message: " + e.getMessage());
+    }
+
+    @Test
+    void sharingOnAClusterNeedsTheControllerAddressAndTheNetworkMask() {
+        var onCluster = List.of("data.path=/d", "spark.trainingMaster=sharing", "recipe.epochs=1",
+                "spark.master=spark://10.0.0.5:7077");
+        var noController = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(null, onCluster));
+        assertTrue(noController.getMessage().startsWith("spark.sharing.controllerAddress: missing"), noController.getMessage());
+
+        var withController = new java.util.ArrayList<>(onCluster);
+        withController.add("spark.sharing.controllerAddress=10.0.0.5");
+        var noMask = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(null, withController));
+        assertTrue(noMask.getMessage().startsWith("spark.sharing.networkMask: missing"), noMask.getMessage());
+
+        withController.add("spark.sharing.networkMask=10.0.0.0/16");
+        var spark = ConfigLoader.load(null, withController).spark();
+        assertEquals(SparkConfig.TrainingMaster.SHARING, spark.trainingMaster());
+        assertEquals("10.0.0.5", spark.controllerAddress());
+
+        // one machine: the driver host is the controller and loopback needs no mask
+        var loopback = ConfigLoader.load(null, List.of("data.path=/d", "spark.trainingMaster=sharing", "recipe.epochs=1",
+                "spark.master=spark://127.0.0.1:7077", "spark.conf={spark.driver.host: 127.0.0.1}")).spark();
+        assertEquals("127.0.0.1", loopback.controllerAddress());
+        // spark-submit's master is only known at run time: the trainer checks it then
+        var unknownMaster = ConfigLoader.load(null, List.of("data.path=/d", "spark.trainingMaster=sharing",
+                "recipe.schedule=constant")).spark();
+        assertThrows(IllegalArgumentException.class, () -> unknownMaster.checkSharingOn("yarn"));
+        unknownMaster.checkSharingOn("local[2]");
+    }
+
+    @Test
+    void averagingIsTheDefaultTrainingMasterAndSharingHasDefaults() {
+        var spark = ConfigLoader.load(null, List.of("data.path=/d")).spark();
+        assertEquals(SparkConfig.TrainingMaster.AVERAGING, spark.trainingMaster());
+        assertEquals(SharingConfig.ThresholdAlgorithm.ADAPTIVE, spark.sharing().thresholdAlgorithm());
+        assertEquals(1e-3, spark.sharing().threshold());
+        assertEquals(40123, spark.sharing().port());
+        var fixed = ConfigLoader.load(null, List.of("data.path=/d", "spark.trainingMaster=sharing", "recipe.schedule=constant",
+                "spark.sharing.thresholdAlgorithm=targetSparsity", "spark.sharing.threshold=1e-4")).spark();
+        assertEquals(SharingConfig.ThresholdAlgorithm.TARGETSPARSITY, fixed.sharing().thresholdAlgorithm());
+        assertEquals(1e-4, fixed.sharing().threshold());
     }
 
     @Test
