@@ -60,6 +60,10 @@ class AttnSparkCliTest {
         assertOneLineError(run("train", "--data", tmp.toString(), "--attention", "se", "--set", "model.width=0.125",
                 "--set", "model.imageSize=32"), "se: 8 channels with reduction 16 leaves 0 bottleneck channels");
         assertOneLineError(run("train", "--set", "recipe.epochs=2"), "data.path: missing");
+        assertOneLineError(run("train", "--data", tmp.toString(), "--init-from", tmp.resolve("resnet18.npz").toString()),
+                "model.initFrom: " + tmp.resolve("resnet18.npz") + " is not a file");
+        assertOneLineError(run("train", "--data", tmp.toString(), "--attention", "se", "--set", "model.position=conv"),
+                "se does not replace a convolution, so it cannot take position conv");
     }
 
     @Test
