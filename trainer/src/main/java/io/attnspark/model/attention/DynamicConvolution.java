@@ -52,8 +52,10 @@ public record DynamicConvolution(int experts, int reduction, boolean bias, doubl
         try {
             new TemperatureSchedule(temperature, temperatureEnd, annealEpochs);
         } catch (IllegalArgumentException e) {
+            // not chained: error reports (attnspark modules, DL4J's wrappers) show the innermost message, which must
+            // name the options
             throw new IllegalArgumentException(NAME + ": options temperature (" + temperature + "), temperatureEnd ("
-                    + temperatureEnd + ") and annealEpochs (" + annealEpochs + "): " + e.getMessage(), e);
+                    + temperatureEnd + ") and annealEpochs (" + annealEpochs + "): " + e.getMessage());
         }
     }
 
