@@ -52,8 +52,11 @@ public class KernelMixtureConvolutionLayer extends BaseLayer<KernelMixtureConvol
         return false;
     }
 
-    /** The routing's intermediate values for one input. */
-    private record Routing(INDArray pooled, INDArray hiddenPre, INDArray hidden, INDArray gates) { }
+    /**
+     * The routing's intermediate values for one input: the hidden layer's pre-activation (null without one) and the
+     * route layer's input (the hidden activation, or the pooled input).
+     */
+    private record Routing(INDArray pooled, INDArray hiddenPre, INDArray routeInput, INDArray gates) { }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
@@ -156,7 +159,7 @@ public class KernelMixtureConvolutionLayer extends BaseLayer<KernelMixtureConvol
 
     /** Writes the routing layers' gradients and returns that of the pooled input. */
     private INDArray routingBackward(Routing routing, INDArray logitGradient, LayerWorkspaceMgr workspaceMgr) {
-        gradientViews.get(ROUTE_WEIGHT).assign(Nd4j.matmul(logitGradient, routing.hidden(), true, false, false));
+        gradientViews.get(ROUTE_WEIGHT).assign(Nd4j.matmul(logitGradient, routing.routeInput(), true, false, false));
         gradientViews.get(ROUTE_BIAS).assign(logitGradient.sum(true, 0));
         INDArray routeInputGradient = logitGradient.mmul(getParamWithNoise(ROUTE_WEIGHT, true, workspaceMgr));
         if (routing.hiddenPre() == null) {
