@@ -599,6 +599,91 @@ class SK(Module):
         return self.select(branches, self.fuse(branches))
 
 
+class CondConv(Module):
+    """CondConv (seed 004 section 9) with timm's CondConv2d parameters (timm/layers/cond_conv2d.py) and its blocks'
+    routing: routing_fn = Linear(C_in, E), sigmoid; weight [E, C_out*C_in*k*k], bias [E, C_out]. As in timm (and the
+    seed), the per-example kernels run as one conv with the batch as groups."""
+
+    def __init__(self, in_dim: int, out_dim: int, n_experts: int = 8, stride: int = 1, bias: bool = True,
+                 kernel_size: int = 3, padding: int = 1) -> None:
+        super().__init__()
+        self.out_dim = out_dim
+        self.stride = stride
+        self.padding = padding
+        self.weight_shape = (out_dim, in_dim, kernel_size, kernel_size)
+        self.routing_fn = torch.nn.Linear(in_dim, n_experts)
+        self.weight = torch.nn.Parameter(torch.empty(n_experts, out_dim * in_dim * kernel_size * kernel_size))
+        self.bias = torch.nn.Parameter(torch.empty(n_experts, out_dim)) if bias else None
+
+    def forward(self, x: Tensor) -> Tensor:
+        b, c, h, w = x.shape
+        routing_weights = torch.sigmoid(self.routing_fn(torch.nn.functional.adaptive_avg_pool2d(x, 1).flatten(1)))
+        weight = torch.matmul(routing_weights, self.weight).view((b * self.out_dim,) + self.weight_shape[1:])
+        bias = None if self.bias is None else torch.matmul(routing_weights, self.bias).view(b * self.out_dim)
+        out = torch.nn.functional.conv2d(x.reshape(1, b * c, h, w), weight, bias, stride=self.stride,
+                                         padding=self.padding, groups=b)
+        return out.permute([1, 0, 2, 3]).view(b, self.out_dim, out.shape[-2], out.shape[-1])
+
+
+class DynamicConvRouter(Module):
+    """Routing of dynamic convolution (seed 004 section 10, the tutorial repository's dynamic_conv.py Router):
+    GAP, 1x1 conv C -> C//r, ReLU, 1x1 conv -> E, softmax(z / T) over the experts (the seed's implicit dim is 1)."""
+
+    def __init__(self, in_dim: int, n_experts: int, reduction_factor: int, temperature: float) -> None:
+        super().__init__()
+        self.temperature = temperature
+        bottleneck_dim = in_dim // reduction_factor
+        self.mlp = Sequential(
+            Conv2d(in_channels=in_dim, out_channels=bottleneck_dim, kernel_size=1),
+            ReLU(),
+            Conv2d(in_channels=bottleneck_dim, out_channels=n_experts, kernel_size=1),
+        )
+
+    def forward(self, input: Tensor) -> Tensor:
+        avg_pooled = torch.nn.functional.adaptive_avg_pool2d(input, 1)
+        attention = self.mlp(avg_pooled) / self.temperature
+        attention = torch.nn.functional.softmax(attention, dim=1)
+        return attention.flatten(1, 3)
+
+
+class DynamicConvCombine(Module):
+    """The seed's Combine: weights [E, C_out, C_in, k, k], bias [E, C_out], per-example kernels as a grouped conv."""
+
+    def __init__(self, in_dim: int, out_dim: int, n_experts: int, stride: int, bias: bool = True,
+                 kernel_size: int = 3, padding: int = 1) -> None:
+        super().__init__()
+        self.out_dim = out_dim
+        self.stride = stride
+        self.padding = padding
+        self.weights = torch.nn.Parameter(torch.randn(n_experts, out_dim, in_dim, kernel_size, kernel_size))
+        self.bias = torch.nn.Parameter(torch.randn(n_experts, out_dim)) if bias else None
+
+    def forward(self, input: Tensor, attention: Tensor) -> Tensor:
+        batch_size, in_dim, height, width = input.shape
+        input = input.reshape(1, batch_size * in_dim, height, width)
+        weights = torch.einsum('bn,noihw->boihw', attention, self.weights)
+        weights = weights.reshape(batch_size * self.out_dim, *weights.shape[2:])
+        bias = None
+        if self.bias is not None:
+            bias = torch.einsum('bn,no->bo', attention, self.bias).reshape(batch_size * self.out_dim)
+        output = torch.nn.functional.conv2d(input=input, weight=weights, bias=bias, stride=self.stride,
+                                            padding=self.padding, groups=batch_size)
+        return output.reshape(batch_size, self.out_dim, *output.shape[2:])
+
+
+class DynamicConv(Module):
+    """Dynamic convolution (seed 004 section 10): router and combine under the seed's attribute names."""
+
+    def __init__(self, in_dim: int, out_dim: int, n_experts: int = 8, stride: int = 1, bias: bool = True,
+                 reduction_factor: int = 4, temperature: float = 30.0) -> None:
+        super().__init__()
+        self.router = DynamicConvRouter(in_dim, n_experts, reduction_factor, temperature)
+        self.combine = DynamicConvCombine(in_dim, out_dim, n_experts, stride, bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.combine(input, self.router(input))
+
+
 def eca_kernel_size(channels: int, gamma: int = 2, beta: int = 1) -> int:
     """The ECA paper's adaptive kernel size: the odd number nearest above |log2(C) + b| / gamma."""
     t = int(abs((math.log(channels, 2) + beta) / gamma))
@@ -618,14 +703,17 @@ def randomize(module: Module) -> None:
                 buffer.uniform_(0.5, 2.0)
 
 
-def save(name: str, module: Module, shape, train: bool = False) -> None:
-    """train=True records the training-mode output (BN normalises with the batch's statistics)."""
+def save(name: str, module: Module, shape, train: bool = False, channel_offsets: bool = False) -> None:
+    """train=True records the training-mode output (BN normalises with the batch's statistics); channel_offsets adds
+    a random constant per example and channel, so that global averages differ clearly between examples."""
     file_name = f"{name}_{'x'.join(map(str, shape))}.npz"
     # seeded per file, so that adding a module leaves the other fixtures byte-identical
     torch.manual_seed(zlib.crc32(file_name.encode()))
     randomize(module)
     module.train(train)
     x = torch.randn(*shape)
+    if channel_offsets:
+        x = x + torch.randn(shape[0], shape[1], 1, 1)
     with torch.no_grad():
         y = module(x)
     arrays = {"input": x, "output": y}
@@ -692,6 +780,17 @@ def main() -> None:
         save("sk", with_batch_norm_statistics(SK(shape[1], groups=1, reduction_factor=4), seed=index), shape)
     save("sk_o24_s2", with_batch_norm_statistics(SK(16, out_dim=24, stride=2, groups=1, reduction_factor=4), seed=5),
          (2, 16, 5, 7))
+    # condconv / dynconv: 3 experts keep the fixtures small; dynconv with r=2 and T=0.5, so that the softmax is far
+    # from uniform; then as 3x3 convs 6 -> 10 channels with stride 2, and condconv without expert biases (timm's).
+    # Channel offsets make the routing differ between the examples.
+    for shape in [(2, 6, 7, 9), (3, 8, 5, 4)]:
+        save("condconv", CondConv(shape[1], shape[1], n_experts=3), shape, channel_offsets=True)
+        save("dynconv", DynamicConv(shape[1], shape[1], n_experts=3, reduction_factor=2, temperature=0.5), shape,
+             channel_offsets=True)
+    save("condconv_o10_s2", CondConv(6, 10, n_experts=3, stride=2), (2, 6, 5, 7), channel_offsets=True)
+    save("condconv_nobias", CondConv(6, 6, n_experts=3, bias=False), (2, 6, 5, 7), channel_offsets=True)
+    save("dynconv_o10_s2", DynamicConv(6, 10, n_experts=3, stride=2, reduction_factor=2, temperature=0.5), (2, 6, 5, 7),
+         channel_offsets=True)
 
 
 if __name__ == "__main__":

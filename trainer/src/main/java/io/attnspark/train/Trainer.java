@@ -8,6 +8,8 @@ import io.attnspark.datasets.pack.ShardPacker;
 import io.attnspark.datasets.skip.SkipAccumulator;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
+import io.attnspark.model.attention.AttentionRegistry;
+import io.attnspark.model.attention.DynamicConvolution;
 import io.attnspark.record.EpochMetrics;
 import io.attnspark.record.Provenance;
 import io.attnspark.record.RunRecord;
@@ -180,6 +182,7 @@ public final class Trainer {
         for (int epoch = run.epochs.size(); epoch < recipe.epochs(); epoch++) {
             double lr = recipe.learningRate(epoch, globalBatch);
             sparkNet.getNetwork().setLearningRate(lr);
+            startEpoch(sparkNet.getNetwork(), spec, epoch);
             var order = new ArrayList<>(trainShards);
             Collections.shuffle(order, new Random(recipe.seed() * 31 + epoch));
             // crops, flips and in-shard order repeat for the same seed and epoch (a resumed run sees the same batches)
@@ -215,6 +218,17 @@ public final class Trainer {
             reportSkips("validation", evalSkips);
         }
         return run.record(RunStatus.COMPLETED, null);
+    }
+
+    /**
+     * Settings inside the network that change per epoch: dynconv's routing temperature follows its schedule (set in the
+     * configuration, which Spark ships to the workers on each fit). Nothing for other modules.
+     */
+    static void startEpoch(ComputationGraph network, ModelSpec spec, int epoch) {
+        if (spec.hasAttention()
+                && AttentionRegistry.create(spec.attention(), spec.attentionOptions()) instanceof DynamicConvolution dynamic) {
+            dynamic.temperatureSchedule().applyTo(network, epoch);
+        }
     }
 
     /** The network of a run, with the recipe's updater, regularization and loss. */

@@ -42,4 +42,21 @@ public final class AttentionOptions {
             throw new IllegalArgumentException(module + ": option '" + name + "' must be a whole number, got '" + value + "'", e);
         }
     }
+
+    /** @throws IllegalArgumentException when the value is not a finite number */
+    public double decimal(String name, double defaultValue) {
+        Object value = values.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            double number = Double.parseDouble(value.toString().trim());
+            if (Double.isFinite(number)) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, like an infinite value
+        }
+        throw new IllegalArgumentException(module + ": option '" + name + "' must be a number, got '" + value + "'");
+    }
 }

@@ -27,6 +27,8 @@ public final class AttentionRegistry {
         FACTORIES.put(GatherExcitePlus.NAME, GatherExcitePlus::fromOptions);
         FACTORIES.put(BottleneckAttention.NAME, BottleneckAttention::fromOptions);
         FACTORIES.put(SelectiveKernel.NAME, SelectiveKernel::fromOptions);
+        FACTORIES.put(CondConvolution.NAME, CondConvolution::fromOptions);
+        FACTORIES.put(DynamicConvolution.NAME, DynamicConvolution::fromOptions);
     }
 
     private AttentionRegistry() { }

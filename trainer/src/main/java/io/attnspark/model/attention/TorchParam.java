@@ -48,6 +48,18 @@ public record TorchParam(String torchKey, String vertex, String paramKey, Layout
                 return depthwise ? torch.reshape('c', dl4jShape[2], dl4jShape[3], torch.size(2), torch.size(3))
                         .permute(2, 3, 0, 1) : torch;
             }
+        },
+        /**
+         * A tensor [d0, d1, d2, ...] into [d0, d1·d2·...], the same element order: dynconv's expert kernels
+         * [E,out,in,kh,kw] into {@link KernelMixtureConvolution}'s W [E, out·in·kh·kw].
+         */
+        FLATTEN_TRAILING {
+            @Override
+            INDArray toDl4j(INDArray torch, long[] dl4jShape) {
+                boolean fits = torch.rank() > 2 && dl4jShape.length == 2 && torch.size(0) == dl4jShape[0]
+                        && torch.length() == dl4jShape[0] * dl4jShape[1];
+                return fits ? torch.reshape('c', dl4jShape) : torch;
+            }
         };
 
         /** The torch tensor in DL4J's layout; returned unchanged when its shape cannot fit {@code dl4jShape}. */

@@ -10,10 +10,14 @@
  * small hand-written vertices with an explicit backward pass (e.g. {@link io.attnspark.model.attention.ChannelScaleVertex}).
  *
  * <h2>Modules that replace a convolution</h2>
- * A {@link io.attnspark.model.attention.ConvReplacement} (SK) also has
+ * A {@link io.attnspark.model.attention.ConvReplacement} (SK, CondConv, dynamic convolution) also has
  * {@code attach(graph, prefix, input, inChannels, outChannels, stride)} and the matching {@code torchParams}; ResNet puts
  * it in place of each attended block's strided 3x3 conv (bottleneck {@code conv2}, basic block {@code conv1}).
  * Through the plain {@code attach} it keeps the shape (C → C, stride 1), the seeds' form.
+ * Dynamic convolution's softmax temperature lives in its layers' configuration:
+ * {@link io.attnspark.model.attention.DynamicConvolution#setTemperature DynamicConvolution.setTemperature(network, T)}
+ * sets it on a built network, and the trainer applies the module's
+ * {@link io.attnspark.model.attention.TemperatureSchedule} before each epoch.
  *
  * <h2>PyTorch weights: the naming contract</h2>
  * {@code torchParams(prefix, channels)} lists one {@link io.attnspark.model.attention.TorchParam} per tensor in the
@@ -24,6 +28,7 @@
  *   <li>{@code SAME}: identical element order up to unit dimensions (conv weights [out,in,kh,kw], bias [n] → [1,n]);</li>
  *   <li>{@code DENSE_FROM_LINEAR}: {@code Linear} [out,in] or 1×1 conv [out,in,1,1] → {@code DenseLayer} W [in,out].</li>
  *   <li>{@code DEPTHWISE_FROM_CONV}: depthwise conv [C·m,1,kh,kw] → {@code DepthwiseConvolution2D} W [kh,kw,C,m].</li>
+ *   <li>{@code FLATTEN_TRAILING}: [d0,d1,d2,...] → [d0,d1·d2·...] in the same element order (dynconv's expert kernels).</li>
  * </ul>
  * In a whole network the backbone prepends the module's path with {@code TorchParam.withTorchPrefix("layer1.0.se.")}.
  * {@link io.attnspark.model.attention.TorchStateDict#load} copies a state dict (e.g. read from {@code .npz}) and fails,
@@ -81,6 +86,15 @@
  *   <tr><td></td><td>split.branches.&lt;m-1&gt;.bn.weight / .bias / .running_mean / .running_var</td><td>prefix_branch&lt;m&gt;_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
  *   <tr><td></td><td>fuse.fc.0.weight [C/r,C,1,1]; fuse.fc.1.* (BN)</td><td>prefix_fuse_W; prefix_fuse_bn_*</td><td>DENSE_FROM_LINEAR; SAME</td></tr>
  *   <tr><td></td><td>select.fc.weight [M·C,C/r,1,1]</td><td>prefix_select_W</td><td>DENSE_FROM_LINEAR</td></tr>
+ *   <tr><td>{@code condconv}</td><td>routing_fn.weight [E,C_in] / .bias [E] (timm's CondConv blocks)</td>
+ *       <td>prefix_conv_routeW / _routeB</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>weight [E,C_out·C_in·3·3] / bias [E,C_out] (timm's CondConv2d; bias only with bias=true)</td>
+ *       <td>prefix_conv_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td>{@code dynconv}</td><td>router.mlp.0.weight [C_in/r,C_in,1,1] / .bias</td><td>prefix_conv_reduceW / _reduceB</td>
+ *       <td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>router.mlp.2.weight [E,C_in/r,1,1] / .bias</td><td>prefix_conv_routeW / _routeB</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>combine.weights [E,C_out,C_in,3,3] / combine.bias [E,C_out] (bias only with bias=true)</td>
+ *       <td>prefix_conv_W [E,C_out·C_in·9] / _b</td><td>FLATTEN_TRAILING / SAME</td></tr>
  * </table>
  */
 package io.attnspark.model.attention;
