@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,5 +52,20 @@ class ResNetConvReplacementTest {
         assertEquals("layer3.0.conv2_weigh", net.getConfiguration().getVertexInputs().get("layer3.0.conv3").get(0));
 
         assertArrayEquals(new long[] {2, 10}, net.outputSingle(Nd4j.rand(DataType.FLOAT, 2, 3, 16, 16)).shape());
+    }
+    /** BoTNet: mhsa in place of stage 4's 3x3 convs, the first with stride 2; the block's BN and ReLU stay. */
+    @Test
+    void resnet50WithMhsaInStage4BuildsAndRuns() {
+        for (Map<String, Object> options : List.<Map<String, Object>>of(Map.of("heads", 4), Map.of("pos", "relative", "timm", 1))) {
+            var spec = new ModelSpec("resnet50", 0.25, 10, 32, true, "mhsa", options, AttentionPosition.STANDARD,
+                    new TreeSet<>(Set.of(4)));
+            ComputationGraph net = Models.build(spec, new NeuralNetConfiguration.Builder().seed(3));
+            var vertices = net.getConfiguration().getVertices().keySet();
+
+            assertTrue(vertices.contains("layer4.0.conv2_attend") && vertices.contains("layer4.0.conv2_pool")
+                    && vertices.contains("layer4.2.conv2_attend") && !vertices.contains("layer4.1.conv2_pool"), options.toString());
+            assertTrue(vertices.contains("layer4.0.bn2") && !vertices.contains("layer4.0.conv2") && vertices.contains("layer3.0.conv2"));
+            assertArrayEquals(new long[] {2, 10}, net.outputSingle(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32)).shape());
+        }
     }
 }
