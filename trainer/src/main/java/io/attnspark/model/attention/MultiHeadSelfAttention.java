@@ -148,6 +148,7 @@ public record MultiHeadSelfAttention(int heads, PositionEncoding pos, boolean ti
         String output = prefix + "_attend";
         if (stride == 2) {
             // Same mode pads only the bottom and right for a 2×2 window, and the padding is left out of the mean
+            // (torch's ceil mode); DL4J M2.1's backward with the padding in the divisor is wrong on odd maps
             graph.addLayer(prefix + "_pool", new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2)
                     .convolutionMode(ConvolutionMode.Same).avgPoolIncludePadInDivisor(false).build(), output);
             output = prefix + "_pool";
