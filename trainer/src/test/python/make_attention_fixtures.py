@@ -254,6 +254,153 @@ class SpatialMHSA(MHSA):
         return super().forward(tokens).transpose(1, 2).reshape(batch, channels, height, width)
 
 
+class ConvQKV(QKV):
+    """The seed's QKV (snippet 11.2) with out_dim output channels per part (Linear in_dim -> 3 * out_dim), as a conv."""
+
+    def __init__(self, in_dim: int, out_dim: int, n_heads: int = 8) -> None:
+        super().__init__(in_dim=in_dim, n_heads=n_heads)
+        self.qkv_dim = out_dim // n_heads
+        self.to_qkv = torch.nn.Linear(in_features=in_dim, out_features=3 * out_dim)
+
+
+class ConvMHSA(Module):
+    """The seed's MHSA (snippet 11.2) in place of a 3x3 conv in_dim -> out_dim, as BoTNet uses it: attention over the
+    H*W positions, the seed's output projection, then for stride s an s x s average pool with stride s. The pool
+    runs in ceil mode, so that odd sizes give the strided 3x3 conv's size (equal to floor mode on even sizes).
+    feat_size adds timm's relative position logits (PosEmbedRel, unscaled, as timm's default scale_pos_embed=False)."""
+
+    def __init__(self, in_dim: int, out_dim: int, n_heads: int = 8, stride: int = 1, feat_size=None) -> None:
+        super().__init__()
+        self.n_heads = n_heads
+        self.to_qkv = ConvQKV(in_dim=in_dim, out_dim=out_dim, n_heads=n_heads)
+        self.to_output = torch.nn.Linear(in_features=out_dim, out_features=out_dim)
+        head_dim = out_dim // n_heads
+        self.pos_embed = None if feat_size is None else PosEmbedRel(feat_size, head_dim, scale=head_dim ** -0.5)
+        self.pool = AvgPool2d(stride, stride, ceil_mode=True) if stride > 1 else torch.nn.Identity()
+
+    def forward(self, input: Tensor) -> Tensor:
+        batch, _, height, width = input.shape
+        tokens = input.flatten(2).transpose(1, 2)
+        queries, keys, values = self.to_qkv(tokens)
+        logits = queries @ keys.transpose(-2, -1) / math.sqrt(queries.shape[-1])
+        if self.pos_embed is not None:
+            _, heads, n_tokens, head_dim = queries.shape
+            logits = logits + self.pos_embed(queries.reshape(batch * heads, n_tokens, head_dim)).reshape(logits.shape)
+        attention = torch.softmax(logits, dim=-1)
+        output = (attention @ values).transpose(1, 2).reshape(batch, height * width, -1)
+        output = self.to_output(output).transpose(1, 2).reshape(batch, -1, height, width)
+        return self.pool(output)
+
+
+def rel_logits_1d(q, rel_k, permute_mask):
+    """timm/layers/bottleneck_attn.py rel_logits_1d, verbatim (q: [B, H, W, dim], rel_k: [2W - 1, dim])."""
+    B, H, W, dim = q.shape
+    x = (q @ rel_k.transpose(-1, -2))
+    x = x.reshape(-1, W, 2 * W - 1)
+
+    # pad to shift from relative to absolute indexing
+    x_pad = torch.nn.functional.pad(x, [0, 1]).flatten(1)
+    x_pad = torch.nn.functional.pad(x_pad, [0, W - 1])
+
+    # reshape and slice out the padded elements
+    x_pad = x_pad.reshape(-1, W + 1, 2 * W - 1)
+    x = x_pad[:, :W, W - 1:]
+
+    # reshape and tile
+    x = x.reshape(B, H, 1, W, W).expand(-1, -1, H, -1, -1)
+    return x.permute(permute_mask)
+
+
+class PosEmbedRel(Module):
+    """timm/layers/bottleneck_attn.py PosEmbedRel, verbatim but for device/dtype arguments."""
+
+    def __init__(self, feat_size, dim_head: int, scale: float) -> None:
+        super().__init__()
+        self.height, self.width = feat_size
+        self.dim_head = dim_head
+        self.scale = scale
+        self.height_rel = torch.nn.Parameter(torch.randn(self.height * 2 - 1, dim_head) * self.scale)
+        self.width_rel = torch.nn.Parameter(torch.randn(self.width * 2 - 1, dim_head) * self.scale)
+
+    def forward(self, q):
+        B, HW, _ = q.shape
+
+        # relative logits in width dimension.
+        q = q.reshape(B, self.height, self.width, -1)
+        rel_logits_w = rel_logits_1d(q, self.width_rel, permute_mask=(0, 1, 3, 2, 4))
+
+        # relative logits in height dimension.
+        q = q.transpose(1, 2)
+        rel_logits_h = rel_logits_1d(q, self.height_rel, permute_mask=(0, 3, 1, 4, 2))
+
+        rel_logits = rel_logits_h + rel_logits_w
+        rel_logits = rel_logits.reshape(B, HW, HW)
+        return rel_logits
+
+
+class BottleneckAttn(Module):
+    """timm/layers/bottleneck_attn.py BottleneckAttn (BoTNet), verbatim but for device/dtype and init."""
+
+    def __init__(self, dim, dim_out=None, feat_size=None, stride=1, num_heads=4, dim_head=None, qk_ratio=1.0,
+                 qkv_bias=False, scale_pos_embed=False):
+        super().__init__()
+        assert feat_size is not None, 'A concrete feature size matching expected input (H, W) is required'
+        dim_out = dim_out or dim
+        assert dim_out % num_heads == 0
+        self.num_heads = num_heads
+        self.dim_head_qk = dim_head or timm_make_divisible(dim_out * qk_ratio, divisor=8) // num_heads
+        self.dim_head_v = dim_out // self.num_heads
+        self.dim_out_qk = num_heads * self.dim_head_qk
+        self.dim_out_v = num_heads * self.dim_head_v
+        self.scale = self.dim_head_qk ** -0.5
+        self.scale_pos_embed = scale_pos_embed
+
+        self.qkv = Conv2d(dim, self.dim_out_qk * 2 + self.dim_out_v, 1, bias=qkv_bias)
+
+        # NOTE I'm only supporting relative pos embedding for now
+        self.pos_embed = PosEmbedRel(feat_size, dim_head=self.dim_head_qk, scale=self.scale)
+
+        self.pool = torch.nn.AvgPool2d(2, 2) if stride == 2 else torch.nn.Identity()
+
+    def forward(self, x):
+        B, C, H, W = x.shape
+        assert H == self.pos_embed.height
+        assert W == self.pos_embed.width
+
+        x = self.qkv(x)  # B, (2 * dim_head_qk + dim_head_v) * num_heads, H, W
+
+        q, k, v = torch.split(x, [self.dim_out_qk, self.dim_out_qk, self.dim_out_v], dim=1)
+        q = q.reshape(B * self.num_heads, self.dim_head_qk, -1).transpose(-1, -2)
+        k = k.reshape(B * self.num_heads, self.dim_head_qk, -1)  # no transpose, for q @ k
+        v = v.reshape(B * self.num_heads, self.dim_head_v, -1).transpose(-1, -2)
+
+        if self.scale_pos_embed:
+            attn = (q @ k + self.pos_embed(q)) * self.scale  # B * num_heads, H * W, H * W
+        else:
+            attn = (q @ k) * self.scale + self.pos_embed(q)
+        attn = attn.softmax(dim=-1)
+
+        out = (attn @ v).transpose(-1, -2).reshape(B, self.dim_out_v, H, W)  # B, dim_out, H, W
+        out = self.pool(out)
+        return out
+
+
+class NoPosEmbed(Module):
+    """Stands in for BottleneckAttn's PosEmbedRel: no position logits (BoTNet's ablation without position encoding)."""
+
+    def __init__(self, feat_size) -> None:
+        super().__init__()
+        self.height, self.width = feat_size
+
+    def forward(self, q):
+        return q.new_zeros(q.shape[0], q.shape[1], q.shape[1])
+
+
+def without_position(module: BottleneckAttn) -> BottleneckAttn:
+    module.pos_embed = NoPosEmbed((module.pos_embed.height, module.pos_embed.width))
+    return module
+
+
 class CBAMChannelAttention(Module):
     """CBAM's channel attention (seed snippet 4.1)."""
 
@@ -791,6 +938,20 @@ def main() -> None:
     save("condconv_nobias", CondConv(6, 6, n_experts=3, bias=False), (2, 6, 5, 7), channel_offsets=True)
     save("dynconv_o10_s2", DynamicConv(6, 10, n_experts=3, stride=2, reduction_factor=2, temperature=0.5), (2, 6, 5, 7),
          channel_offsets=True)
+
+    # mhsa as a 3x3 conv (BoTNet): 24 -> 32 channels with stride 2 on an odd map (ceil-mode pool), 32 -> 16 at stride 1
+    save("mhsa_o32_s2", ConvMHSA(24, 32, n_heads=8, stride=2), (2, 24, 7, 9))
+    save("mhsa_o16", ConvMHSA(32, 16, n_heads=8), (3, 32, 2, 3))
+    # relative position logits (timm's PosEmbedRel) with the seed's projections
+    for shape in [(2, 16, 5, 7), SHAPES[1]]:
+        save("mhsa_rel", ConvMHSA(shape[1], shape[1], n_heads=8, feat_size=shape[2:]), shape)
+    save("mhsa_rel_o24_s2", ConvMHSA(16, 24, n_heads=8, stride=2, feat_size=(5, 7)), (2, 16, 5, 7))
+    # timm's BottleneckAttn (BoTNet: 4 heads, qkv without bias, no output projection); its floor-mode pool needs an
+    # even map to equal the strided conv's size
+    for shape in [(2, 16, 5, 7), SHAPES[1]]:
+        save("mhsa_timm_rel", BottleneckAttn(shape[1], feat_size=shape[2:], num_heads=4), shape)
+    save("mhsa_timm_rel_o24_s2", BottleneckAttn(16, 24, feat_size=(6, 8), stride=2, num_heads=4), (2, 16, 6, 8))
+    save("mhsa_timm", without_position(BottleneckAttn(16, feat_size=(5, 7), num_heads=4)), (2, 16, 5, 7))
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@
  * small hand-written vertices with an explicit backward pass (e.g. {@link io.attnspark.model.attention.ChannelScaleVertex}).
  *
  * <h2>Modules that replace a convolution</h2>
- * A {@link io.attnspark.model.attention.ConvReplacement} (SK, CondConv, dynamic convolution) also has
- * {@code attach(graph, prefix, input, inChannels, outChannels, stride)} and the matching {@code torchParams}; ResNet puts
- * it in place of each attended block's strided 3x3 conv (bottleneck {@code conv2}, basic block {@code conv1}).
+ * A {@link io.attnspark.model.attention.ConvReplacement} (SK, CondConv, dynamic convolution, MHSA) also has
+ * {@code attach(graph, prefix, input, inChannels, outChannels, stride)} and the matching {@code torchParams}; at position
+ * {@code conv} ResNet puts it in place of each attended block's strided 3x3 conv (bottleneck {@code conv2}, basic block
+ * {@code conv1}), and a state dict's keys for it sit under that conv's path.
  * Through the plain {@code attach} it keeps the shape (C → C, stride 1), the seeds' form.
  * Dynamic convolution's softmax temperature lives in its layers' configuration:
  * {@link io.attnspark.model.attention.DynamicConvolution#setTemperature DynamicConvolution.setTemperature(network, T)}
@@ -52,8 +53,14 @@
  *   <tr><td>{@code nl}</td><td>theta.*, phi.*, g.* (weight / bias)</td><td>prefix_theta_*, _phi_*, _g_* (W / b)</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>W.0.weight / .bias</td><td>prefix_out_W / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>W.1.weight / .bias / .running_mean / .running_var (W.1.num_batches_tracked: drop it, no counterpart)</td><td>prefix_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
- *   <tr><td>{@code mhsa}</td><td>to_qkv.to_qkv.weight [3C,C] / .bias</td><td>prefix_qkv_W [3C,C,1,1] / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td>{@code mhsa}</td><td>to_qkv.to_qkv.weight [3C,C_in] / .bias</td><td>prefix_qkv_W [3C,C_in,1,1] / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>pos_embed.height_rel [2H-1,d] / pos_embed.width_rel [2W-1,d] (pos=relative only; d = C/heads,
+ *       H×W the map the attention sees, before a stride-2 pool)</td>
+ *       <td>prefix_attend_heightRel / _widthRel ({@link io.attnspark.model.attention.RelativePositionAttention})</td><td>SAME</td></tr>
  *   <tr><td></td><td>to_output.weight [C,C] / .bias</td><td>prefix_out_W [C,C,1,1] / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td>{@code mhsa} (timm=1, timm's BottleneckAttn)</td><td>qkv.weight [3C,C_in,1,1]; pos_embed.height_rel /
+ *       .width_rel as above; no bias, no output projection</td><td>prefix_qkv_W; prefix_attend_heightRel / _widthRel</td>
+ *       <td>SAME</td></tr>
  *   <tr><td>{@code cbam}</td><td>channel_attention.mlp.0.weight [C/r,C,1,1] / .bias</td><td>prefix_fc1_W / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>channel_attention.mlp.2.weight [C,C/r,1,1] / .bias</td><td>prefix_fc2_W / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>spatial_attention.conv.weight [1,2,k,k] / .bias</td><td>prefix_spatial_conv_W / _b</td><td>SAME / SAME</td></tr>

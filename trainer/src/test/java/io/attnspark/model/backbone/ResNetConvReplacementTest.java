@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -74,5 +75,20 @@ class ResNetConvReplacementTest {
         assertTrue(error.getMessage().startsWith("se does not replace a convolution, so it cannot take position conv;"
                 + " modules that do: "), error.getMessage());
         assertTrue(error.getMessage().contains("sk"), error.getMessage());
+    }
+
+    /** BoTNet, mhsa's default placement: in place of stage 4's 3x3 convs, the first with stride 2; BN and ReLU stay. */
+    @Test
+    void resnet50WithMhsaInStage4BuildsAndRuns() {
+        for (Map<String, Object> options : List.<Map<String, Object>>of(Map.of("heads", 4), Map.of("pos", "relative", "timm", 1))) {
+            var spec = new ModelSpec("resnet50", 0.25, 10, 32, true, "mhsa", options);
+            ComputationGraph net = Models.build(spec, new NeuralNetConfiguration.Builder().seed(3));
+            var vertices = net.getConfiguration().getVertices().keySet();
+
+            assertTrue(vertices.contains("layer4.0.conv2_attend") && vertices.contains("layer4.0.conv2_pool")
+                    && vertices.contains("layer4.2.conv2_attend") && !vertices.contains("layer4.1.conv2_pool"), options.toString());
+            assertTrue(vertices.contains("layer4.0.bn2") && !vertices.contains("layer4.0.conv2") && vertices.contains("layer3.0.conv2"));
+            assertArrayEquals(new long[] {2, 10}, net.outputSingle(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32)).shape());
+        }
     }
 }
