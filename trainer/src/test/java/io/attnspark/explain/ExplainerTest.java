@@ -150,7 +150,7 @@ class ExplainerTest {
         var report = new Explainer(model, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
                 .explain(images, tmp.resolve("out-bam"), 1);
         assertEquals(1, report.images().size(), "--max 1");
-        assertEquals(4, report.images().get(0).pngs().size(), "BAM has one spatial map per module, no channel chart");
+        assertEquals(2, report.images().get(0).pngs().size(), "BAM after stages 3 and 4: one spatial map each, no channel chart");
     }
 
     @Test
