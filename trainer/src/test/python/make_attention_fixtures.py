@@ -692,6 +692,11 @@ def main() -> None:
         save("sk", with_batch_norm_statistics(SK(shape[1], groups=1, reduction_factor=4), seed=index), shape)
     save("sk_o24_s2", with_batch_norm_statistics(SK(16, out_dim=24, stride=2, groups=1, reduction_factor=4), seed=5),
          (2, 16, 5, 7))
+    # sk with grouped branches (the seed uses 32 groups; 4 fits these channel counts)
+    for index, shape in enumerate(SHAPES):
+        save("sk_g4", with_batch_norm_statistics(SK(shape[1], groups=4, reduction_factor=4), seed=index), shape)
+    save("sk_g4_o24_s2", with_batch_norm_statistics(SK(16, out_dim=24, stride=2, groups=4, reduction_factor=4), seed=5),
+         (2, 16, 5, 7))
 
 
 if __name__ == "__main__":

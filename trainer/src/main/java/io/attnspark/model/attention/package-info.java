@@ -77,7 +77,7 @@
  *       <td>prefix_spatial_reduce1_bn / _dilated1_bn / _dilated2_bn _gamma / _beta / _mean / _var</td><td>SAME</td></tr>
  *   <tr><td></td><td>spatial_attention.reduce_2.weight [1,C/r,1,1] / .bias</td><td>prefix_spatial_reduce2_W / _b</td>
  *       <td>SAME</td></tr>
- *   <tr><td>{@code sk}</td><td>split.branches.&lt;m-1&gt;.conv.weight</td><td>prefix_branch&lt;m&gt;_conv_W</td><td>SAME</td></tr>
+ *   <tr><td>{@code sk}</td><td>split.branches.&lt;m-1&gt;.conv.weight [C_out,C_in/groups,3,3]</td><td>prefix_branch&lt;m&gt;_conv_W</td><td>SAME</td></tr>
  *   <tr><td></td><td>split.branches.&lt;m-1&gt;.bn.weight / .bias / .running_mean / .running_var</td><td>prefix_branch&lt;m&gt;_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
  *   <tr><td></td><td>fuse.fc.0.weight [C/r,C,1,1]; fuse.fc.1.* (BN)</td><td>prefix_fuse_W; prefix_fuse_bn_*</td><td>DENSE_FROM_LINEAR; SAME</td></tr>
  *   <tr><td></td><td>select.fc.weight [M·C,C/r,1,1]</td><td>prefix_select_W</td><td>DENSE_FROM_LINEAR</td></tr>
