@@ -26,6 +26,7 @@ public final class AttentionRegistry {
         FACTORIES.put(GatherExcitePlus.NAME, GatherExcitePlus::fromOptions);
         FACTORIES.put(BottleneckAttention.NAME, BottleneckAttention::fromOptions);
         FACTORIES.put(SelectiveKernel.NAME, SelectiveKernel::fromOptions);
+        FACTORIES.put(SplitAttention.NAME, SplitAttention::fromOptions);
     }
 
     private AttentionRegistry() { }
