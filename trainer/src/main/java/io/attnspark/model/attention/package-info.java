@@ -10,7 +10,7 @@
  * small hand-written vertices with an explicit backward pass (e.g. {@link io.attnspark.model.attention.ChannelScaleVertex}).
  *
  * <h2>Modules that replace a convolution</h2>
- * A {@link io.attnspark.model.attention.ConvReplacement} (SK) also has
+ * A {@link io.attnspark.model.attention.ConvReplacement} (SK, split attention) also has
  * {@code attach(graph, prefix, input, inChannels, outChannels, stride)} and the matching {@code torchParams}; ResNet puts
  * it in place of each attended block's strided 3x3 conv (bottleneck {@code conv2}, basic block {@code conv1}).
  * Through the plain {@code attach} it keeps the shape (C → C, stride 1), the seeds' form.
@@ -81,6 +81,11 @@
  *   <tr><td></td><td>split.branches.&lt;m-1&gt;.bn.weight / .bias / .running_mean / .running_var</td><td>prefix_branch&lt;m&gt;_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
  *   <tr><td></td><td>fuse.fc.0.weight [C/r,C,1,1]; fuse.fc.1.* (BN)</td><td>prefix_fuse_W; prefix_fuse_bn_*</td><td>DENSE_FROM_LINEAR; SAME</td></tr>
  *   <tr><td></td><td>select.fc.weight [M·C,C/r,1,1]</td><td>prefix_select_W</td><td>DENSE_FROM_LINEAR</td></tr>
+ *   <tr><td>{@code splat}</td><td>conv.weight [R·C,C_in/(R·K),3,3] (R radix, K cardinality)</td><td>prefix_conv_W</td><td>SAME</td></tr>
+ *   <tr><td></td><td>bn0.weight / .bias / .running_mean / .running_var</td><td>prefix_bn0_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td>fc1.weight [W,C/K,1,1] / .bias</td><td>prefix_fc1_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>bn1.weight / .bias / .running_mean / .running_var</td><td>prefix_bn1_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td>fc2.weight [R·C,W/K,1,1] / .bias (timm's SplitAttn keys; W the fc width)</td><td>prefix_fc2_W / _b</td><td>SAME / SAME</td></tr>
  * </table>
  */
 package io.attnspark.model.attention;
