@@ -829,6 +829,40 @@ class DynamicConv(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return self.combine(input, self.router(input))
+class SplitAttn(Module):
+    """Split attention with timm's SplitAttn layout and keys (conv, bn0, fc1, bn1, fc2; BatchNorm2d as norm_layer) and
+    the seed's fc width (seed 004 snippet 8.2: radix * out_dim // reduction_factor), raised to min_width (timm: 32)."""
+
+    def __init__(self, in_dim: int, out_dim: int = None, stride: int = 1, radix: int = 2, cardinality: int = 1,
+                 reduction_factor: int = 4, min_width: int = 0) -> None:
+        super().__init__()
+        out_dim = in_dim if out_dim is None else out_dim
+        self.radix = radix
+        self.cardinality = cardinality
+        split_dim = radix * out_dim
+        width = max(split_dim // reduction_factor, min_width)
+        self.conv = Conv2d(in_dim, split_dim, kernel_size=3, stride=stride, padding=1, groups=radix * cardinality,
+                           bias=False)
+        self.bn0 = BatchNorm2d(split_dim)
+        self.fc1 = Conv2d(out_dim, width, kernel_size=1, groups=cardinality)
+        self.bn1 = BatchNorm2d(width)
+        self.fc2 = Conv2d(width, split_dim, kernel_size=1, groups=cardinality)
+
+    def radix_softmax(self, logits: Tensor) -> Tensor:
+        batch = logits.size(0)
+        if self.radix == 1:
+            return torch.sigmoid(logits).reshape(batch, -1)
+        logits = logits.reshape(batch, self.cardinality, self.radix, -1).transpose(1, 2)
+        return torch.softmax(logits, dim=1).reshape(batch, -1)
+
+    def forward(self, input: Tensor) -> Tensor:
+        x = torch.relu(self.bn0(self.conv(input)))
+        batch, split_dim, height, width = x.shape
+        parts = x.reshape(batch, self.radix, split_dim // self.radix, height, width)
+        pooled = parts.sum(dim=1).mean((2, 3), keepdim=True)
+        attention = self.fc2(torch.relu(self.bn1(self.fc1(pooled))))
+        attention = self.radix_softmax(attention).reshape(batch, self.radix, split_dim // self.radix, 1, 1)
+        return (parts * attention).sum(dim=1)
 
 
 def eca_kernel_size(channels: int, gamma: int = 2, beta: int = 1) -> int:
@@ -952,6 +986,22 @@ def main() -> None:
         save("mhsa_timm_rel", BottleneckAttn(shape[1], feat_size=shape[2:], num_heads=4), shape)
     save("mhsa_timm_rel_o24_s2", BottleneckAttn(16, 24, feat_size=(6, 8), stride=2, num_heads=4), (2, 16, 6, 8))
     save("mhsa_timm", without_position(BottleneckAttn(16, feat_size=(5, 7), num_heads=4)), (2, 16, 5, 7))
+    # sk with grouped branches (the seed uses 32 groups; 4 fits these channel counts)
+    for index, shape in enumerate(SHAPES):
+        save("sk_g4", with_batch_norm_statistics(SK(shape[1], groups=4, reduction_factor=4), seed=index), shape)
+    save("sk_g4_o24_s2", with_batch_norm_statistics(SK(16, out_dim=24, stride=2, groups=4, reduction_factor=4), seed=5),
+         (2, 16, 5, 7))
+    # splat: the seed's defaults (radix 2, cardinality 1, r=4), then as a 3x3 conv 16 -> 24 with stride 2; other options:
+    # two cardinal groups, radix 1 (sigmoid), three splits, timm's minimum fc width of 32
+    for index, shape in enumerate(SHAPES):
+        save("splat", with_batch_norm_statistics(SplitAttn(shape[1]), seed=index), shape)
+    save("splat_o24_s2", with_batch_norm_statistics(SplitAttn(16, out_dim=24, stride=2), seed=5), (2, 16, 5, 7))
+    save("splat_k2", with_batch_norm_statistics(SplitAttn(24, cardinality=2), seed=6), SHAPES[0])
+    save("splat_k2_o24_s2", with_batch_norm_statistics(SplitAttn(16, out_dim=24, stride=2, cardinality=2), seed=7),
+         (2, 16, 5, 7))
+    save("splat_r1", with_batch_norm_statistics(SplitAttn(24, radix=1, cardinality=2), seed=8), SHAPES[0])
+    save("splat_r3", with_batch_norm_statistics(SplitAttn(24, radix=3), seed=9), SHAPES[0])
+    save("splat_min32", with_batch_norm_statistics(SplitAttn(24, min_width=32), seed=10), SHAPES[0])
 
 
 if __name__ == "__main__":

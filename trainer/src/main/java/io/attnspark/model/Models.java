@@ -7,7 +7,7 @@ import io.attnspark.model.attention.TorchParam;
 import io.attnspark.model.attention.TorchStateDict;
 import io.attnspark.model.backbone.Backbone;
 import io.attnspark.model.backbone.Backbones;
-import io.attnspark.model.backbone.GroupedConvolution;
+import io.attnspark.model.layer.GroupedConvolution;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import io.attnspark.model.attention.AttentionModule;
 import io.attnspark.model.attention.ConvReplacement;
 import io.attnspark.model.attention.TorchParam;
 import io.attnspark.model.attention.TorchParam.Layout;
-import io.attnspark.model.backbone.GroupedConvolution;
+import io.attnspark.model.layer.GroupedConvolution;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -148,8 +148,11 @@ final class TorchWeights {
                 mapping.add(new TorchParam(name + ".bias", name, "beta", Layout.SAME));
                 mapping.add(new TorchParam(name + ".running_mean", name, "mean", Layout.SAME));
                 mapping.add(new TorchParam(name + ".running_var", name, batchNorm.isUseLogStd() ? "log10stdev" : "var", Layout.SAME));
-            } else if (layer instanceof GroupedConvolution) {
+            } else if (layer instanceof GroupedConvolution grouped) {
                 mapping.add(new TorchParam(name + ".weight", name, GroupedConvolution.WEIGHT_KEY, Layout.SAME));
+                if (grouped.isHasBias()) {
+                    mapping.add(new TorchParam(name + ".bias", name, GroupedConvolution.BIAS_KEY, Layout.SAME));
+                }
             } else if (layer instanceof ConvolutionLayer conv) {
                 mapping.add(new TorchParam(name + ".weight", name, "W", Layout.SAME));
                 if (conv.hasBias()) {

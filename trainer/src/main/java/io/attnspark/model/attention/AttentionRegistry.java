@@ -29,6 +29,7 @@ public final class AttentionRegistry {
         FACTORIES.put(SelectiveKernel.NAME, SelectiveKernel::fromOptions);
         FACTORIES.put(CondConvolution.NAME, CondConvolution::fromOptions);
         FACTORIES.put(DynamicConvolution.NAME, DynamicConvolution::fromOptions);
+        FACTORIES.put(SplitAttention.NAME, SplitAttention::fromOptions);
     }
 
     private AttentionRegistry() { }

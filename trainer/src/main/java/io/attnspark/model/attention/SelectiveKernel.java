@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.GroupedConvolution;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -15,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -25,13 +27,16 @@ import org.nd4j.linalg.activations.Activation;
  * branches → global average pool → FC C→C/r (no bias) → BN → ReLU. Select: FC C/r→M·C (no bias), softmax over the
  * branches per channel, weighted sum of the branches.
  * <p>
- * The seed's branches are grouped convs (groups 32, for ResNeXt); these are dense (groups 1), because DL4J's
- * ConvolutionLayer has dilation but no groups and the project's GroupedConvolution has groups but no dilation.
- * oneDNN 1.0.0-M2.1 rejects DL4J's dilated conv ("could not create a descriptor for a dilated convolution"): each
- * dilated branch logs that error once per layer instance, then runs on ND4J's built-in conv, which the tests check.
+ * The seed's branch convs are grouped with groups 32 (its ResNeXt setting); here {@code groups} defaults to 1 (dense
+ * branches), which works at any channel count, and the seed's 32 is an option that needs input and output channel
+ * counts divisible by 32 (checked when the module is attached). Dense branches are DL4J ConvolutionLayers; oneDNN
+ * 1.0.0-M2.1 rejects their dilation ("could not create a descriptor for a dilated convolution"), so each dilated
+ * branch logs that error once per layer instance and then runs on ND4J's built-in conv, which the tests check.
+ * Grouped branches are the project's {@link GroupedConvolution} (im2col with dilation).
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take (m counts from 1, torch's index from 0):
- * {@code _branch<m>_conv} (ConvolutionLayer) ← {@code split.branches.<m-1>.conv.weight},
+ * {@code _branch<m>_conv} (ConvolutionLayer, or GroupedConvolution when groups &gt; 1; both take torch's
+ * [out, in / groups, 3, 3] weight as is) ← {@code split.branches.<m-1>.conv.weight},
  * {@code _branch<m>_bn} ← {@code split.branches.<m-1>.bn.weight/bias/running_mean/running_var}, {@code _branch<m>_relu},
  * {@code _sum} (ElementWiseVertex add; absent for M = 1), {@code _pool} (GlobalPoolingLayer AVG),
  * {@code _fuse} (DenseLayer) ← {@code fuse.fc.0.weight}, {@code _fuse_bn} ← {@code fuse.fc.1.*}, {@code _fuse_relu},
@@ -39,12 +44,15 @@ import org.nd4j.linalg.activations.Activation;
  *
  * @param branches  the number M of branches (seed and paper: 2)
  * @param reduction the ratio r of channels to the fuse layer's width C / r (seed: 16)
+ * @param groups    the groups of each branch conv (default 1; seed: 32, for ResNeXt)
  */
-public record SelectiveKernel(int branches, int reduction) implements ConvReplacement {
+public record SelectiveKernel(int branches, int reduction, int groups) implements ConvReplacement {
 
     public static final String NAME = "sk";
     public static final int DEFAULT_BRANCHES = 2;
     public static final int DEFAULT_REDUCTION = 16;
+    /** Dense branches, valid at any channel count; the seed's 32 must divide the channels. */
+    public static final int DEFAULT_GROUPS = 1;
 
     public SelectiveKernel {
         if (branches < 1) {
@@ -53,12 +61,16 @@ public record SelectiveKernel(int branches, int reduction) implements ConvReplac
         if (reduction < 1) {
             throw new IllegalArgumentException(NAME + ": 'reduction' must be at least 1, got " + reduction);
         }
+        if (groups < 1) {
+            throw new IllegalArgumentException(NAME + ": 'groups' must be at least 1, got " + groups);
+        }
     }
 
-    /** Options {@code branches} (default 2) and {@code reduction} (default 16). */
+    /** Options {@code branches} (default 2), {@code reduction} (default 16) and {@code groups} (default 1). */
     public static SelectiveKernel fromOptions(Map<String, Object> options) {
-        var parsed = AttentionOptions.parse(NAME, options, Set.of("branches", "reduction"));
-        return new SelectiveKernel(parsed.integer("branches", DEFAULT_BRANCHES), parsed.integer("reduction", DEFAULT_REDUCTION));
+        var parsed = AttentionOptions.parse(NAME, options, Set.of("branches", "reduction", "groups"));
+        return new SelectiveKernel(parsed.integer("branches", DEFAULT_BRANCHES),
+                parsed.integer("reduction", DEFAULT_REDUCTION), parsed.integer("groups", DEFAULT_GROUPS));
     }
 
     @Override
@@ -87,14 +99,14 @@ public record SelectiveKernel(int branches, int reduction) implements ConvReplac
             throw new IllegalArgumentException(NAME + ": stride must be at least 1, got " + stride);
         }
         int fuse = fuseWidth(outChannels);
+        if (inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException(NAME + ": groups " + groups + " must divide the input and output channels ("
+                    + inChannels + " -> " + outChannels + "); choose a 'groups' that divides both (1 always does)");
+        }
         // layer by layer across the branches: this insertion order is DL4J's (breadth-first) topological order, which
         // GradientCheckUtil assumes when it names the entries of the flattened parameter vector
         for (int m = 1; m <= branches; m++) {
-            graph.addLayer(branch(prefix, m) + "_conv", new ConvolutionLayer.Builder(3, 3).stride(stride, stride)
-                    .dilation(m, m).padding(m, m).convolutionMode(ConvolutionMode.Truncate).nIn(inChannels).nOut(outChannels)
-                    .hasBias(false).activation(Activation.IDENTITY)
-                    // torch's kaiming_normal_(mode="fan_out"), as the backbone's convs
-                    .weightInit(new NormalDistribution(0.0, Math.sqrt(2.0 / (outChannels * 9.0)))).build(), input);
+            graph.addLayer(branch(prefix, m) + "_conv", branchConv(m, inChannels, outChannels, stride), input);
         }
         for (int m = 1; m <= branches; m++) {
             graph.addLayer(branch(prefix, m) + "_bn", batchNorm(outChannels), branch(prefix, m) + "_conv");
@@ -121,6 +133,18 @@ public record SelectiveKernel(int branches, int reduction) implements ConvReplac
         weighInputs.addAll(branchOutputs);
         graph.addVertex(prefix + "_weigh", new BranchSelectVertex(), weighInputs.toArray(String[]::new));
         return prefix + "_weigh";
+    }
+
+    /** Branch m's 3×3 conv with dilation and padding m, initialized with torch's kaiming_normal_(mode="fan_out"). */
+    private Layer branchConv(int m, int inChannels, int outChannels, int stride) {
+        var init = new NormalDistribution(0.0, Math.sqrt(2.0 / (outChannels * 9.0)));
+        if (groups == 1) {
+            return new ConvolutionLayer.Builder(3, 3).stride(stride, stride).dilation(m, m).padding(m, m)
+                    .convolutionMode(ConvolutionMode.Truncate).nIn(inChannels).nOut(outChannels).hasBias(false)
+                    .activation(Activation.IDENTITY).weightInit(init).build();
+        }
+        return new GroupedConvolution.Builder().kernel(3).stride(stride).dilation(m).padding(m).groups(groups)
+                .nIn(inChannels).nOut(outChannels).activation(Activation.IDENTITY).weightInit(init).build();
     }
 
     private static String branch(String prefix, int m) {

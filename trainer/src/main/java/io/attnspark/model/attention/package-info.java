@@ -10,7 +10,7 @@
  * small hand-written vertices with an explicit backward pass (e.g. {@link io.attnspark.model.attention.ChannelScaleVertex}).
  *
  * <h2>Modules that replace a convolution</h2>
- * A {@link io.attnspark.model.attention.ConvReplacement} (SK, CondConv, dynamic convolution, MHSA) also has
+ * A {@link io.attnspark.model.attention.ConvReplacement} (SK, split attention, CondConv, dynamic convolution, MHSA) also has
  * {@code attach(graph, prefix, input, inChannels, outChannels, stride)} and the matching {@code torchParams}; at position
  * {@code conv} ResNet puts it in place of each attended block's strided 3x3 conv (bottleneck {@code conv2}, basic block
  * {@code conv1}), and a state dict's keys for it sit under that conv's path.
@@ -89,7 +89,7 @@
  *       <td>prefix_spatial_reduce1_bn / _dilated1_bn / _dilated2_bn _gamma / _beta / _mean / _var</td><td>SAME</td></tr>
  *   <tr><td></td><td>spatial_attention.reduce_2.weight [1,C/r,1,1] / .bias</td><td>prefix_spatial_reduce2_W / _b</td>
  *       <td>SAME</td></tr>
- *   <tr><td>{@code sk}</td><td>split.branches.&lt;m-1&gt;.conv.weight</td><td>prefix_branch&lt;m&gt;_conv_W</td><td>SAME</td></tr>
+ *   <tr><td>{@code sk}</td><td>split.branches.&lt;m-1&gt;.conv.weight [C_out,C_in/groups,3,3]</td><td>prefix_branch&lt;m&gt;_conv_W</td><td>SAME</td></tr>
  *   <tr><td></td><td>split.branches.&lt;m-1&gt;.bn.weight / .bias / .running_mean / .running_var</td><td>prefix_branch&lt;m&gt;_bn_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
  *   <tr><td></td><td>fuse.fc.0.weight [C/r,C,1,1]; fuse.fc.1.* (BN)</td><td>prefix_fuse_W; prefix_fuse_bn_*</td><td>DENSE_FROM_LINEAR; SAME</td></tr>
  *   <tr><td></td><td>select.fc.weight [M·C,C/r,1,1]</td><td>prefix_select_W</td><td>DENSE_FROM_LINEAR</td></tr>
@@ -102,6 +102,11 @@
  *   <tr><td></td><td>router.mlp.2.weight [E,C_in/r,1,1] / .bias</td><td>prefix_conv_routeW / _routeB</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>combine.weights [E,C_out,C_in,3,3] / combine.bias [E,C_out] (bias only with bias=true)</td>
  *       <td>prefix_conv_W [E,C_out·C_in·9] / _b</td><td>FLATTEN_TRAILING / SAME</td></tr>
+ *   <tr><td>{@code splat}</td><td>conv.weight [R·C,C_in/(R·K),3,3] (R radix, K cardinality)</td><td>prefix_conv_W</td><td>SAME</td></tr>
+ *   <tr><td></td><td>bn0.weight / .bias / .running_mean / .running_var</td><td>prefix_bn0_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td>fc1.weight [W,C/K,1,1] / .bias</td><td>prefix_fc1_W / _b</td><td>SAME / SAME</td></tr>
+ *   <tr><td></td><td>bn1.weight / .bias / .running_mean / .running_var</td><td>prefix_bn1_gamma / _beta / _mean / _var</td><td>SAME</td></tr>
+ *   <tr><td></td><td>fc2.weight [R·C,W/K,1,1] / .bias (timm's SplitAttn keys; W the fc width)</td><td>prefix_fc2_W / _b</td><td>SAME / SAME</td></tr>
  * </table>
  */
 package io.attnspark.model.attention;

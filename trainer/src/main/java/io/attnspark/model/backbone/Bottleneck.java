@@ -1,6 +1,7 @@
 package io.attnspark.model.backbone;
 
 import io.attnspark.model.attention.ConvReplacement;
+import io.attnspark.model.layer.GroupedConvolution;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 

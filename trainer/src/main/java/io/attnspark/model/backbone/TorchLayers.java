@@ -1,5 +1,6 @@
 package io.attnspark.model.backbone;
 
+import io.attnspark.model.layer.GroupedConvolution;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;

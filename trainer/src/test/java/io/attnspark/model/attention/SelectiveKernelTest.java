@@ -38,7 +38,7 @@ class SelectiveKernelTest extends ConvReplacementContract {
 
     @Override
     AttentionModule gradientCheckModule() {
-        return new SelectiveKernel(2, 2);
+        return new SelectiveKernel(2, 2, 1);
     }
 
     @Override
@@ -64,16 +64,30 @@ class SelectiveKernelTest extends ConvReplacementContract {
 
     @Test
     void optionsComeFromTheRegistryWithDefaults() {
-        assertEquals(new SelectiveKernel(2, 16), AttentionRegistry.create("sk", Map.of()));
-        assertEquals(new SelectiveKernel(3, 8), AttentionRegistry.create("sk", Map.of("branches", "3", "reduction", 8)));
+        assertEquals(new SelectiveKernel(2, 16, 1), AttentionRegistry.create("sk", Map.of()));
+        assertEquals(new SelectiveKernel(3, 8, 32),
+                AttentionRegistry.create("sk", Map.of("branches", "3", "reduction", 8, "groups", 32)));
     }
 
     @Test
     void invalidOptionsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new SelectiveKernel(0, 16));
-        assertThrows(IllegalArgumentException.class, () -> new SelectiveKernel(2, 0));
-        var error = assertThrows(IllegalArgumentException.class, () -> AttentionRegistry.create("sk", Map.of("groups", 32)));
-        assertEquals("sk: unknown option(s) [groups]; valid options: branches, reduction", error.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new SelectiveKernel(0, 16, 1));
+        assertThrows(IllegalArgumentException.class, () -> new SelectiveKernel(2, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new SelectiveKernel(2, 16, 0));
+        var error = assertThrows(IllegalArgumentException.class, () -> AttentionRegistry.create("sk", Map.of("kernels", 3)));
+        assertEquals("sk: unknown option(s) [kernels]; valid options: branches, groups, reduction", error.getMessage());
+    }
+
+    /** The seed's 32 groups on a stage whose width 32 does not divide fail when the network is built, saying why. */
+    @Test
+    void groupsThatDoNotDivideTheChannelsAreRejected() {
+        var graph = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in");
+
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> new SelectiveKernel(2, 4, 32).attach(graph, "sk", "in", 64, 48, 1));
+
+        assertEquals("sk: groups 32 must divide the input and output channels (64 -> 48); choose a 'groups' that divides"
+                + " both (1 always does)", error.getMessage());
     }
 
     @Test
@@ -81,7 +95,7 @@ class SelectiveKernelTest extends ConvReplacementContract {
         var graph = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in");
 
         var error = assertThrows(IllegalArgumentException.class,
-                () -> new SelectiveKernel(2, 16).attach(graph, "sk", "in", 64, 8, 2));
+                () -> new SelectiveKernel(2, 16, 1).attach(graph, "sk", "in", 64, 8, 2));
 
         assertTrue(error.getMessage().startsWith("sk: 8 channels with reduction 16 leaves 0 fuse channels"), error.getMessage());
     }
@@ -91,7 +105,7 @@ class SelectiveKernelTest extends ConvReplacementContract {
     void singleBranchBuildsWithoutSum() {
         var graph = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in");
 
-        new SelectiveKernel(1, 2).attach(graph, "sk", "in", 8, 8, 1);
+        new SelectiveKernel(1, 2, 1).attach(graph, "sk", "in", 8, 8, 1);
 
         assertTrue(graph.getVertices().containsKey("sk_weigh") && !graph.getVertices().containsKey("sk_sum"));
     }

@@ -1,4 +1,4 @@
-package io.attnspark.model.backbone;
+package io.attnspark.model.layer;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -9,12 +9,14 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runtime of {@link GroupedConvolution}: im2col once, then one batched matrix product over the groups
- * ({@code [G, out/G, in/G·k·k] x [G, in/G·k·k, N·oH·oW]}); backward is the two transposed products and col2im.
+ * Runtime of {@link GroupedConvolution}: im2col once (dilated as configured), then one batched matrix product over
+ * the groups ({@code [G, out/G, in/G·k·k] x [G, in/G·k·k, N·oH·oW]}); backward is the two transposed products and
+ * col2im (the bias gradient is the output gradient summed over batch and positions).
  * This is DL4J's own im2col convolution with a group axis; it was 4-5x faster than one native conv2d per group
  * (32 groups, 128 channels, 28 px) and, like DL4J's im2col path, it holds an N x C x k x k x oH x oW buffer.
  * The backward pass is written out rather than derived by SameDiff, whose custom layers double the incoming
@@ -50,6 +52,10 @@ public class GroupedConvolutionLayer extends BaseLayer<GroupedConvolution> {
         // [G, out/G, N, P] -> [N, G, out/G, P], P = oH * oW
         output.reshape('c', n, conf.getGroups(), outPerGroup(), outH * outW)
                 .assign(product.reshape('c', conf.getGroups(), outPerGroup(), n, outH * outW).permute(2, 0, 1, 3));
+        if (conf.isHasBias()) {
+            Nd4j.getExecutioner().exec(new BroadcastAddOp(output, getParamWithNoise(GroupedConvolution.BIAS_KEY,
+                    training, workspaceMgr).reshape(conf.getNOut()), output, 1));
+        }
         return output;
     }
 
@@ -74,9 +80,14 @@ public class GroupedConvolutionLayer extends BaseLayer<GroupedConvolution> {
                 .reshape('c', n, conf.getNIn(), k, k, outH, outW);
         INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         Convolution.col2im(columnGradient, inputGradient, conf.getStride(), conf.getStride(), conf.getPadding(),
-                conf.getPadding(), (int) x.size(2), (int) x.size(3), 1, 1);
+                conf.getPadding(), (int) x.size(2), (int) x.size(3), conf.getDilation(), conf.getDilation());
         Gradient gradient = new DefaultGradient();
         gradient.gradientForVariable().put(GroupedConvolution.WEIGHT_KEY, weightGradient);
+        if (conf.isHasBias()) {
+            INDArray biasGradient = gradientViews.get(GroupedConvolution.BIAS_KEY);
+            biasGradient.assign(epsilon.sum(0, 2, 3).reshape(biasGradient.shape()));
+            gradient.gradientForVariable().put(GroupedConvolution.BIAS_KEY, biasGradient);
+        }
         weightNoiseParams.clear();
         return new Pair<>(gradient, inputGradient);
     }
@@ -95,8 +106,8 @@ public class GroupedConvolutionLayer extends BaseLayer<GroupedConvolution> {
         long outH = conf.outputSize(x.size(2));
         long outW = conf.outputSize(x.size(3));
         INDArray columns = Nd4j.create(dataType, n, conf.getNIn(), k, k, outH, outW);
-        Convolution.im2col(x, k, k, conf.getStride(), conf.getStride(), conf.getPadding(), conf.getPadding(), 1, 1,
-                false, columns);
+        Convolution.im2col(x, k, k, conf.getStride(), conf.getStride(), conf.getPadding(), conf.getPadding(),
+                conf.getDilation(), conf.getDilation(), false, columns);
         return columns.reshape('c', n, conf.getGroups(), patchSize(), outH * outW).permute(1, 2, 0, 3).dup('c')
                 .reshape('c', conf.getGroups(), patchSize(), n * outH * outW);
     }

@@ -1,4 +1,4 @@
-package io.attnspark.model.backbone;
+package io.attnspark.model.layer;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -18,23 +18,31 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * {@code nn.Conv2d(in, out, k, stride, padding, groups=G, bias=False)} on NCHW input, which DL4J's
+ * {@code nn.Conv2d(in, out, k, stride, padding, dilation, groups=G, bias)} on NCHW input, which DL4J's
  * {@code ConvolutionLayer} cannot express: input channel group g (of {@code nIn / G}) is convolved only with
- * output channels group g (of {@code nOut / G}). The single parameter {@code W} has torch's shape
+ * output channels group g (of {@code nOut / G}). The weight {@code W} has torch's shape
  * {@code [nOut, nIn / G, k, k]}, so it holds torch's {@code nOut * nIn / G * k * k} parameters and a torch weight
- * copies in unchanged. Like torch's Conv2d it is linear: no activation function is applied (add an activation
- * layer after it). The runtime layer is {@link GroupedConvolutionLayer}.
+ * copies in unchanged; with {@code hasBias} a bias {@code b} [1, nOut] follows it (torch's {@code bias=True}, default
+ * off as in torchvision's convs). Like torch's Conv2d it is linear: no activation function is applied (add an
+ * activation layer after it). The runtime layer is {@link GroupedConvolutionLayer}.
+ * <p>
+ * DL4J writes a layer's JSON type as its fully qualified class name ({@code @class}); this class moved from
+ * {@code io.attnspark.model.backbone} to this package, so configurations saved before the move name the old class.
  */
 public class GroupedConvolution extends FeedForwardLayer {
 
     public static final String WEIGHT_KEY = "W";
+    public static final String BIAS_KEY = "b";
 
     private int kernel;
     private int stride;
     private int padding;
+    private int dilation = 1;
     private int groups;
+    private boolean hasBias;
 
     /** For JSON deserialization. */
     public GroupedConvolution() { }
@@ -44,10 +52,13 @@ public class GroupedConvolution extends FeedForwardLayer {
         this.kernel = builder.kernel;
         this.stride = builder.stride;
         this.padding = builder.padding;
+        this.dilation = builder.dilation;
         this.groups = builder.groups;
-        if (kernel < 1 || stride < 1 || padding < 0 || groups < 1) {
-            throw new IllegalArgumentException("grouped convolution needs kernel >= 1, stride >= 1, padding >= 0 and"
-                    + " groups >= 1; got kernel " + kernel + ", stride " + stride + ", padding " + padding + ", groups " + groups);
+        this.hasBias = builder.hasBias;
+        if (kernel < 1 || stride < 1 || padding < 0 || dilation < 1 || groups < 1) {
+            throw new IllegalArgumentException("grouped convolution needs kernel >= 1, stride >= 1, padding >= 0,"
+                    + " dilation >= 1 and groups >= 1; got kernel " + kernel + ", stride " + stride + ", padding "
+                    + padding + ", dilation " + dilation + ", groups " + groups);
         }
         requireDivisible("nOut", nOut);
         if (nIn > 0) {
@@ -86,6 +97,22 @@ public class GroupedConvolution extends FeedForwardLayer {
         this.padding = padding;
     }
 
+    public int getDilation() {
+        return dilation;
+    }
+
+    public void setDilation(int dilation) {
+        this.dilation = dilation;
+    }
+
+    public boolean isHasBias() {
+        return hasBias;
+    }
+
+    public void setHasBias(boolean hasBias) {
+        this.hasBias = hasBias;
+    }
+
     public int getGroups() {
         return groups;
     }
@@ -94,9 +121,9 @@ public class GroupedConvolution extends FeedForwardLayer {
         this.groups = groups;
     }
 
-    /** torch's floor((size + 2p - k) / s) + 1. */
+    /** torch's floor((size + 2p - d(k - 1) - 1) / s) + 1. */
     public long outputSize(long inputSize) {
-        return (inputSize + 2L * padding - kernel) / stride + 1;
+        return (inputSize + 2L * padding - (long) dilation * (kernel - 1) - 1) / stride + 1;
     }
 
     /** torch's weight shape {@code [nOut, nIn / groups, kernel, kernel]}. */
@@ -126,7 +153,8 @@ public class GroupedConvolution extends FeedForwardLayer {
         var conv = convolutional(inputType);
         if (outputSize(conv.getHeight()) < 1 || outputSize(conv.getWidth()) < 1) {
             throw new IllegalArgumentException("grouped convolution '" + getLayerName() + "': input " + conv.getHeight()
-                    + "x" + conv.getWidth() + " is smaller than the kernel " + kernel + " with padding " + padding);
+                    + "x" + conv.getWidth() + " is smaller than the kernel " + kernel + " with dilation " + dilation
+                    + " and padding " + padding);
         }
         return InputType.convolutional(outputSize(conv.getHeight()), outputSize(conv.getWidth()), nOut);
     }
@@ -166,19 +194,22 @@ public class GroupedConvolution extends FeedForwardLayer {
     @Override
     public boolean equals(Object o) {
         return o instanceof GroupedConvolution other && super.equals(o) && kernel == other.kernel
-                && stride == other.stride && padding == other.padding && groups == other.groups;
+                && stride == other.stride && padding == other.padding && dilation == other.dilation
+                && groups == other.groups && hasBias == other.hasBias;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), kernel, stride, padding, groups);
+        return Objects.hash(super.hashCode(), kernel, stride, padding, dilation, groups, hasBias);
     }
 
     public static class Builder extends FeedForwardLayer.Builder<Builder> {
         private int kernel = 3;
         private int stride = 1;
         private int padding;
+        private int dilation = 1;
         private int groups = 1;
+        private boolean hasBias;
 
         public Builder kernel(int kernel) {
             this.kernel = kernel;
@@ -195,8 +226,19 @@ public class GroupedConvolution extends FeedForwardLayer {
             return this;
         }
 
+        public Builder dilation(int dilation) {
+            this.dilation = dilation;
+            return this;
+        }
+
         public Builder groups(int groups) {
             this.groups = groups;
+            return this;
+        }
+
+        /** A bias per output channel, initialized to the layer's {@code biasInit} (default 0). */
+        public Builder hasBias(boolean hasBias) {
+            this.hasBias = hasBias;
             return this;
         }
 
@@ -207,7 +249,10 @@ public class GroupedConvolution extends FeedForwardLayer {
         }
     }
 
-    /** One weight {@code W} in torch's layout and order ('c'), so a torch state dict copies in without reordering. */
+    /**
+     * The weight {@code W} in torch's layout and order ('c'), so a torch state dict copies in without reordering, then
+     * the bias {@code b} if the layer has one.
+     */
     static final class Params implements ParamInitializer {
         static final Params INSTANCE = new Params();
 
@@ -219,13 +264,17 @@ public class GroupedConvolution extends FeedForwardLayer {
         @Override
         public long numParams(Layer layer) {
             var conv = (GroupedConvolution) layer;
+            return weightCount(conv) + (conv.hasBias ? conv.getNOut() : 0);
+        }
+
+        private static long weightCount(GroupedConvolution conv) {
             long[] shape = conv.weightShape();
             return shape[0] * shape[1] * shape[2] * shape[3];
         }
 
         @Override
         public List<String> paramKeys(Layer layer) {
-            return List.of(WEIGHT_KEY);
+            return ((GroupedConvolution) layer).hasBias ? List.of(WEIGHT_KEY, BIAS_KEY) : List.of(WEIGHT_KEY);
         }
 
         @Override
@@ -235,7 +284,7 @@ public class GroupedConvolution extends FeedForwardLayer {
 
         @Override
         public List<String> biasKeys(Layer layer) {
-            return List.of();
+            return ((GroupedConvolution) layer).hasBias ? List.of(BIAS_KEY) : List.of();
         }
 
         @Override
@@ -245,29 +294,41 @@ public class GroupedConvolution extends FeedForwardLayer {
 
         @Override
         public boolean isBiasParam(Layer layer, String key) {
-            return false;
+            return BIAS_KEY.equals(key);
         }
 
         @Override
         public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
             var conv = (GroupedConvolution) conf.getLayer();
             long[] shape = conv.weightShape();
-            INDArray weights = paramsView.reshape('c', shape);
+            Map<String, INDArray> table = split(conv, paramsView);
             if (initializeParams) {
                 // torch's fan_in = in/groups * k * k and fan_out = out * k * k
                 double fanIn = (double) shape[1] * shape[2] * shape[3];
                 double fanOut = (double) shape[0] * shape[2] * shape[3];
-                conv.getWeightInitFn().init(fanIn, fanOut, shape, 'c', weights);
+                conv.getWeightInitFn().init(fanIn, fanOut, shape, 'c', table.get(WEIGHT_KEY));
+                if (conv.hasBias) {
+                    table.get(BIAS_KEY).assign(conv.getBiasInit());
+                }
             }
-            Map<String, INDArray> table = new LinkedHashMap<>();
-            table.put(WEIGHT_KEY, weights);
             return table;
         }
 
         @Override
         public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
+            return split((GroupedConvolution) conf.getLayer(), gradientView);
+        }
+
+        /** Views of the flat parameters (or gradients): W [out, in/G, k, k], then b [1, out]. */
+        private static Map<String, INDArray> split(GroupedConvolution conv, INDArray flat) {
+            long weights = weightCount(conv);
+            INDArray row = flat.reshape('c', new long[] {flat.length()});
             Map<String, INDArray> table = new LinkedHashMap<>();
-            table.put(WEIGHT_KEY, gradientView.reshape('c', ((GroupedConvolution) conf.getLayer()).weightShape()));
+            table.put(WEIGHT_KEY, row.get(NDArrayIndex.interval(0, weights)).reshape('c', conv.weightShape()));
+            if (conv.hasBias) {
+                table.put(BIAS_KEY, row.get(NDArrayIndex.interval(weights, weights + conv.getNOut()))
+                        .reshape('c', new long[] {1, conv.getNOut()}));
+            }
             return table;
         }
     }

@@ -1,4 +1,4 @@
-package io.attnspark.model.backbone;
+package io.attnspark.model.layer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
-/** {@link GroupedConvolution} against torch.nn.Conv2d(groups=G), finite differences, JSON and clone. */
+/** {@link GroupedConvolution} against torch.nn.Conv2d(groups=G, dilation, bias), finite differences, JSON and clone. */
 class GroupedConvolutionTest {
 
     private static ComputationGraph network(GroupedConvolution conv, long[] inputShape, DataType dataType) {
@@ -44,14 +44,15 @@ class GroupedConvolutionTest {
         return net;
     }
 
+    /** From a fixture's config [in, out, k, stride, padding, groups, dilation, bias]. */
     private static GroupedConvolution conv(int[] config) {
         return new GroupedConvolution.Builder().nOut(config[1]).kernel(config[2]).stride(config[3]).padding(config[4])
-                .groups(config[5]).build();
+                .groups(config[5]).dilation(config[6]).hasBias(config[7] == 1).build();
     }
 
     private static Map<String, INDArray> fixture(String name) {
         try {
-            var url = GroupedConvolutionTest.class.getResource("/fixtures/backbone/grouped_conv_" + name + ".npz");
+            var url = GroupedConvolutionTest.class.getResource("/fixtures/layer/grouped_conv_" + name + ".npz");
             var arrays = new java.util.HashMap<String, INDArray>();
             Nd4j.createFromNpzFile(new File(url.toURI())).forEach((key, array) -> arrays.put(key.replaceFirst("\\.npy$", ""), array));
             return arrays;
@@ -63,32 +64,41 @@ class GroupedConvolutionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1"})
+    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1", "g4_k3_s2_d2", "g2_k3_s1_d3", "g2_k1_s1_bias"})
     void outputEqualsTorchConv2dWithGroups(String name) {
         Map<String, INDArray> fixture = fixture(name);
         int[] config = fixture.get("config").toIntVector();
         INDArray input = fixture.get("input");
         ComputationGraph net = network(conv(config), input.shape(), DataType.FLOAT);
         net.getLayer("conv").setParam(GroupedConvolution.WEIGHT_KEY, fixture.get("weight"));
+        if (fixture.containsKey("bias")) {
+            net.getLayer("conv").setParam(GroupedConvolution.BIAS_KEY, fixture.get("bias").reshape(1, config[1]));
+        }
 
         INDArray output = net.outputSingle(input);
 
-        assertEquals(config[0] * config[1] / config[5] * config[2] * config[2], net.numParams());
+        long biases = config[7] == 1 ? config[1] : 0;
+        assertEquals(config[0] * config[1] / config[5] * config[2] * config[2] + biases, net.numParams());
         assertArrayEqualsWithin(fixture.get("output"), output, 1e-5);
     }
 
-    @Test
-    void gradientsMatchFiniteDifferences() {
+    /** [in, out, k, stride, padding, groups, dilation, bias]: strided, then dilated with a bias. */
+    @ParameterizedTest
+    @ValueSource(strings = {"4,6,3,2,1,2,1,0", "4,6,3,2,2,2,2,1"})
+    void gradientsMatchFiniteDifferences(String configuration) {
+        int[] config = java.util.Arrays.stream(configuration.split(",")).mapToInt(Integer::parseInt).toArray();
         long[] shape = {2, 4, 5, 5};
         DataType previousDefault = Nd4j.dataType();
         DataType previousFloat = Nd4j.defaultFloatingPointType();
         boolean passed;
         try {
             Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-            ComputationGraph net = network(conv(new int[] {4, 6, 3, 2, 1, 2}), shape, DataType.DOUBLE);
+            ComputationGraph net = network(conv(config), shape, DataType.DOUBLE);
             Nd4j.getRandom().setSeed(5);
+            // non-zero biases, so that a bias gradient taken from the wrong axis shows
+            net.params().addi(Nd4j.rand(DataType.DOUBLE, net.params().shape()).subi(0.5));
             INDArray input = Nd4j.randn(DataType.DOUBLE, shape);
-            INDArray labels = Nd4j.randn(DataType.DOUBLE, 2, 6, 3, 3);
+            INDArray labels = Nd4j.randn(DataType.DOUBLE, net.outputSingle(input).shape());
             passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
                     .inputs(new INDArray[] {input}).labels(new INDArray[] {labels})
                     .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
@@ -99,9 +109,10 @@ class GroupedConvolutionTest {
         assertTrue(passed, "gradient check failed; see the test output for the parameters");
     }
 
-    @Test
-    void jsonRoundTripAndCloneKeepConfigurationAndOutput() {
-        Map<String, INDArray> fixture = fixture("g4_k3_s2");
+    @ParameterizedTest
+    @ValueSource(strings = {"g4_k3_s2_d2", "g2_k1_s1_bias"})
+    void jsonRoundTripAndCloneKeepConfigurationAndOutput(String name) {
+        Map<String, INDArray> fixture = fixture(name);
         INDArray input = fixture.get("input");
         ComputationGraph net = network(conv(fixture.get("config").toIntVector()), input.shape(), DataType.FLOAT);
 
