@@ -95,6 +95,8 @@ class SweepIT {
         try (var spark = SparkSession.builder().master("local[2]").appName("SweepIT aggregate")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate()) {
             var result = new Aggregator(spark, false).aggregate(results.toString(), tmp.resolve("aggregate").toString());
+            // the table goes to the test output, where a reader of the CI log finds what the sweep produced
+            System.out.println(result.render());
             assertEquals(12, result.runCount());
             assertEquals(List.of(), result.skipped(), "the sweep index must not be taken for a record");
             assertEquals(List.of("resnet18", "resnet34"), result.rows().stream().map(TableRow::backbone).toList());

@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class TrainerEpochTest {
 
     private static ModelSpec spec(String attention, Map<String, Object> options) {
-        return new ModelSpec("resnet18", 0.125, 10, 32, true, attention, options, AttentionPosition.STANDARD,
+        return new ModelSpec("resnet18", 0.125, 10, 32, true, attention, options, AttentionPosition.CONV,
                 new TreeSet<>(Set.of(1)));
     }
 
