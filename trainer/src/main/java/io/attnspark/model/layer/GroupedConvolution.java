@@ -1,5 +1,6 @@
 package io.attnspark.model.layer;
 
+import io.attnspark.model.layer.HandWrittenLayers;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,13 +135,8 @@ public class GroupedConvolution extends FeedForwardLayer {
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        var layer = new GroupedConvolutionLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return HandWrittenLayers.wire(new GroupedConvolutionLayer(conf, networkDataType), initializer(), conf, listeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     @Override
