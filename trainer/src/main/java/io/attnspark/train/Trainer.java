@@ -155,7 +155,8 @@ public final class Trainer {
             network = new ComputationGraph(configure(spec, recipe, globalBatch));
             network.init();
             if (config.model().initFrom() != null) {
-                loadTorchWeights(network, spec, hadoop);
+                loadTorchWeights(network, spec, config.model().initFrom(), hadoop);
+                out.println("initialized the network from " + config.model().initFrom());
             }
         }
         run.parameterCount = Models.parameterCount(spec);
@@ -375,9 +376,9 @@ public final class Trainer {
         return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
 
-    /** Copies {@code model.initFrom} from its file system and loads it; every key must fit (see Models.loadTorchWeights). */
-    private void loadTorchWeights(ComputationGraph network, ModelSpec spec, Configuration hadoop) throws IOException {
-        Path source = new Path(config.model().initFrom());
+    /** Copies the state dict at {@code uri} from its file system and loads it; every key must fit (see Models.loadTorchWeights). */
+    static void loadTorchWeights(ComputationGraph network, ModelSpec spec, String uri, Configuration hadoop) throws IOException {
+        Path source = new Path(uri);
         java.nio.file.Path local = Files.createTempFile("attnspark-init-", ".npz");
         try {
             source.getFileSystem(hadoop).copyToLocalFile(false, source, new Path(local.toUri()), true);
@@ -385,7 +386,6 @@ public final class Trainer {
         } finally {
             Files.deleteIfExists(local);
         }
-        out.println("initialized the network from " + source);
     }
 
     /** What a run has gathered so far, so a failed run still produces a record and a resumed one continues it. */
