@@ -25,9 +25,8 @@ record BasicBlock() implements ResidualBlock {
             graph.addLayer(first, TorchLayers.conv(planes, 3, stride, 1), input);
         }
         if (replacement.isEmpty() || !replacement.get().normalizesAndActivates()) {
-            graph.addLayer(prefix + ".bn1", TorchLayers.batchNorm(), first);
-            graph.addLayer(prefix + ".relu1", TorchLayers.relu(), prefix + ".bn1");
-            first = prefix + ".relu1";
+            graph.addLayer(prefix + ".bn1", TorchLayers.batchNormRelu(), first);
+            first = prefix + ".bn1";
         }
         graph.addLayer(prefix + ".conv2", TorchLayers.conv(planes, 3, 1, 1), first);
         graph.addLayer(prefix + ".bn2", TorchLayers.batchNorm(), prefix + ".conv2");

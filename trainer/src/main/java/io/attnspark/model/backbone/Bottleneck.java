@@ -33,15 +33,13 @@ record Bottleneck(int groups, int widthPerGroup) implements ResidualBlock {
                             Optional<ConvReplacement> replacement) {
         int width = innerWidth(planes);
         graph.addLayer(prefix + ".conv1", TorchLayers.conv(width, 1, 1, 0), input);
-        graph.addLayer(prefix + ".bn1", TorchLayers.batchNorm(), prefix + ".conv1");
-        graph.addLayer(prefix + ".relu1", TorchLayers.relu(), prefix + ".bn1");
+        graph.addLayer(prefix + ".bn1", TorchLayers.batchNormRelu(), prefix + ".conv1");
         String second = replacement.isPresent()
-                ? replacement.get().attach(graph, replacedConv(prefix), prefix + ".relu1", width, width, stride)
+                ? replacement.get().attach(graph, replacedConv(prefix), prefix + ".bn1", width, width, stride)
                 : addConv2(graph, prefix, width, stride);
         if (replacement.isEmpty() || !replacement.get().normalizesAndActivates()) {
-            graph.addLayer(prefix + ".bn2", TorchLayers.batchNorm(), second);
-            graph.addLayer(prefix + ".relu2", TorchLayers.relu(), prefix + ".bn2");
-            second = prefix + ".relu2";
+            graph.addLayer(prefix + ".bn2", TorchLayers.batchNormRelu(), second);
+            second = prefix + ".bn2";
         }
         graph.addLayer(prefix + ".conv3", TorchLayers.conv(planes * expansion(), 1, 1, 0), second);
         graph.addLayer(prefix + ".bn3", TorchLayers.batchNorm(), prefix + ".conv3");
@@ -51,7 +49,7 @@ record Bottleneck(int groups, int widthPerGroup) implements ResidualBlock {
     private String addConv2(GraphBuilder graph, String prefix, int width, int stride) {
         graph.addLayer(prefix + ".conv2", groups == 1
                 ? TorchLayers.conv(width, 3, stride, 1)
-                : TorchLayers.groupedConv(width, 3, stride, 1, groups), prefix + ".relu1");
+                : TorchLayers.groupedConv(width, 3, stride, 1, groups), prefix + ".bn1");
         return prefix + ".conv2";
     }
 

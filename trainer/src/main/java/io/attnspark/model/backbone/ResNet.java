@@ -21,11 +21,11 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 /**
  * ResNet and ResNeXt as torchvision 0.14 defines them (v1.5: the stride of a bottleneck is on its 3x3 conv).
  *
- * <p>Vertex names are torchvision's module names: {@code conv1}, {@code bn1}, {@code relu}, {@code maxpool},
+ * <p>Vertex names are torchvision's module names: {@code conv1}, {@code bn1}, {@code maxpool},
  * {@code layer<s>.<b>.conv<k>}, {@code layer<s>.<b>.bn<k>}, {@code layer<s>.<b>.downsample.0} (1x1 conv) and
- * {@code .downsample.1} (BN), {@code avgpool}, {@code fc}. Torchvision reuses one ReLU module per block; here the
- * ReLU after {@code bn<k>} is {@code layer<s>.<b>.relu<k>}, the residual sum is {@code layer<s>.<b>.add} and the ReLU
- * after it, the block output, is {@code layer<s>.<b>.relu}. {@link ModelSpec#position()} and {@link ModelSpec#stages()}
+ * {@code .downsample.1} (BN), {@code avgpool}, {@code fc}. A ReLU that follows a batch norm is fused into it
+ * ({@link io.attnspark.model.layer.BatchNorm2d}), so {@code bn1} and the inner {@code bn<k>} output after their ReLU;
+ * the residual sum is {@code layer<s>.<b>.add} and the ReLU after it, the block output, is {@code layer<s>.<b>.relu}. {@link ModelSpec#position()} and {@link ModelSpec#stages()}
  * choose where attention goes ({@link #defaultPlacement} gives the papers' choice): in blocks its vertices start with
  * {@code layer<s>.<b>.attn}; after a stage ({@code stage}) with {@code layer<s>.attn}; at position {@code conv} a
  * {@link ConvReplacement} (SK, ...) takes the place of the strided 3x3 conv of every block of the chosen stages,
@@ -138,12 +138,11 @@ public final class ResNet implements Backbone {
     /** ImageNet: 7x7/2 conv, BN, ReLU, 3x3/2 max-pool. Small images (CIFAR-style): 3x3/1 conv, BN, ReLU. */
     private static String addStem(GraphBuilder graph, String input, int channels, boolean smallStem) {
         graph.addLayer("conv1", smallStem ? TorchLayers.conv(channels, 3, 1, 1) : TorchLayers.conv(channels, 7, 2, 3), input);
-        graph.addLayer("bn1", TorchLayers.batchNorm(), "conv1");
-        graph.addLayer("relu", TorchLayers.relu(), "bn1");
+        graph.addLayer("bn1", TorchLayers.batchNormRelu(), "conv1");
         if (smallStem) {
-            return "relu";
+            return "bn1";
         }
-        graph.addLayer("maxpool", TorchLayers.maxPool3x3s2(), "relu");
+        graph.addLayer("maxpool", TorchLayers.maxPool3x3s2(), "bn1");
         return "maxpool";
     }
 

@@ -1,10 +1,10 @@
 package io.attnspark.model.backbone;
 
+import io.attnspark.model.layer.BatchNorm2d;
 import io.attnspark.model.layer.GroupedConvolution;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -53,19 +53,19 @@ final class TorchLayers {
     }
 
     /**
-     * {@code nn.BatchNorm2d}: eps 1e-5, torch momentum 0.1 (DL4J keeps decay = 1 - momentum of the old statistics),
-     * gamma initialized to 1 and beta to 0 (DL4J uses these values as the initial ones unless gamma/beta are locked).
+     * {@code nn.BatchNorm2d}: eps 1e-5, torch momentum 0.1 (decay = 1 - momentum of the old statistics), gamma
+     * initialized to 1 and beta to 0.
      */
-    static BatchNormalization batchNorm() {
-        return new BatchNormalization.Builder()
-                .eps(1e-5)
-                .decay(0.9)
-                .gamma(1.0)
-                .beta(0.0)
-                .build();
+    static BatchNorm2d batchNorm() {
+        return new BatchNorm2d(1e-5, 0.9, false);
     }
 
-    /** A separate layer because DL4J's BatchNormalization ignores its activation function. */
+    /** {@code nn.BatchNorm2d} followed by {@code nn.ReLU}, fused into one layer (named after the batch norm). */
+    static BatchNorm2d batchNormRelu() {
+        return new BatchNorm2d(1e-5, 0.9, true);
+    }
+
+    /** The ReLU after a residual addition, where there is no batch norm to fuse it into. */
     static ActivationLayer relu() {
         return new ActivationLayer.Builder().activation(Activation.RELU).build();
     }

@@ -51,7 +51,7 @@ class ResNetAttentionPositionTest {
         ComputationGraphConfiguration configuration = build(module, AttentionPosition.PRE);
 
         assertEquals(8, module.calls.size());
-        assertEquals("layer1.0.attn relu 64", module.calls.get(0));
+        assertEquals("layer1.0.attn bn1 64", module.calls.get(0));
         // first block of stage 2: 64 input channels, not the block's 128
         assertEquals("layer2.0.attn layer1.1.relu 64", module.calls.get(2));
         assertEquals(List.of("layer2.0.attn_gate"), configuration.getVertexInputs().get("layer2.0.conv1"));
@@ -81,7 +81,7 @@ class ResNetAttentionPositionTest {
 
         ComputationGraphConfiguration configuration = build(module, AttentionPosition.IDENTITY);
 
-        assertEquals("layer1.0.attn relu 64", module.calls.get(0));
+        assertEquals("layer1.0.attn bn1 64", module.calls.get(0));
         assertEquals("layer2.0.attn layer2.0.downsample.1 128", module.calls.get(2));
         assertEquals("layer2.1.attn layer2.0.relu 128", module.calls.get(3));
         assertEquals(List.of("layer2.0.bn2", "layer2.0.attn_gate"), configuration.getVertexInputs().get("layer2.0.add"));
@@ -147,7 +147,7 @@ class ResNetAttentionPositionTest {
 
         assertEquals(List.of("layer2.0.attn layer2.0.bn2 128", "layer2.1.attn layer2.1.bn2 128",
                 "layer4.0.attn layer4.0.bn2 512", "layer4.1.attn layer4.1.bn2 512"), module.calls);
-        assertEquals(List.of("layer1.0.bn2", "relu"), configuration.getVertexInputs().get("layer1.0.add"));
+        assertEquals(List.of("layer1.0.bn2", "bn1"), configuration.getVertexInputs().get("layer1.0.add"));
     }
 
     /**

@@ -68,10 +68,10 @@ class ResNetTorchvisionLayoutTest {
         ResNet resNet = (ResNet) Backbones.find(backbone).orElseThrow();
         Map<String, InputType> types = configure(backbone, imageSize, smallStem)
                 .getLayerActivationTypes(InputType.convolutional(imageSize, imageSize, 3));
-        // torchvision's maxpool is an Identity in the small stem, whose output is then the stem's ReLU
+        // torchvision's maxpool is an Identity in the small stem, whose output is then the stem's BN + ReLU
         Map<String, String> vertexOfModule = Map.of(
                 "conv1", "conv1",
-                "maxpool", smallStem ? "relu" : "maxpool",
+                "maxpool", smallStem ? "bn1" : "maxpool",
                 "layer1", resNet.stageOutput(1),
                 "layer2", resNet.stageOutput(2),
                 "layer3", resNet.stageOutput(3),
