@@ -4,6 +4,11 @@
 Run with Debian's /usr/bin/python3 (torch 1.13 + torchvision 0.14). Prints one JSON line with the keys that
 `attnspark bench model --json` prints: forward_ms, train_ms (medians over --iters after --warmup), images/s and
 peak_rss_bytes. Exit status 3 with a one-line message when torch is missing.
+
+With --serve (as `attnspark bench compare` runs it, alternating with DL4J round by round) it builds the same model,
+batch and optimizer, prints {"ready": true, "torch": ..., "threads": ...}, then answers one command per stdin line:
+`forward` or `train` runs one step and prints {"phase": ..., "ms": <its duration>}; `stats` prints
+{"peak_rss_bytes": ...}. End of input ends it; --warmup and --iters are then the caller's business.
 """
 import argparse
 import json
@@ -65,6 +70,23 @@ def build(args):
     return model
 
 
+def peak_rss_bytes():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def serve(steps, timed):
+    """One JSON line per command; flushed, since the caller waits for each answer before it goes on."""
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    for line in iter(sys.stdin.readline, ""):
+        command = line.strip()
+        if command in steps:
+            print(json.dumps({"phase": command, "ms": round(timed(steps[command]), 3)}), flush=True)
+        elif command == "stats":
+            print(json.dumps({"peak_rss_bytes": peak_rss_bytes()}), flush=True)
+        else:
+            raise SystemExit("bench_torch.py --serve: unknown command '%s'; send forward, train or stats" % command)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backbone", required=True)
@@ -77,6 +99,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--iters", type=int, default=10)
     parser.add_argument("--threads", type=int, default=0, help="0 keeps torch's default")
+    parser.add_argument("--serve", action="store_true", help="run steps on request from stdin (see above)")
     args = parser.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
@@ -98,14 +121,20 @@ def main():
         loss_fn(model(images), labels).backward()
         optimizer.step()
 
+    def timed(step):
+        start = time.perf_counter()
+        step()
+        return (time.perf_counter() - start) * 1000
+
+    if args.serve:
+        serve({"forward": forward, "train": train}, timed)
+        return
     times = {"forward": [], "train": []}
     for iteration in range(args.warmup + args.iters):
         for name, step in (("forward", forward), ("train", train)):
-            start = time.perf_counter()
-            step()
-            elapsed = time.perf_counter() - start
+            elapsed = timed(step)
             if iteration >= args.warmup:
-                times[name].append(elapsed * 1000)
+                times[name].append(elapsed)
     forward_ms = statistics.median(times["forward"])
     train_ms = statistics.median(times["train"])
     print(json.dumps({
@@ -114,7 +143,7 @@ def main():
         "forward_images_per_s": round(args.batch * 1000 / forward_ms, 2),
         "train_images_per_s": round(args.batch * 1000 / train_ms, 2),
         "threads": torch.get_num_threads(), "torch": torch.__version__,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+        "peak_rss_bytes": peak_rss_bytes()}))
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@ package io.attnspark.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,25 +16,95 @@ import java.util.function.LongSupplier;
  */
 public final class AlternatingBenchmark {
 
+    /** One run of a phase. */
+    @FunctionalInterface
+    public interface Phase {
+
+        /**
+         * Runs the phase once.
+         *
+         * @return the duration the phase measured itself, in nanoseconds (e.g. reported by another process, without
+         *     the round trip to it), or empty to be timed by the benchmark's clock
+         */
+        OptionalLong run();
+
+        /** A phase timed by the benchmark's clock. */
+        static Phase clocked(Runnable work) {
+            return () -> {
+                work.run();
+                return OptionalLong.empty();
+            };
+        }
+    }
+
     /** Something to time: named phases (e.g. forward, train) that run in insertion order. */
-    public record Subject(String name, Map<String, Runnable> phases) {
+    public record Subject(String name, Map<String, Phase> phases) {
         public Subject {
             if (phases.isEmpty()) {
                 throw new IllegalArgumentException("subject '" + name + "' has no phase to time");
             }
-            phases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phases));
+            phases = Collections.unmodifiableMap(new LinkedHashMap<>(phases));
+        }
+
+        /** A subject whose phases are all timed by the benchmark's clock. */
+        public static Subject clocked(String name, Map<String, Runnable> phases) {
+            Map<String, Phase> clocked = new LinkedHashMap<>();
+            phases.forEach((phase, work) -> clocked.put(phase, Phase.clocked(work)));
+            return new Subject(name, clocked);
         }
     }
 
-    /** The timed (post-warm-up) durations of one subject, per phase, in nanoseconds. */
+    /** The timed (post-warm-up) durations of one subject, per phase in round order, in nanoseconds. */
     public record Result(String name, Map<String, List<Long>> nanos) {
 
         public double medianMillis(String phase) {
+            return median(times(phase)) / 1e6;
+        }
+
+        /** The durations of one phase, one per timed round. */
+        public List<Long> times(String phase) {
             List<Long> times = nanos.get(phase);
             if (times == null) {
                 throw new IllegalArgumentException("no phase '" + phase + "' in " + nanos.keySet());
             }
-            return median(times) / 1e6;
+            return times;
+        }
+    }
+
+    /** Round-by-round ratios of one phase of two subjects: their spread shows how stable the ratio of medians is. */
+    public record RoundRatios(List<Double> values) {
+        public RoundRatios {
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("no round to take a ratio of");
+            }
+            values = List.copyOf(values);
+        }
+
+        /** {@code numerator}'s duration of {@code phase} over {@code denominator}'s, for each timed round. */
+        public static RoundRatios of(Result numerator, Result denominator, String phase) {
+            List<Long> top = numerator.times(phase);
+            List<Long> bottom = denominator.times(phase);
+            if (top.size() != bottom.size()) {
+                throw new IllegalArgumentException(numerator.name() + " has " + top.size() + " rounds of " + phase
+                        + " but " + denominator.name() + " has " + bottom.size());
+            }
+            List<Double> ratios = new ArrayList<>();
+            for (int round = 0; round < top.size(); round++) {
+                ratios.add((double) top.get(round) / bottom.get(round));
+            }
+            return new RoundRatios(ratios);
+        }
+
+        public double median() {
+            return AlternatingBenchmark.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+
+        public double min() {
+            return Collections.min(values);
+        }
+
+        public double max() {
+            return Collections.max(values);
         }
     }
 
@@ -65,10 +137,10 @@ public final class AlternatingBenchmark {
         }
         for (int round = 0; round < warmup + iterations; round++) {
             for (int s = 0; s < subjects.size(); s++) {
-                for (Map.Entry<String, Runnable> phase : subjects.get(s).phases().entrySet()) {
+                for (Map.Entry<String, Phase> phase : subjects.get(s).phases().entrySet()) {
                     long start = clock.getAsLong();
-                    phase.getValue().run();
-                    long elapsed = clock.getAsLong() - start;
+                    OptionalLong reported = phase.getValue().run();
+                    long elapsed = reported.orElseGet(() -> clock.getAsLong() - start);
                     if (round >= warmup) {
                         timings.get(s).get(phase.getKey()).add(elapsed);
                     }
@@ -85,10 +157,14 @@ public final class AlternatingBenchmark {
 
     /** The middle value, or the mean of the two middle values for an even count. */
     public static double median(List<Long> values) {
-        if (values.isEmpty()) {
+        return median(values.stream().mapToDouble(Long::doubleValue).toArray());
+    }
+
+    private static double median(double[] values) {
+        if (values.length == 0) {
             throw new IllegalArgumentException("median of no values");
         }
-        long[] sorted = values.stream().mapToLong(Long::longValue).toArray();
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
         int middle = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;

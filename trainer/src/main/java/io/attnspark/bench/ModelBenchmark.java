@@ -52,6 +52,16 @@ public final class ModelBenchmark {
 
     /** Builds every network first (so that all are in memory through the whole run), then times them alternately. */
     public List<Row> run(Map<String, ModelSpec> specs) {
+        return rows(run(specs, List.of()), batch);
+    }
+
+    /**
+     * Like {@link #run(Map)}, with {@code others} (e.g. {@link TorchServer#subject}, phases {@value #FORWARD} and
+     * {@value #TRAIN}) timed in the same rounds after the networks.
+     *
+     * @return the networks' results in order, then the others'
+     */
+    public List<AlternatingBenchmark.Result> run(Map<String, ModelSpec> specs, List<AlternatingBenchmark.Subject> others) {
         List<AlternatingBenchmark.Subject> subjects = new ArrayList<>();
         for (Map.Entry<String, ModelSpec> entry : specs.entrySet()) {
             ComputationGraph network = BenchNetworks.build(entry.getValue());
@@ -59,16 +69,18 @@ public final class ModelBenchmark {
             Map<String, Runnable> phases = new LinkedHashMap<>();
             phases.put(FORWARD, () -> network.output(false, data.getFeatures()));
             phases.put(TRAIN, () -> network.fit(data));
-            subjects.add(new AlternatingBenchmark.Subject(entry.getKey(), phases));
+            subjects.add(AlternatingBenchmark.Subject.clocked(entry.getKey(), phases));
         }
-        return rows(benchmark.run(subjects), batch);
+        subjects.addAll(others);
+        return benchmark.run(subjects);
     }
 
     public MemoryPeaks memory() {
         return memory;
     }
 
-    static List<Row> rows(List<AlternatingBenchmark.Result> results, int batch) {
+    /** Median rows of results with phases {@value #FORWARD} and {@value #TRAIN}; ratios are to the first. */
+    public static List<Row> rows(List<AlternatingBenchmark.Result> results, int batch) {
         List<Row> rows = new ArrayList<>();
         double firstTrain = results.get(0).medianMillis(TRAIN);
         for (AlternatingBenchmark.Result result : results) {

@@ -76,7 +76,7 @@ public final class ModuleBenchmark {
             graph.setLabels(target);
             graph.computeGradientAndScore();
         };
-        return new AlternatingBenchmark.Subject(name, Map.of(STEP, step));
+        return AlternatingBenchmark.Subject.clocked(name, Map.of(STEP, step));
     }
 
     public static String table(List<Row> rows) {

@@ -31,14 +31,7 @@ public final class TorchBenchmark {
      * @throws IllegalStateException when python, the script or torch is missing, or the script fails, with its message
      */
     public static Result run(Path python, Path script, List<String> arguments) throws IOException, InterruptedException {
-        if (!Files.isExecutable(python)) {
-            throw new IllegalStateException(python + " not found; bench compare needs Python 3 with torch and torchvision");
-        }
-        if (!Files.isRegularFile(script)) {
-            throw new IllegalStateException(script + " not found; run from the project root or pass --script");
-        }
-        List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
-        command.addAll(arguments);
+        List<String> command = command(python, script, arguments);
         Path errors = Files.createTempFile("bench_torch", ".err");
         try {
             Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
@@ -53,6 +46,23 @@ public final class TorchBenchmark {
         } finally {
             Files.deleteIfExists(errors);
         }
+    }
+
+    /**
+     * {@code python script arguments...}
+     *
+     * @throws IllegalStateException when python or the script is missing
+     */
+    static List<String> command(Path python, Path script, List<String> arguments) {
+        if (!Files.isExecutable(python)) {
+            throw new IllegalStateException(python + " not found; bench compare needs Python 3 with torch and torchvision");
+        }
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalStateException(script + " not found; run from the project root or pass --script");
+        }
+        List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
+        command.addAll(arguments);
+        return command;
     }
 
     /** The last line of the script's output that is a JSON object. */

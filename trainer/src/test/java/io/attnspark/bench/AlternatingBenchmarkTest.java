@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class AlternatingBenchmarkTest {
         var samples = new int[1];
 
         var results = new AlternatingBenchmark(1, 3, clock::get, () -> samples[0]++)
-                .run(List.of(new AlternatingBenchmark.Subject("a", a), new AlternatingBenchmark.Subject("b", b)));
+                .run(List.of(AlternatingBenchmark.Subject.clocked("a", a), AlternatingBenchmark.Subject.clocked("b", b)));
 
         assertEquals(List.of("a.forward", "a.train", "b.forward", "b.train", "a.forward", "a.train", "b.forward", "b.train",
                 "a.forward", "a.train", "b.forward", "b.train", "a.forward", "a.train", "b.forward", "b.train"), log);
@@ -50,6 +51,41 @@ class AlternatingBenchmarkTest {
         assertEquals(1.0, rows.get(0).trainRatio());
         assertEquals(1.5, rows.get(1).trainRatio());
         assertEquals(8 * 1000.0 / 40.0, rows.get(0).trainImagesPerSecond());
+    }
+
+    @Test
+    void aPhaseThatMeasuresItselfKeepsItsOwnDurationAndRatiosAreTakenRoundByRound() {
+        var clock = new AtomicLong();
+        List<String> log = new ArrayList<>();
+        Map<String, Runnable> clocked = new LinkedHashMap<>();
+        clocked.put("train", fake(clock, log, "a.train", 1000, 40, 60, 100));
+        long[] reported = {999, 20, 20, 25};
+        var next = new int[1];
+        // the round trip to the self-timed subject costs 500 ms of clock time that must not count
+        AlternatingBenchmark.Phase selfTimed = () -> {
+            clock.addAndGet(500_000_000L);
+            return OptionalLong.of(reported[next[0]++] * 1_000_000L);
+        };
+
+        var results = new AlternatingBenchmark(1, 3, clock::get, () -> { }).run(List.of(
+                AlternatingBenchmark.Subject.clocked("a", clocked),
+                new AlternatingBenchmark.Subject("b", Map.of("train", selfTimed))));
+
+        assertEquals(List.of(20_000_000L, 20_000_000L, 25_000_000L), results.get(1).times("train"));
+        assertEquals(40.0, results.get(0).times("train").get(0) / 1e6);
+        var ratios = AlternatingBenchmark.RoundRatios.of(results.get(0), results.get(1), "train");
+        assertEquals(List.of(2.0, 3.0, 4.0), ratios.values());
+        assertEquals(3.0, ratios.median());
+        assertEquals(2.0, ratios.min());
+        assertEquals(4.0, ratios.max());
+    }
+
+    @Test
+    void roundRatiosNeedTheSameRounds() {
+        var a = new AlternatingBenchmark.Result("a", Map.of("train", List.of(1L, 2L)));
+        var b = new AlternatingBenchmark.Result("b", Map.of("train", List.of(1L)));
+        var e = assertThrows(IllegalArgumentException.class, () -> AlternatingBenchmark.RoundRatios.of(a, b, "train"));
+        assertEquals("a has 2 rounds of train but b has 1", e.getMessage());
     }
 
     @Test
