@@ -1,5 +1,6 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.BatchNorm2d;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -104,8 +104,7 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
 
     /** {@code name_bn} and {@code name_relu} on top of {@code input}; returns the ReLU */
     private static String batchNormRelu(GraphBuilder graph, String name, String input, int channels) {
-        graph.addLayer(name + "_bn", new BatchNormalization.Builder().nIn(channels).nOut(channels).useLogStd(false)
-                .activation(Activation.IDENTITY).build(), input);
+        graph.addLayer(name + "_bn", BatchNorm2d.torchDefaults(channels), input);
         graph.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
         return name + "_relu";
     }

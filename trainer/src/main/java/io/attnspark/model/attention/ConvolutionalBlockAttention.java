@@ -1,5 +1,6 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.BatchNorm2d;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,7 +9,6 @@ import io.attnspark.model.attention.TorchParam.Layout;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -107,8 +107,7 @@ public record ConvolutionalBlockAttention(int reduction, int kernelSize, boolean
                 .hasBias(!timm).activation(timm ? Activation.IDENTITY : Activation.SIGMOID).build(), prefix + "_spatial_pool");
         String spatialGate = prefix + "_spatial_conv";
         if (timm) {
-            graph.addLayer(prefix + "_spatial_bn", new BatchNormalization.Builder().nIn(1).nOut(1).useLogStd(false)
-                    .activation(Activation.IDENTITY).build(), prefix + "_spatial_conv");
+            graph.addLayer(prefix + "_spatial_bn", BatchNorm2d.torchDefaults(1), prefix + "_spatial_conv");
             graph.addLayer(prefix + "_spatial_gate", new ActivationLayer.Builder().activation(Activation.SIGMOID).build(),
                     prefix + "_spatial_bn");
             spatialGate = prefix + "_spatial_gate";

@@ -1,5 +1,6 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.BatchNorm2d;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,7 +8,6 @@ import io.attnspark.model.attention.TorchParam.Layout;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.nd4j.linalg.activations.Activation;
 
@@ -70,8 +70,7 @@ final class GatherExciteParts {
             DepthwiseConvolution2D.Builder conv) {
         graph.addLayer(name + "_conv", conv.nIn(channels).nOut(channels).depthMultiplier(1).hasBias(false)
                 .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), input);
-        graph.addLayer(name + "_bn", new BatchNormalization.Builder().nIn(channels).nOut(channels).useLogStd(false)
-                .activation(Activation.IDENTITY).build(), name + "_conv");
+        graph.addLayer(name + "_bn", BatchNorm2d.torchDefaults(channels), name + "_conv");
         return name + "_bn";
     }
 

@@ -1,5 +1,6 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.BatchNorm2d;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -7,7 +8,6 @@ import java.util.Set;
 import io.attnspark.model.attention.TorchParam.Layout;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.nd4j.linalg.activations.Activation;
 
@@ -21,7 +21,7 @@ import org.nd4j.linalg.activations.Activation;
  * {@code _theta}, {@code _phi}, {@code _g} (ConvolutionLayer 1×1 C→C/r) ← {@code theta.*}, {@code phi.*}, {@code g.*}
  * ({@code weight/bias}), {@code _attend} ({@link DotProductAttentionVertex}, one head, scale 1),
  * {@code _out} (ConvolutionLayer 1×1 C/r→C) ← {@code W.0.weight/bias},
- * {@code _bn} (BatchNormalization, eps 1e-5, variance stored as such) ← {@code W.1.weight/bias/running_mean/running_var}
+ * {@code _bn} ({@link BatchNorm2d}, eps 1e-5) ← {@code W.1.weight/bias/running_mean/running_var}
  * (as gamma/beta/mean/var; torch's {@code W.1.num_batches_tracked} counter has no DL4J counterpart and is not mapped),
  * {@code _residual} (ElementWiseVertex add).
  *
@@ -69,10 +69,16 @@ public record NonLocal(int reduction, boolean zeroInitGamma) implements Attentio
         }
         graph.addVertex(prefix + "_attend", new DotProductAttentionVertex(1, 1.0), prefix + "_theta", prefix + "_phi", prefix + "_g");
         graph.addLayer(prefix + "_out", conv1x1(inner, channels), prefix + "_attend");
-        graph.addLayer(prefix + "_bn", new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9)
-                .useLogStd(false).gamma(zeroInitGamma ? 0.0 : 1.0).beta(0.0).build(), prefix + "_out");
+        graph.addLayer(prefix + "_bn", outputBatchNorm(channels, zeroInitGamma), prefix + "_out");
         graph.addVertex(prefix + "_residual", new ElementWiseVertex(ElementWiseVertex.Op.Add), input, prefix + "_bn");
         return prefix + "_residual";
+    }
+
+    /** The paper starts the output BN's scale at 0, so that the block starts as the identity. */
+    private static BatchNorm2d outputBatchNorm(int channels, boolean zeroInitGamma) {
+        BatchNorm2d batchNorm = BatchNorm2d.torchDefaults(channels);
+        batchNorm.setGamma(zeroInitGamma ? 0.0 : 1.0);
+        return batchNorm;
     }
 
     private static ConvolutionLayer conv1x1(int in, int out) {

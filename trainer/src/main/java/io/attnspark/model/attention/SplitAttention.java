@@ -1,5 +1,6 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.BatchNorm2d;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,6 @@ import io.attnspark.model.layer.GroupedConvolution;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
@@ -144,9 +144,8 @@ public record SplitAttention(int radix, int cardinality, int reduction, int minW
                 .build();
     }
 
-    private static BatchNormalization batchNorm(int channels) {
-        return new BatchNormalization.Builder().nIn(channels).nOut(channels).eps(1e-5).decay(0.9).useLogStd(false)
-                .gamma(1.0).beta(0.0).build();
+    private static BatchNorm2d batchNorm(int channels) {
+        return BatchNorm2d.torchDefaults(channels);
     }
 
     private static ActivationLayer relu() {
