@@ -3,7 +3,6 @@ package io.attnspark.train;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.nd4j.linalg.activations.Activation;
@@ -25,8 +24,11 @@ public final class NativeBackend {
 
     private NativeBackend() { }
 
-    /** What {@link #check()} found: backend name, whether oneDNN is compiled in and used by conv and BN layers. */
-    public record Status(String backend, boolean onednnBuilt, String convHelper, String batchNormHelper) implements Serializable {
+    /**
+     * What {@link #check()} found: backend name, whether oneDNN is compiled in and used by conv layers. Batch norm
+     * needs no helper: our networks use the hand-written {@code BatchNorm2d}.
+     */
+    public record Status(String backend, boolean onednnBuilt, String convHelper) implements Serializable {
 
         public boolean isCpu() {
             return backend.toUpperCase().contains("CPU");
@@ -38,8 +40,7 @@ public final class NativeBackend {
         }
 
         public String describe() {
-            return backend + ", oneDNN " + (onednnBuilt ? "built in" : "missing") + ", conv helper " + convHelper
-                    + ", batch-norm helper " + batchNormHelper;
+            return backend + ", oneDNN " + (onednnBuilt ? "built in" : "missing") + ", conv helper " + convHelper;
         }
     }
 
@@ -56,14 +57,13 @@ public final class NativeBackend {
         var conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder()
                 .addInputs("in")
                 .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(2).activation(Activation.IDENTITY).build(), "in")
-                .addLayer("bn", new BatchNormalization.Builder().build(), "conv")
-                .setOutputs("bn")
+                .setOutputs("conv")
                 .setInputTypes(InputType.convolutional(5, 5, 1))
                 .build();
         var graph = new ComputationGraph(conf);
         graph.init();
         graph.output(Nd4j.rand(DataType.FLOAT, 1, 1, 5, 5));
-        return new Status(backend, onednn, helperName(graph.getLayer("conv").getHelper()), helperName(graph.getLayer("bn").getHelper()));
+        return new Status(backend, onednn, helperName(graph.getLayer("conv").getHelper()));
     }
 
     private static String helperName(LayerHelper helper) {

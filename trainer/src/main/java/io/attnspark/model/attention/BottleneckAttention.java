@@ -13,8 +13,6 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -26,7 +24,7 @@ import org.nd4j.linalg.activations.Activation;
  * three with bias, BN and ReLU, then a 1×1 conv C/r→1 with bias.
  * <p>
  * Vertices ({@code prefix_part}) ← PyTorch keys (BN: weight/bias/running_mean/running_var → gamma/beta/mean/var):
- * {@code _channel_squeeze} (GlobalPoolingLayer AVG); {@code _channel_fc1} (DenseLayer) ←
+ * {@code _channel_squeeze} (GlobalAvgPoolVertex); {@code _channel_fc1} (DenseLayer) ←
  * {@code channel_attention.mlp.0}; {@code _channel_bn} ← {@code channel_attention.mlp.1}; {@code _channel_relu};
  * {@code _channel_fc2} (DenseLayer) ← {@code channel_attention.mlp.3};
  * {@code _spatial_reduce1} (ConvolutionLayer 1×1) ← {@code spatial_attention.reduce_1.0}, {@code _spatial_reduce1_bn}
@@ -80,7 +78,7 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
     public String attach(GraphBuilder graph, String prefix, String input, int channels) {
         int bottleneck = bottleneck(channels);
         String channel = prefix + "_channel";
-        graph.addLayer(channel + "_squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+        graph.addVertex(channel + "_squeeze", new GlobalAvgPoolVertex(), input);
         graph.addLayer(channel + "_fc1", new DenseLayer.Builder().nIn(channels).nOut(bottleneck).hasBias(true)
                 .activation(Activation.IDENTITY).build(), channel + "_squeeze");
         String channelHidden = batchNormRelu(graph, channel, channel + "_fc1", bottleneck);

@@ -1,18 +1,15 @@
 package io.attnspark.model.attention;
 
-
+import io.attnspark.model.layer.RowOps;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runtime of {@link ChannelScaleVertex}: {@code out = x * gate} broadcast over H and W.
- * Backward: {@code dx = eps * gate} and {@code dgate[n,c] = sum over h,w of eps * x}.
+ * Backward: {@code dx = eps * gate} and {@code dgate[n,c] = sum over h,w of eps * x}, all as row ops on [N*C, H*W].
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
 public class ChannelScaleVertexImpl extends ParameterFreeVertexImpl {
@@ -26,28 +23,26 @@ public class ChannelScaleVertexImpl extends ParameterFreeVertexImpl {
 
     @Override
     protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = inputs[0];
+        INDArray x = RowOps.contiguous(inputs[0]);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(x, gateMatrix(), out, BATCH_AND_CHANNEL));
+        RowOps.multiply(RowOps.rows(x), gateColumn(), RowOps.rows(out));
         return out;
     }
 
     @Override
     protected INDArray[] backward(LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = inputs[0];
+        INDArray xRows = RowOps.rows(RowOps.contiguous(inputs[0]));
+        INDArray epsilonRows = RowOps.rows(RowOps.contiguous(epsilon));
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(epsilon, gateMatrix(), dx, BATCH_AND_CHANNEL));
-
-        INDArray epsTimesX = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(), epsilon.shape(), 'c');
-        Nd4j.getExecutioner().exec(new MulOp(epsilon, x, epsTimesX));
+        RowOps.multiply(epsilonRows, gateColumn(), RowOps.rows(dx));
         INDArray dGate = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(),
-                new long[] {x.size(0), x.size(1)}, 'c');
-        epsTimesX.sum(dGate, SPATIAL);
+                new long[] {xRows.size(0)}, 'c');
+        RowOps.dot(epsilonRows, xRows, dGate);
         return new INDArray[] {dx, dGate.reshape('c', inputs[1].shape())};
     }
 
-    /** The gate as [N, C], whatever shape with C values per example it came as. */
-    private INDArray gateMatrix() {
-        return PerChannelInput.matrix("channel scale", vertexName, "gate", inputs[0], inputs[1]);
+    /** The gate as the column [N*C, 1], whatever shape with C values per example it came as. */
+    private INDArray gateColumn() {
+        return RowOps.column(RowOps.contiguous(PerChannelInput.matrix("channel scale", vertexName, "gate", inputs[0], inputs[1])));
     }
 }

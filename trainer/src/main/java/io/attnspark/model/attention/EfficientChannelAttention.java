@@ -9,15 +9,13 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
 
 /**
  * Efficient channel attention (Wang et al.; seed snippet 3.2): global average pool, a 1-D convolution of size k across
  * the channels (zero padding k/2, no bias), sigmoid, then {@code x · a}.
  * The pooled [N,C] is reshaped to a 1×C image so that a built-in 1×k convolution does the 1-D one.
- * Vertices: {@code prefix_squeeze} (GlobalPoolingLayer AVG), {@code prefix_row} (ReshapeVertex to [N,1,1,C]),
+ * Vertices: {@code prefix_squeeze} (GlobalAvgPoolVertex), {@code prefix_row} (ReshapeVertex to [N,1,1,C]),
  * {@code prefix_conv} (ConvolutionLayer 1×k, sigmoid) ← {@code conv.weight} [1,1,k], {@code prefix_scale}
  * ({@link ChannelScaleVertex}).
  *
@@ -79,7 +77,7 @@ public record EfficientChannelAttention(int kernelSize, int gamma, int beta, int
     @Override
     public String attach(GraphBuilder graph, String prefix, String input, int channels) {
         int k = kernelSize(channels);
-        graph.addLayer(prefix + "_squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+        graph.addVertex(prefix + "_squeeze", new GlobalAvgPoolVertex(), input);
         graph.addVertex(prefix + "_row", new ReshapeVertex(-1, 1, 1, channels), prefix + "_squeeze");
         graph.addLayer(prefix + "_conv", new ConvolutionLayer.Builder(1, k).padding(0, k / 2).stride(1, 1)
                 .convolutionMode(ConvolutionMode.Truncate).nIn(1).nOut(1).hasBias(false)

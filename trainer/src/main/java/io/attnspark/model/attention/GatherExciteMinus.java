@@ -7,7 +7,6 @@ import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
@@ -17,7 +16,7 @@ import org.nd4j.linalg.activations.Activation;
  * pooling with kernel 2e−1, stride e and zero padding e−1 that the average does not count
  * ({@code count_include_pad=False}), or global average pooling for e = 0; excite by nearest upsampling to the input
  * size, sigmoid, and {@code x · a}. With e = 0 this is SE-Var-1.
- * Vertices: {@code prefix_gather} (SubsamplingLayer AVG, or GlobalPoolingLayer AVG for e = 0), {@code prefix_gate}
+ * Vertices: {@code prefix_gather} (SubsamplingLayer AVG, or GlobalAvgPoolVertex for e = 0), {@code prefix_gate}
  * (ActivationLayer sigmoid), {@code prefix_scale} ({@link NearestGateVertex}, or {@link ChannelScaleVertex} for
  * e = 0). No torch keys.
  *
@@ -46,7 +45,7 @@ public record GatherExciteMinus(int extent) implements AttentionModule {
     @Override
     public String attach(GraphBuilder graph, String prefix, String input, int channels) {
         if (extent == 0) {
-            graph.addLayer(prefix + "_gather", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+            graph.addVertex(prefix + "_gather", new GlobalAvgPoolVertex(), input);
         } else {
             GatherExciteParts.fittingSize(graph, input, NAME, extent);
             int kernel = 2 * extent - 1;

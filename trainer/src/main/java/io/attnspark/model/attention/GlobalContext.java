@@ -10,8 +10,6 @@ import io.attnspark.model.attention.TorchParam.Layout;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer;
 import org.deeplearning4j.nn.weights.WeightInitConstant;
 import org.nd4j.linalg.activations.Activation;
@@ -25,7 +23,7 @@ import org.nd4j.linalg.activations.Activation;
  * Vertices ({@code prefix_part}) and the PyTorch keys they take, with {@code T} = {@code channel_add_conv} or
  * {@code channel_mul_conv} by the fusion:
  * {@code _mask} (ConvolutionLayer 1×1 C→1, only for attention pooling) ← {@code conv_mask.weight/bias},
- * {@code _pool} ({@link AttentionPoolVertex}, or GlobalPoolingLayer AVG),
+ * {@code _pool} ({@link AttentionPoolVertex}, or {@link GlobalAvgPoolVertex}),
  * {@code _transform} (DenseLayer C→C/r) ← {@code T.0.weight/bias}, {@code _norm} ({@link LayerNormVertex}, eps 1e-5),
  * {@code _affine} (ElementWiseMultiplicationLayer, ReLU) ← {@code T.1.weight/bias},
  * {@code _expand} (DenseLayer C/r→C, identity or sigmoid) ← {@code T.3.weight/bias},
@@ -98,7 +96,7 @@ public record GlobalContext(int reduction, Pooling pooling, Fusion fusion) imple
                     .activation(Activation.IDENTITY).build(), input);
             graph.addVertex(prefix + "_pool", new AttentionPoolVertex(), input, prefix + "_mask");
         } else {
-            graph.addLayer(prefix + "_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+            graph.addVertex(prefix + "_pool", new GlobalAvgPoolVertex(), input);
         }
         graph.addLayer(prefix + "_transform", new DenseLayer.Builder().nIn(channels).nOut(planes).hasBias(true)
                 .activation(Activation.IDENTITY).build(), prefix + "_pool");

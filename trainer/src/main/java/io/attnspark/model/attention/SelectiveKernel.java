@@ -15,9 +15,7 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
@@ -38,7 +36,7 @@ import org.nd4j.linalg.activations.Activation;
  * {@code _branch<m>_conv} (ConvolutionLayer, or GroupedConvolution when groups &gt; 1; both take torch's
  * [out, in / groups, 3, 3] weight as is) ← {@code split.branches.<m-1>.conv.weight},
  * {@code _branch<m>_bn} ← {@code split.branches.<m-1>.bn.weight/bias/running_mean/running_var}, {@code _branch<m>_relu},
- * {@code _sum} (ElementWiseVertex add; absent for M = 1), {@code _pool} (GlobalPoolingLayer AVG),
+ * {@code _sum} (ElementWiseVertex add; absent for M = 1), {@code _pool} (GlobalAvgPoolVertex),
  * {@code _fuse} (DenseLayer) ← {@code fuse.fc.0.weight}, {@code _fuse_bn} ← {@code fuse.fc.1.*}, {@code _fuse_relu},
  * {@code _select} (DenseLayer) ← {@code select.fc.weight}, {@code _weigh} ({@link BranchSelectVertex}).
  *
@@ -121,7 +119,7 @@ public record SelectiveKernel(int branches, int reduction, int groups) implement
             sum = prefix + "_sum";
             graph.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), branchOutputs.toArray(String[]::new));
         }
-        graph.addLayer(prefix + "_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), sum);
+        graph.addVertex(prefix + "_pool", new GlobalAvgPoolVertex(), sum);
         graph.addLayer(prefix + "_fuse", new DenseLayer.Builder().nIn(outChannels).nOut(fuse).hasBias(false)
                 .activation(Activation.IDENTITY).weightInit(WeightInit.RELU).build(), prefix + "_pool");
         graph.addLayer(prefix + "_fuse_bn", batchNorm(fuse), prefix + "_fuse");

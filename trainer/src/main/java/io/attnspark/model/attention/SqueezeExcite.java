@@ -7,8 +7,6 @@ import java.util.Set;
 import io.attnspark.model.attention.TorchParam.Layout;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -16,7 +14,7 @@ import org.nd4j.linalg.activations.Activation;
  * 1×1 conv C/r→C with bias, sigmoid, then {@code x · a} per channel. On a 1×1 input the 1×1 convs are dense layers.
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take:
- * {@code _squeeze} (GlobalPoolingLayer AVG), {@code _reduce} (DenseLayer, ReLU) ← {@code excitation.0.weight/bias},
+ * {@code _squeeze} (GlobalAvgPoolVertex), {@code _reduce} (DenseLayer, ReLU) ← {@code excitation.0.weight/bias},
  * {@code _expand} (DenseLayer, sigmoid) ← {@code excitation.2.weight/bias}, {@code _scale} ({@link ChannelScaleVertex}).
  *
  * @param reduction the ratio r of channels to bottleneck channels (seed and paper: 16)
@@ -67,7 +65,7 @@ public record SqueezeExcite(int reduction, int divisor) implements AttentionModu
     @Override
     public String attach(GraphBuilder graph, String prefix, String input, int channels) {
         int bottleneck = bottleneck(channels);
-        graph.addLayer(prefix + "_squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+        graph.addVertex(prefix + "_squeeze", new GlobalAvgPoolVertex(), input);
         graph.addLayer(prefix + "_reduce", new DenseLayer.Builder().nIn(channels).nOut(bottleneck)
                 .activation(Activation.RELU).hasBias(true).build(), prefix + "_squeeze");
         graph.addLayer(prefix + "_expand", new DenseLayer.Builder().nIn(bottleneck).nOut(channels)

@@ -6,13 +6,11 @@ import java.util.Set;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
 
 /**
  * SE-Var-1 (ECA paper; seed snippet 3.1, class SEVar1): {@code x · sigmoid(GAP(x))}, no parameters.
- * Vertices: {@code prefix_squeeze} (GlobalPoolingLayer AVG), {@code prefix_excite} (ActivationLayer sigmoid),
+ * Vertices: {@code prefix_squeeze} (GlobalAvgPoolVertex), {@code prefix_excite} (ActivationLayer sigmoid),
  * {@code prefix_scale} ({@link ChannelScaleVertex}). No torch keys.
  */
 public record SqueezeExciteVar1() implements AttentionModule {
@@ -32,7 +30,7 @@ public record SqueezeExciteVar1() implements AttentionModule {
 
     @Override
     public String attach(GraphBuilder graph, String prefix, String input, int channels) {
-        graph.addLayer(prefix + "_squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+        graph.addVertex(prefix + "_squeeze", new GlobalAvgPoolVertex(), input);
         graph.addLayer(prefix + "_excite", new ActivationLayer.Builder().activation(Activation.SIGMOID).build(), prefix + "_squeeze");
         graph.addVertex(prefix + "_scale", new ChannelScaleVertex(), input, prefix + "_excite");
         return prefix + "_scale";

@@ -6,15 +6,13 @@ import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer;
 import org.nd4j.linalg.activations.Activation;
 
 /**
  * SE-Var-2 (ECA paper; seed snippet 3.1, class SEVar2): {@code x · sigmoid(w ⊙ GAP(x) + b)}, one weight and bias per
  * channel. The seed's depthwise 1×1 conv on a 1×1 input is DL4J's built-in {@link ElementWiseMultiplicationLayer}.
- * Vertices: {@code prefix_squeeze} (GlobalPoolingLayer AVG), {@code prefix_excite} (ElementWiseMultiplicationLayer,
+ * Vertices: {@code prefix_squeeze} (GlobalAvgPoolVertex), {@code prefix_excite} (ElementWiseMultiplicationLayer,
  * sigmoid) ← {@code excitation.0.weight} [C,1,1,1] / {@code excitation.0.bias}, {@code prefix_scale}
  * ({@link ChannelScaleVertex}).
  */
@@ -35,7 +33,7 @@ public record SqueezeExciteVar2() implements AttentionModule {
 
     @Override
     public String attach(GraphBuilder graph, String prefix, String input, int channels) {
-        graph.addLayer(prefix + "_squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+        graph.addVertex(prefix + "_squeeze", new GlobalAvgPoolVertex(), input);
         graph.addLayer(prefix + "_excite", new ElementWiseMultiplicationLayer.Builder().nIn(channels).nOut(channels)
                 .activation(Activation.SIGMOID).build(), prefix + "_squeeze");
         graph.addVertex(prefix + "_scale", new ChannelScaleVertex(), input, prefix + "_excite");

@@ -7,14 +7,12 @@ import java.util.Set;
 import io.attnspark.model.attention.TorchParam.Layout;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
 
 /**
  * SE-Var-3 (ECA paper; seed snippet 3.1, class SEVar3; also eSE): {@code x · sigmoid(W GAP(x) + b)} with a full C×C
  * 1×1 conv, i.e. a dense layer.
- * Vertices: {@code prefix_squeeze} (GlobalPoolingLayer AVG), {@code prefix_excite} (DenseLayer, sigmoid) ←
+ * Vertices: {@code prefix_squeeze} (GlobalAvgPoolVertex), {@code prefix_excite} (DenseLayer, sigmoid) ←
  * {@code excitation.0.weight} / {@code excitation.0.bias}, {@code prefix_scale} ({@link ChannelScaleVertex}).
  */
 public record SqueezeExciteVar3() implements AttentionModule {
@@ -34,7 +32,7 @@ public record SqueezeExciteVar3() implements AttentionModule {
 
     @Override
     public String attach(GraphBuilder graph, String prefix, String input, int channels) {
-        graph.addLayer(prefix + "_squeeze", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), input);
+        graph.addVertex(prefix + "_squeeze", new GlobalAvgPoolVertex(), input);
         graph.addLayer(prefix + "_excite", new DenseLayer.Builder().nIn(channels).nOut(channels)
                 .activation(Activation.SIGMOID).hasBias(true).build(), prefix + "_squeeze");
         graph.addVertex(prefix + "_scale", new ChannelScaleVertex(), input, prefix + "_excite");

@@ -10,12 +10,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.BaseScalarOp;
-import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarSubtraction;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -51,16 +46,16 @@ public class BatchNorm2dLayer extends BatchNormalization {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        INDArray x = contiguous(input.castTo(dataType));
+        INDArray x = RowOps.contiguous(input.castTo(dataType));
         long channels = x.size(1);
         if (channels != config().getNOut()) {
             throw new IllegalArgumentException("batch norm " + layerId() + " expects " + config().getNOut()
                     + " channels, got input of shape " + java.util.Arrays.toString(x.shape()));
         }
         long batch = x.size(0);
-        INDArray rows = rows(x);
+        INDArray rows = RowOps.rows(x);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
-        INDArray outRows = rows(out);
+        INDArray outRows = RowOps.rows(out);
         INDArray gamma = param(GAMMA);
         if (training) {
             double count = elementsPerChannel(x);
@@ -68,22 +63,22 @@ public class BatchNorm2dLayer extends BatchNormalization {
                 throw new IllegalArgumentException("batch norm " + layerId() + " needs more than one value per channel"
                         + " in training, like torch; got input of shape " + java.util.Arrays.toString(x.shape()));
             }
-            INDArray mean = perChannel(rows.sum(1), batch).divi(count);
-            perRow(new ScalarSubtraction(rows, perRowColumn(mean, batch), outRows, 0.0));
+            INDArray mean = RowOps.sumOverBatch(rows.sum(1), batch).divi(count);
+            RowOps.subtract(rows, RowOps.tiledColumn(mean, batch), outRows);
             // a dot product, because ND4J's SquaredNorm along a dimension of size 1 (1x1 maps) returns x, not x²
-            INDArray sumOfSquares = Nd4j.getExecutioner().exec(new Dot(outRows, outRows, 1));
-            INDArray variance = perChannel(sumOfSquares, batch).divi(count);
+            INDArray sumOfSquares = RowOps.dot(outRows, outRows);
+            INDArray variance = RowOps.sumOverBatch(sumOfSquares, batch).divi(count);
             INDArray invStd = Transforms.pow(variance.add(config().getEps()), -0.5, false);
-            outRows.muliColumnVector(perRowColumn(gamma.mul(invStd), batch));
-            outRows.addiColumnVector(perRowColumn(param(BETA), batch));
+            outRows.muliColumnVector(RowOps.tiledColumn(gamma.mul(invStd), batch));
+            outRows.addiColumnVector(RowOps.tiledColumn(param(BETA), batch));
             batchMean = mean.detach();
             batchVariance = variance.detach();
             batchInvStd = invStd.detach();
         } else {
             INDArray scale = Transforms.pow(param(VAR).add(config().getEps()), -0.5, false).muli(gamma);
             INDArray shift = param(BETA).sub(param(MEAN).mul(scale));
-            perRow(new ScalarMultiplication(rows, perRowColumn(scale, batch), outRows, 0.0));
-            outRows.addiColumnVector(perRowColumn(shift, batch));
+            RowOps.multiply(rows, RowOps.tiledColumn(scale, batch), outRows);
+            outRows.addiColumnVector(RowOps.tiledColumn(shift, batch));
         }
         if (config().isRelu()) {
             Transforms.relu(out, false);
@@ -98,7 +93,7 @@ public class BatchNorm2dLayer extends BatchNormalization {
         if (batchMean == null || output == null) {
             throw new IllegalStateException("batch norm " + layerId() + ": backprop without a training forward pass");
         }
-        INDArray x = contiguous(input.castTo(dataType));
+        INDArray x = RowOps.contiguous(input.castTo(dataType));
         long batch = x.size(0);
         double count = elementsPerChannel(x);
         INDArray dy;
@@ -107,12 +102,12 @@ public class BatchNorm2dLayer extends BatchNormalization {
             Nd4j.getExecutioner().exec(new Step(output, dy));
             dy.muli(epsilon);
         } else {
-            dy = contiguous(epsilon.castTo(dataType));
+            dy = RowOps.contiguous(epsilon.castTo(dataType));
         }
-        INDArray rows = rows(x);
-        INDArray dyRows = rows(dy);
-        INDArray dBeta = perChannel(dyRows.sum(1), batch);
-        INDArray xDotDy = perChannel(Nd4j.getExecutioner().exec(new Dot(rows, dyRows, 1)), batch);
+        INDArray rows = RowOps.rows(x);
+        INDArray dyRows = RowOps.rows(dy);
+        INDArray dBeta = RowOps.sumOverBatch(dyRows.sum(1), batch);
+        INDArray xDotDy = RowOps.sumOverBatch(RowOps.dot(rows, dyRows), batch);
         INDArray dGamma = xDotDy.subi(batchMean.mul(dBeta)).muli(batchInvStd);
 
         // dx = A (dy - dBeta / m - xhat dGamma / m) with xhat = (x - mean) invStd, A = gamma invStd
@@ -120,12 +115,12 @@ public class BatchNorm2dLayer extends BatchNormalization {
         INDArray b = a.mul(batchInvStd).muli(dGamma).divi(-count);
         INDArray c = batchInvStd.mul(batchMean).muli(dGamma).subi(dBeta).muli(a).divi(count);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        INDArray dxRows = rows(dx);
-        perRow(new ScalarMultiplication(rows, perRowColumn(b, batch), dxRows, 0.0));
-        dxRows.addiColumnVector(perRowColumn(c, batch));
+        INDArray dxRows = RowOps.rows(dx);
+        RowOps.multiply(rows, RowOps.tiledColumn(b, batch), dxRows);
+        dxRows.addiColumnVector(RowOps.tiledColumn(c, batch));
         INDArray scaledDy = config().isRelu() ? dy
                 : workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
-        perRow(new ScalarMultiplication(dyRows, perRowColumn(a, batch), rows(scaledDy), 0.0));
+        RowOps.multiply(dyRows, RowOps.tiledColumn(a, batch), RowOps.rows(scaledDy));
         dx.addi(scaledDy);
 
         double momentum = 1.0 - config().getDecay();
@@ -156,33 +151,7 @@ public class BatchNorm2dLayer extends BatchNormalization {
         return value.reshape(value.length());
     }
 
-    private static INDArray contiguous(INDArray array) {
-        return Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
-    }
-
     private static double elementsPerChannel(INDArray x) {
         return (double) x.length() / x.size(1);
-    }
-
-    /** NCHW (or NC) as rows [N*C, H*W]: one row per example and channel. */
-    private static INDArray rows(INDArray array) {
-        long rows = array.size(0) * array.size(1);
-        return array.reshape('c', rows, array.length() / rows);
-    }
-
-    /** Per-row values [N*C] summed over the batch into per-channel values [C]. */
-    private static INDArray perChannel(INDArray perRow, long batch) {
-        return perRow.reshape(batch, perRow.length() / batch).sum(0);
-    }
-
-    /** Per-channel values [C] tiled over the batch as a column [N*C, 1] for the per-row ops. */
-    private static INDArray perRowColumn(INDArray perChannel, long batch) {
-        return Nd4j.tile(perChannel.reshape(1, perChannel.length()), (int) batch, 1).reshape(batch * perChannel.length(), 1);
-    }
-
-    /** Applies a scalar op with one scalar per row (the fast path of ND4J's column-vector ops, with a separate output). */
-    private static void perRow(BaseScalarOp op) {
-        op.setDimension(1);
-        Nd4j.getExecutioner().exec(op);
     }
 }

@@ -1,0 +1,37 @@
+package io.attnspark.model.attention;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code x.mean((2, 3))}: the squeeze of channel attention, NCHW [N,C,H,W] to feed-forward [N,C], as DL4J's
+ * {@code GlobalPoolingLayer(AVG)} gives it, in two native passes (a row mean forward, a per-row fill backward) where
+ * that layer's backward broadcasts, divides and copies.
+ */
+public class GlobalAvgPoolVertex extends ParameterFreeVertex {
+
+    @Override
+    protected int inputCount() {
+        return 1;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
+            INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
+        return new GlobalAvgPoolVertexImpl(graph, name, idx, networkDatatype);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
+        if (vertexInputs.length != 1 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
+                || x.getFormat() != CNN2DFormat.NCHW) {
+            throw new InvalidInputTypeException("global average pool: the input must be an NCHW convolutional activation, got "
+                    + java.util.Arrays.toString(vertexInputs));
+        }
+        return InputType.feedForward(x.getChannels());
+    }
+}

@@ -1,0 +1,85 @@
+package io.attnspark.model.layer;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.BaseScalarOp;
+import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarSet;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarSubtraction;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Per-channel arithmetic on NCHW activations viewed as rows [N*C, H*W], one row per example and channel. ND4J M2.1
+ * runs a scalar op with one scalar per row, and reductions and dot products along rows, several times faster than
+ * the strided broadcasts and reductions over dimensions (0, 2, 3) or (2, 3) of the 4-d array (2 ms against 13 ms for
+ * a [64, 64, 32, 32] multiply on this machine).
+ */
+public final class RowOps {
+
+    private RowOps() { }
+
+    /** {@code array} itself when it has c-order default strides, else a c-order copy. */
+    public static INDArray contiguous(INDArray array) {
+        return Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
+    }
+
+    /** A contiguous NCHW (or NC) array as rows [N*C, H*W]. */
+    public static INDArray rows(INDArray array) {
+        long rows = array.size(0) * array.size(1);
+        return array.reshape('c', rows, array.length() / rows);
+    }
+
+    /** One value per row ([N, C], [N*C] or [N, C, 1, 1]) as the column [N*C, 1] that per-row ops take. */
+    public static INDArray column(INDArray perRow) {
+        return perRow.reshape('c', perRow.length(), 1);
+    }
+
+    /**
+     * Per-channel values [C] repeated for each of {@code batch} examples as a column [N*C, 1]. Copied on the Java
+     * side: C values, where ND4J's tile op costs a native call with shape inference each time.
+     */
+    public static INDArray tiledColumn(INDArray perChannel, long batch) {
+        double[] values = perChannel.toDoubleVector();
+        double[] tiled = new double[Math.toIntExact(batch * values.length)];
+        for (int n = 0; n < batch; n++) {
+            System.arraycopy(values, 0, tiled, n * values.length, values.length);
+        }
+        return Nd4j.create(tiled, new long[] {tiled.length, 1}, perChannel.dataType());
+    }
+
+    /** Per-row values [N*C] summed over the batch into per-channel values [C]. */
+    public static INDArray sumOverBatch(INDArray perRow, long batch) {
+        return perRow.reshape(batch, perRow.length() / batch).sum(0);
+    }
+
+    /** {@code target[r, :] = rows[r, :] * column[r]}; {@code target} may be {@code rows}. */
+    public static void multiply(INDArray rows, INDArray column, INDArray target) {
+        apply(new ScalarMultiplication(rows, column, target, 0.0));
+    }
+
+    /** {@code target[r, :] = rows[r, :] - column[r]}; {@code target} may be {@code rows}. */
+    public static void subtract(INDArray rows, INDArray column, INDArray target) {
+        apply(new ScalarSubtraction(rows, column, target, 0.0));
+    }
+
+    /** {@code target[r, :] = column[r]}. */
+    public static void fill(INDArray target, INDArray column) {
+        apply(new ScalarSet(target, column, target, 0.0));
+    }
+
+    /** {@code target[r] = sum over j of a[r, j] * b[r, j]}, one native pass without a temporary product. */
+    public static INDArray dot(INDArray aRows, INDArray bRows, INDArray target) {
+        return Nd4j.getExecutioner().exec(new Dot(aRows, bRows, target, 1));
+    }
+
+    /** {@code sum over j of a[r, j] * b[r, j]} as a new [N*C] array. */
+    public static INDArray dot(INDArray aRows, INDArray bRows) {
+        return Nd4j.getExecutioner().exec(new Dot(aRows, bRows, 1));
+    }
+
+    private static void apply(BaseScalarOp op) {
+        op.setDimension(1);
+        Nd4j.getExecutioner().exec(op);
+    }
+}
