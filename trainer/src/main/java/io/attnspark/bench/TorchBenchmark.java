@@ -1,6 +1,7 @@
 package io.attnspark.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.attnspark.train.NativeBackend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ public final class TorchBenchmark {
         List<String> command = command(python, script, arguments);
         Path errors = Files.createTempFile("bench_torch", ".err");
         try {
-            Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            Process process = processBuilder(command).redirectError(errors.toFile()).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int status = process.waitFor();
             String stderr = Files.readString(errors).strip();
@@ -63,6 +64,13 @@ public final class TorchBenchmark {
         List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
         command.addAll(arguments);
         return command;
+    }
+
+    /** PyTorch keeps its own OpenMP defaults: the OMP_WAIT_POLICY that bin/attnspark sets for ND4J is not passed on. */
+    static ProcessBuilder processBuilder(List<String> command) {
+        var builder = new ProcessBuilder(command);
+        builder.environment().remove(NativeBackend.OMP_WAIT_POLICY);
+        return builder;
     }
 
     /** The last line of the script's output that is a JSON object. */

@@ -66,7 +66,7 @@ public final class TorchServer implements AutoCloseable {
         Path errors = Files.createTempFile("bench_torch", ".err");
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            process = TorchBenchmark.processBuilder(command).redirectError(errors.toFile()).start();
         } catch (IOException e) {
             Files.deleteIfExists(errors);
             throw e;

@@ -22,13 +22,22 @@ public final class NativeBackend {
     static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
     public static final String EXECUTOR_JAVA_OPTION = "-D" + HELPERS_DISABLE + "=false";
 
+    /**
+     * OpenMP threads that sleep as soon as a parallel region ends. With the default (spinning) policy, oneDNN's
+     * idle threads hold both cores for a while after every convolution, and each of the small ND4J ops that follow
+     * waits them out: SE's two dense layers then cost 9% of a ResNet-50 step instead of about 3%. OpenMP reads it
+     * at start-up, so launchers set it in the environment ({@code bin/attnspark}, {@code spark.executorEnv}).
+     */
+    public static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
+    public static final String PASSIVE = "PASSIVE";
+
     private NativeBackend() { }
 
     /**
      * What {@link #check()} found: backend name, whether oneDNN is compiled in and used by conv layers. Batch norm
      * needs no helper: our networks use the hand-written {@code BatchNorm2d}.
      */
-    public record Status(String backend, boolean onednnBuilt, String convHelper) implements Serializable {
+    public record Status(String backend, boolean onednnBuilt, String convHelper, String ompWaitPolicy) implements Serializable {
 
         public boolean isCpu() {
             return backend.toUpperCase().contains("CPU");
@@ -40,7 +49,8 @@ public final class NativeBackend {
         }
 
         public String describe() {
-            return backend + ", oneDNN " + (onednnBuilt ? "built in" : "missing") + ", conv helper " + convHelper;
+            return backend + ", oneDNN " + (onednnBuilt ? "built in" : "missing") + ", conv helper " + convHelper
+                    + ", OMP_WAIT_POLICY " + ompWaitPolicy;
         }
     }
 
@@ -63,7 +73,9 @@ public final class NativeBackend {
         var graph = new ComputationGraph(conf);
         graph.init();
         graph.output(Nd4j.rand(DataType.FLOAT, 1, 1, 5, 5));
-        return new Status(backend, onednn, helperName(graph.getLayer("conv").getHelper()));
+        String waitPolicy = System.getenv(OMP_WAIT_POLICY);
+        return new Status(backend, onednn, helperName(graph.getLayer("conv").getHelper()),
+                waitPolicy == null ? "unset (spinning)" : waitPolicy);
     }
 
     private static String helperName(LayerHelper helper) {

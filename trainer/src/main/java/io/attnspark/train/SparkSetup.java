@@ -39,6 +39,7 @@ public final class SparkSetup {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
             conf.setIfMissing("spark.ui.enabled", "false");
         }
+        conf.setIfMissing("spark.executorEnv." + NativeBackend.OMP_WAIT_POLICY, NativeBackend.PASSIVE);
         extra.forEach(conf::set);
         for (String option : List.of(NativeBackend.EXECUTOR_JAVA_OPTION, "-D" + STATS_CLOCK + "=" + SYSTEM_CLOCK)) {
             addExecutorJavaOption(conf, option);
