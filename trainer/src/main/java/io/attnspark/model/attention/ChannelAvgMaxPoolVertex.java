@@ -1,8 +1,6 @@
 package io.attnspark.model.attention;
 
-import java.util.Arrays;
 
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
@@ -30,11 +28,7 @@ public class ChannelAvgMaxPoolVertex extends ParameterFreeVertex {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
-        if (vertexInputs.length != 1 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
-                || x.getFormat() != CNN2DFormat.NCHW) {
-            throw new InvalidInputTypeException("channel avg/max pool: the input must be one NCHW convolutional activation, got "
-                    + Arrays.toString(vertexInputs));
-        }
+        InputType.InputTypeConvolutional x = singleNchwInput("channel avg/max pool", vertexInputs);
         return InputType.convolutional(x.getHeight(), x.getWidth(), 2);
     }
 

@@ -1,8 +1,8 @@
 package io.attnspark.model.attention;
 
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,11 +27,12 @@ public class GlobalAvgPoolVertex extends ParameterFreeVertex {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType... vertexInputs) throws InvalidInputTypeException {
-        if (vertexInputs.length != 1 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
-                || x.getFormat() != CNN2DFormat.NCHW) {
-            throw new InvalidInputTypeException("global average pool: the input must be an NCHW convolutional activation, got "
-                    + java.util.Arrays.toString(vertexInputs));
-        }
+        InputType.InputTypeConvolutional x = singleNchwInput("global average pool", vertexInputs);
         return InputType.feedForward(x.getChannels());
+    }
+
+    @Override
+    public MemoryReport getMemoryReport(InputType... inputTypes) {
+        return memoryReport(inputTypes[0], getOutputType(-1, inputTypes), 0, 0);
     }
 }

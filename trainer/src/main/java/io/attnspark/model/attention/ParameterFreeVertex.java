@@ -1,7 +1,9 @@
 package io.attnspark.model.attention;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 
@@ -72,5 +74,15 @@ public abstract class ParameterFreeVertex extends GraphVertex {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "()";
+    }
+
+    /** The one input of a single-input vertex, checked to be an NCHW convolutional activation. */
+    protected static InputType.InputTypeConvolutional singleNchwInput(String operation, InputType... vertexInputs) {
+        if (vertexInputs.length != 1 || !(vertexInputs[0] instanceof InputType.InputTypeConvolutional x)
+                || x.getFormat() != CNN2DFormat.NCHW) {
+            throw new InvalidInputTypeException(operation + ": the input must be one NCHW convolutional activation, got "
+                    + java.util.Arrays.toString(vertexInputs));
+        }
+        return x;
     }
 }
