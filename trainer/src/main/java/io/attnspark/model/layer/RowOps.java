@@ -3,6 +3,7 @@ package io.attnspark.model.layer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.BaseScalarOp;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarSet;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarSubtraction;
@@ -56,6 +57,11 @@ public final class RowOps {
     /** {@code target[r, :] = rows[r, :] * column[r]}; {@code target} may be {@code rows}. */
     public static void multiply(INDArray rows, INDArray column, INDArray target) {
         apply(new ScalarMultiplication(rows, column, target, 0.0));
+    }
+
+    /** {@code target[r, :] = rows[r, :] + column[r]}; {@code target} may be {@code rows}. */
+    public static void add(INDArray rows, INDArray column, INDArray target) {
+        apply(new ScalarAdd(rows, column, target, 0.0));
     }
 
     /** {@code target[r, :] = rows[r, :] - column[r]}; {@code target} may be {@code rows}. */
