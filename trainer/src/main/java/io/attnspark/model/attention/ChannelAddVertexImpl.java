@@ -38,6 +38,6 @@ public class ChannelAddVertexImpl extends ParameterFreeVertexImpl {
 
     /** The term as the column [N*C, 1], whatever shape with C values per example it came as. */
     private INDArray termColumn() {
-        return RowOps.column(RowOps.contiguous(PerChannelInput.matrix("channel add", vertexName, "term", inputs[0], inputs[1])));
+        return PerChannelInput.column("channel add", vertexName, "term", inputs[0], inputs[1]);
     }
 }

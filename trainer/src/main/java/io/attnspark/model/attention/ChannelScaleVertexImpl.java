@@ -14,9 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
 public class ChannelScaleVertexImpl extends ParameterFreeVertexImpl {
 
-    private static final int[] BATCH_AND_CHANNEL = {0, 1};
-    private static final int[] SPATIAL = {2, 3};
-
     public ChannelScaleVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
         super(graph, name, vertexIndex, dataType, "channel scale");
     }
@@ -43,6 +40,6 @@ public class ChannelScaleVertexImpl extends ParameterFreeVertexImpl {
 
     /** The gate as the column [N*C, 1], whatever shape with C values per example it came as. */
     private INDArray gateColumn() {
-        return RowOps.column(RowOps.contiguous(PerChannelInput.matrix("channel scale", vertexName, "gate", inputs[0], inputs[1])));
+        return PerChannelInput.column("channel scale", vertexName, "gate", inputs[0], inputs[1]);
     }
 }

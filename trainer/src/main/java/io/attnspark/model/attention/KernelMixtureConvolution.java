@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -225,11 +224,7 @@ public class KernelMixtureConvolution extends FeedForwardLayer {
     }
 
     private InputType.InputTypeConvolutional convolutional(InputType inputType) {
-        if (!(inputType instanceof InputType.InputTypeConvolutional conv) || conv.getFormat() != CNN2DFormat.NCHW) {
-            throw new IllegalArgumentException("kernel mixture convolution '" + getLayerName()
-                    + "' needs an NCHW convolutional input, got " + inputType);
-        }
-        return conv;
+        return HandWrittenLayers.nchwInput("kernel mixture convolution '" + getLayerName() + "'", inputType);
     }
 
     @Override

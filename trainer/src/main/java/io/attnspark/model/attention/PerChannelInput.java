@@ -1,5 +1,6 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.RowOps;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -29,14 +30,12 @@ final class PerChannelInput {
         return x;
     }
 
-    /** {@code values} as [N, C] for the channels of {@code x}. */
-    static INDArray matrix(String operation, String vertexName, String role, INDArray x, INDArray values) {
-        long n = x.size(0);
-        long c = x.size(1);
-        if (values.length() != n * c) {
+    /** {@code values} as the column [N*C, 1] that {@link RowOps}' per-row ops take for the rows of {@code x}. */
+    static INDArray column(String operation, String vertexName, String role, INDArray x, INDArray values) {
+        if (values.length() != x.size(0) * x.size(1)) {
             throw new IllegalStateException(operation + " " + vertexName + ": " + role + " " + Arrays.toString(values.shape())
                     + " does not hold one value per channel of x " + Arrays.toString(x.shape()));
         }
-        return values.rank() == 2 ? values : values.reshape('c', n, c);
+        return RowOps.column(RowOps.contiguous(values));
     }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -176,9 +175,7 @@ public class RelativePositionAttention extends FeedForwardLayer {
     }
 
     private InputType.InputTypeConvolutional packed(InputType inputType) {
-        if (!(inputType instanceof InputType.InputTypeConvolutional conv) || conv.getFormat() != CNN2DFormat.NCHW) {
-            throw new IllegalArgumentException(describe() + " needs an NCHW convolutional input, got " + inputType);
-        }
+        var conv = HandWrittenLayers.nchwInput(describe(), inputType);
         if (conv.getChannels() % 3 != 0 || conv.getChannels() / 3 % heads != 0) {
             throw new IllegalArgumentException(describe() + " needs 3·C packed channels (Q, K, V) with C a multiple of the "
                     + heads + " heads; got " + conv.getChannels() + " channels");

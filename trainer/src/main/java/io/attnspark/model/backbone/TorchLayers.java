@@ -57,12 +57,12 @@ final class TorchLayers {
      * initialized to 1 and beta to 0.
      */
     static BatchNorm2d batchNorm() {
-        return new BatchNorm2d(1e-5, 0.9, false);
+        return BatchNorm2d.torchDefaults(false);
     }
 
     /** {@code nn.BatchNorm2d} followed by {@code nn.ReLU}, fused into one layer (named after the batch norm). */
     static BatchNorm2d batchNormRelu() {
-        return new BatchNorm2d(1e-5, 0.9, true);
+        return BatchNorm2d.torchDefaults(true);
     }
 
     /** The ReLU after a residual addition, where there is no batch norm to fuse it into. */

@@ -44,9 +44,14 @@ public class BatchNorm2d extends BatchNormalization {
         this.relu = relu;
     }
 
-    /** torch's defaults (eps 1e-5, momentum 0.1), without ReLU, for a known channel count. */
+    /** torch's defaults: eps 1e-5, momentum 0.1; the channel count comes from the input type. */
+    public static BatchNorm2d torchDefaults(boolean relu) {
+        return new BatchNorm2d(1e-5, 0.9, relu);
+    }
+
+    /** torch's defaults, without ReLU, for a known channel count. */
     public static BatchNorm2d torchDefaults(long channels) {
-        BatchNorm2d batchNorm = new BatchNorm2d(1e-5, 0.9, false);
+        BatchNorm2d batchNorm = torchDefaults(false);
         batchNorm.setNIn(channels);
         batchNorm.setNOut(channels);
         return batchNorm;

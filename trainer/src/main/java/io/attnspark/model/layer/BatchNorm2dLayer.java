@@ -69,8 +69,8 @@ public class BatchNorm2dLayer extends BatchNormalization {
             INDArray sumOfSquares = RowOps.dot(outRows, outRows);
             INDArray variance = RowOps.sumOverBatch(sumOfSquares, batch).divi(count);
             INDArray invStd = Transforms.pow(variance.add(config().getEps()), -0.5, false);
-            outRows.muliColumnVector(RowOps.tiledColumn(gamma.mul(invStd), batch));
-            outRows.addiColumnVector(RowOps.tiledColumn(param(BETA), batch));
+            RowOps.multiply(outRows, RowOps.tiledColumn(gamma.mul(invStd), batch), outRows);
+            RowOps.add(outRows, RowOps.tiledColumn(param(BETA), batch), outRows);
             batchMean = mean.detach();
             batchVariance = variance.detach();
             batchInvStd = invStd.detach();
@@ -78,7 +78,7 @@ public class BatchNorm2dLayer extends BatchNormalization {
             INDArray scale = Transforms.pow(param(VAR).add(config().getEps()), -0.5, false).muli(gamma);
             INDArray shift = param(BETA).sub(param(MEAN).mul(scale));
             RowOps.multiply(rows, RowOps.tiledColumn(scale, batch), outRows);
-            outRows.addiColumnVector(RowOps.tiledColumn(shift, batch));
+            RowOps.add(outRows, RowOps.tiledColumn(shift, batch), outRows);
         }
         if (config().isRelu()) {
             Transforms.relu(out, false);
@@ -117,7 +117,7 @@ public class BatchNorm2dLayer extends BatchNormalization {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray dxRows = RowOps.rows(dx);
         RowOps.multiply(rows, RowOps.tiledColumn(b, batch), dxRows);
-        dxRows.addiColumnVector(RowOps.tiledColumn(c, batch));
+        RowOps.add(dxRows, RowOps.tiledColumn(c, batch), dxRows);
         INDArray scaledDy = config().isRelu() ? dy
                 : workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
         RowOps.multiply(dyRows, RowOps.tiledColumn(a, batch), RowOps.rows(scaledDy));

@@ -1,13 +1,11 @@
 package io.attnspark.model.layer;
 
-import io.attnspark.model.layer.HandWrittenLayers;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -180,11 +178,7 @@ public class GroupedConvolution extends FeedForwardLayer {
     }
 
     private InputType.InputTypeConvolutional convolutional(InputType inputType) {
-        if (!(inputType instanceof InputType.InputTypeConvolutional conv) || conv.getFormat() != CNN2DFormat.NCHW) {
-            throw new IllegalArgumentException("grouped convolution '" + getLayerName()
-                    + "' needs an NCHW convolutional input, got " + inputType);
-        }
-        return conv;
+        return HandWrittenLayers.nchwInput("grouped convolution '" + getLayerName() + "'", inputType);
     }
 
     @Override
