@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * bench_torch.py in {@code --serve} mode: PyTorch runs one step per request, so that its steps take turns with DL4J's
@@ -47,11 +48,7 @@ public final class TorchServer implements AutoCloseable {
         this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         String line = readLine("its ready line");
-        try {
-            this.ready = parseReady(line);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(withStderr(NAME + " " + e.getMessage()));
-        }
+        this.ready = parsed(() -> parseReady(line));
     }
 
     /**
@@ -98,21 +95,13 @@ public final class TorchServer implements AutoCloseable {
      */
     public double millis(String phase) {
         String answer = request(phase);
-        try {
-            return parseStep(answer, phase);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(withStderr(NAME + " " + e.getMessage()));
-        }
+        return parsed(() -> parseStep(answer, phase));
     }
 
     /** The script's peak resident set so far. */
     public long peakRssBytes() {
         String answer = request("stats");
-        try {
-            return parseStats(answer);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(withStderr(NAME + " " + e.getMessage()));
-        }
+        return parsed(() -> parseStats(answer));
     }
 
     /** The PyTorch network as a subject of an {@link AlternatingBenchmark}: forward, then train, timed by Python. */
@@ -176,6 +165,15 @@ public final class TorchServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "closed its output";
+        }
+    }
+
+    /** The parser's result; an answer it rejects becomes an IllegalStateException with the script's stderr. */
+    private <T> T parsed(Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(withStderr(NAME + " " + e.getMessage()));
         }
     }
 
