@@ -1,0 +1,26 @@
+package io.attnspark.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SparkSetupTest {
+
+    @Test
+    void executorsGetTheHelperSwitchAndSleepingOpenMpThreads() {
+        var conf = SparkSetup.conf("test", "local[2]", Map.of());
+
+        assertEquals("PASSIVE", conf.get("spark.executorEnv.OMP_WAIT_POLICY"));
+        assertTrue(conf.get("spark.executor.extraJavaOptions").contains(NativeBackend.EXECUTOR_JAVA_OPTION),
+                conf.get("spark.executor.extraJavaOptions"));
+    }
+
+    @Test
+    void aWaitPolicyTheUserSetIsKept() {
+        var conf = SparkSetup.conf("test", "local[2]", Map.of("spark.executorEnv.OMP_WAIT_POLICY", "ACTIVE"));
+
+        assertEquals("ACTIVE", conf.get("spark.executorEnv.OMP_WAIT_POLICY"));
+    }
+}
