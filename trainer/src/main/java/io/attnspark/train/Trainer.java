@@ -1,10 +1,8 @@
 package io.attnspark.train;
 
-import io.attnspark.datasets.imagenet.ImageLayouts;
 import io.attnspark.datasets.pack.ImageShardLoader;
 import io.attnspark.datasets.pack.PackedDataset;
-import io.attnspark.datasets.pack.PackSpec;
-import io.attnspark.datasets.pack.ShardPacker;
+import io.attnspark.datasets.pack.TrainingData;
 import io.attnspark.datasets.skip.SkipAccumulator;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
@@ -24,6 +22,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -101,25 +100,71 @@ public final class Trainer {
         return uri.getScheme() == null || "file".equals(uri.getScheme());
     }
 
+    /**
+     * Checks the data and the output folders through their file systems (any Hadoop URI), before Spark starts: the data
+     * is a dataset with train and val images of two or more classes and no empty class folder, and results, workDir
+     * and the pack folder can be written.
+     *
+     * @throws IllegalArgumentException one line naming the key, what is wrong and the fix
+     */
+    public static TrainingData preflight(TrainConfig config, Configuration hadoop) {
+        TrainingData data;
+        try {
+            data = TrainingData.check(config.data().path(), hadoop);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new IllegalArgumentException("data.path: " + e.getMessage(), e);
+        }
+        int batch = config.spark().batchSizePerWorker();
+        if (data.packed() != null && data.packed().batchSize() != batch) {
+            throw new IllegalArgumentException("spark.batchSizePerWorker is " + batch + " but the pack at "
+                    + config.data().path() + " was made with batch " + data.packed().batchSize()
+                    + "; set spark.batchSizePerWorker=" + data.packed().batchSize() + " or repack");
+        }
+        requireWritable(config.results(), "results", hadoop);
+        requireWritable(config.workDir(), "workDir", hadoop);
+        if (data.packed() == null && config.data().packs() != null) {
+            requireWritable(config.data().packs(), "data.packs", hadoop);
+        }
+        return data;
+    }
+
+    /** Creates the folder if needed and writes and deletes a probe file in it, so a write later cannot fail for rights. */
+    private static void requireWritable(String uri, String key, Configuration hadoop) {
+        Path folder = new Path(uri);
+        Path probe = new Path(folder, ".attnspark-write-check-" + UUID.randomUUID());
+        try {
+            var fs = folder.getFileSystem(hadoop);
+            fs.mkdirs(folder);
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
+        } catch (IOException | RuntimeException e) {
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+            throw new IllegalArgumentException(key + ": cannot write to " + uri + " (" + reason + "); choose a folder"
+                    + " you can write, e.g. --set " + key + "=/tmp/attnspark-" + key.replace('.', '-'), e);
+        }
+    }
+
     /** Runs the whole job; the record is written even when training fails, with status failed. */
     public RunRecord run() throws IOException {
         validate(config);
-        var backend = NativeBackend.check();
-        out.println("backend: " + backend.describe());
-        if (!backend.fast() && !Boolean.getBoolean("attnspark.allowSlowBackend")) {
-            throw new IllegalStateException("oneDNN layer helpers are not active (" + backend.describe() + "): CPU training would be"
-                    + " 12-20x slower. Use the nd4j-native linux-x86_64-onednn jar, or pass -Dattnspark.allowSlowBackend=true");
-        }
         var model = config.model();
         var sparkConf = SparkSetup.conf("attnspark train " + model.backbone() + "+" + model.attention(),
                 config.spark().master(), config.spark().conf());
         if (config.spark().trainingMaster() == SparkConfig.TrainingMaster.SHARING) {
             SparkSetup.addExecutorJavaOption(sparkConf, TrainingMasters.executorJavaOption());
         }
+        // the Hadoop settings the context will have (spark.hadoop.*, HADOOP_CONF_DIR), without starting it
+        TrainingData data = preflight(config, SparkHadoopUtil.get().newConfiguration(sparkConf));
+        var backend = NativeBackend.check();
+        out.println("backend: " + backend.describe());
+        if (!backend.fast() && !Boolean.getBoolean("attnspark.allowSlowBackend")) {
+            throw new IllegalStateException("oneDNN layer helpers are not active (" + backend.describe() + "): CPU training would be"
+                    + " 12-20x slower. Use the nd4j-native linux-x86_64-onednn jar, or pass -Dattnspark.allowSlowBackend=true");
+        }
         try (var sc = new JavaSparkContext(sparkConf)) {
             var run = new RunContext(Instant.now(), sc);
             try {
-                RunRecord record = train(run);
+                RunRecord record = train(run, data);
                 write(record, sc.hadoopConfiguration());
                 return record;
             } catch (RuntimeException | IOException e) {
@@ -129,9 +174,9 @@ public final class Trainer {
         }
     }
 
-    private RunRecord train(RunContext run) throws IOException {
+    private RunRecord train(RunContext run, TrainingData source) throws IOException {
         Configuration hadoop = run.sc.hadoopConfiguration();
-        PackedDataset data = openOrPack(run.sc, hadoop);
+        PackedDataset data = pack(source, run.sc, hadoop);
         ModelSpec spec = config.model().toSpec(data.classIds().size());
         run.classIds = data.classIds();
         int workers = workers(run.sc);
@@ -295,24 +340,14 @@ public final class Trainer {
         out.printf("  epoch %d  %3.0f%%  %.0f img/s  loss %s  ETA %s%n", epoch + 1, 100 * done, rate, lossText, clock(eta));
     }
 
-    private PackedDataset openOrPack(JavaSparkContext sc, Configuration hadoop) throws IOException {
-        String path = config.data().path();
-        Path packJson = new Path(path, PackedDataset.MANIFEST_NAME);
-        if (packJson.getFileSystem(hadoop).exists(packJson)) {
-            var packed = PackedDataset.open(path, hadoop);
-            if (packed.batchSize() != config.spark().batchSizePerWorker()) {
-                throw new IllegalArgumentException("spark.batchSizePerWorker is " + config.spark().batchSizePerWorker()
-                        + " but the pack at " + path + " was made with batch " + packed.batchSize()
-                        + "; set spark.batchSizePerWorker=" + packed.batchSize() + " or repack");
-            }
-            return packed;
+    private PackedDataset pack(TrainingData data, JavaSparkContext sc, Configuration hadoop) throws IOException {
+        if (data.packed() != null) {
+            return data.packed();
         }
-        var layout = ImageLayouts.open(path, hadoop);
         int batch = config.spark().batchSizePerWorker();
         long seed = config.data().packSeed();
-        String packUri = config.packRoot().replaceAll("/+$", "") + "/" + Integer.toHexString(path.hashCode()) + "-b" + batch + "-s" + seed;
-        out.println("packing " + path + " (" + layout.kind() + " layout) into " + packUri);
-        var packed = new ShardPacker(sc, hadoop).pack(layout, List.of("train", "val"), new PackSpec(packUri, batch, seed));
+        out.println("packing " + data.describe() + " into " + data.packUri(config.packRoot(), batch, seed));
+        var packed = data.packInto(sc, hadoop, config.packRoot(), batch, seed);
         out.println(packed.summary());
         return packed;
     }

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -107,8 +109,8 @@ public final class FashionMnistConverter {
     }
 
     /**
-     * Writes the layout under {@code outputDir} (created if needed). Files of the same name are overwritten, so a
-     * re-run with the same limits is idempotent; convert into an empty directory when changing the limits.
+     * Writes the layout under {@code outputDir} (created if needed). Files of the same name are overwritten, and
+     * images an earlier conversion wrote beyond the current limits are deleted, so the folder holds exactly this one.
      */
     public Summary convert(Path outputDir, Limits limits) throws IOException {
         Files.createDirectories(outputDir);
@@ -130,6 +132,7 @@ public final class FashionMnistConverter {
             Files.createDirectories(outputDir.resolve(split).resolve(classId));
         }
         int[] written = new int[CLASS_IDS.size()];
+        Set<Path> files = new HashSet<>();
         int target = (int) Math.min((long) perClass * CLASS_IDS.size(), labels.length);
         int total = 0;
         try (DataInputStream in = open(imagesFile)) {
@@ -153,7 +156,9 @@ public final class FashionMnistConverter {
                     }
                     image.data().put(pixels);
                     String name = split + "_" + String.format("%05d", index) + ".JPEG";
-                    Files.write(outputDir.resolve(split).resolve(CLASS_IDS.get(label)).resolve(name), encodeJpeg(image));
+                    Path file = outputDir.resolve(split).resolve(CLASS_IDS.get(label)).resolve(name);
+                    Files.write(file, encodeJpeg(image));
+                    files.add(file);
                     written[label]++;
                     total++;
                 }
@@ -163,7 +168,22 @@ public final class FashionMnistConverter {
                 throw corrupt(imagesFile, "has damaged gzip data (" + e.getMessage() + ")");
             }
         }
+        deleteOlderImages(outputDir.resolve(split), split, files);
         return written;
+    }
+
+    /** Images of an earlier conversion with other limits; only this converter's own file names are touched. */
+    private static void deleteOlderImages(Path splitDir, String split, Set<Path> current) throws IOException {
+        String ownName = split + "_\\d{5}\\.JPEG";
+        for (String classId : CLASS_IDS) {
+            try (var entries = Files.list(splitDir.resolve(classId))) {
+                for (Path file : entries.toList()) {
+                    if (file.getFileName().toString().matches(ownName) && !current.contains(file)) {
+                        Files.delete(file);
+                    }
+                }
+            }
+        }
     }
 
     private static byte[] readLabels(Path file) throws IOException {

@@ -5,18 +5,26 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.attnspark.datasets.skip.SkipReason;
+import io.attnspark.datasets.skip.SkipTally;
 
 /**
  * An ImageNet-style layout read through the Hadoop FileSystem API (file://, hdfs://, or a plain local path):
@@ -136,15 +144,16 @@ public final class ImageFolderLayout implements ImageLayout {
                     + "/ with its ground-truth file"));
         }
         List<FileStatus> entries = visible(fs, dir);
-        boolean classDirs = TRAIN.equals(split) || entries.stream().anyMatch(FileStatus::isDirectory);
+        // an empty split needs no flat-val label files to say that it is empty
+        boolean classDirs = TRAIN.equals(split) || entries.isEmpty() || entries.stream().anyMatch(FileStatus::isDirectory);
         SplitListing listing = classDirs ? listClassDirs(split, dir, entries) : listFlat(split, dir, entries);
         if (listing.unknownClassFiles() > 0) {
             LOG.warn("{}: {} file(s) of {} unknown class(es) were left out: {}", dir, listing.unknownClassFiles(),
                     listing.unknownClassIds().size(), listing.unknownClassIds());
         }
-        if (listing.filesOutsideClassDirs() > 0) {
-            LOG.warn("{}: {} file(s) directly under the split directory (not in a class directory) were left out",
-                    dir, listing.filesOutsideClassDirs());
+        if (listing.misplaced().total() > 0) {
+            LOG.warn("{}: {} left out; first ones: {}", dir, listing.misplaced().summary(),
+                    listing.misplaced().examples());
         }
         return listing;
     }
@@ -155,25 +164,66 @@ public final class ImageFolderLayout implements ImageLayout {
         List<String> unknownExamples = new ArrayList<>();
         int unknownFiles = 0;
         int outside = 0;
+        SkipTally misplaced = brokenLinks(dir, entries);
         for (FileStatus entry : entries) {
             if (!entry.isDirectory()) {
                 outside++;
+                misplaced = misplaced.plus(SkipTally.of(SkipReason.OUTSIDE_CLASS_FOLDER, entry.getPath().toString(),
+                        "not in a class folder; move it into " + split + "/<class-id>/"));
                 continue;
             }
             String classId = entry.getPath().getName();
             int label = classIndex(classId);
-            List<FileStatus> files = visible(fs, entry.getPath()).stream().filter(FileStatus::isFile).toList();
-            for (FileStatus file : files) {
-                if (label < 0) {
+            List<FileStatus> children = visible(fs, entry.getPath());
+            misplaced = misplaced.plus(brokenLinks(entry.getPath(), children));
+            for (FileStatus child : children) {
+                if (child.isDirectory()) {
+                    misplaced = misplaced.plus(nestedFiles(child.getPath(), classId));
+                } else if (label < 0) {
                     unknownFiles++;
                     unknownIds.add(classId);
-                    addExample(unknownExamples, file.getPath().toString());
+                    addExample(unknownExamples, child.getPath().toString());
                 } else {
-                    images.add(new LabeledImage(file.getPath().toString(), label));
+                    images.add(new LabeledImage(child.getPath().toString(), label));
                 }
             }
         }
-        return new SplitListing(split, images, unknownFiles, unknownIds, outside, unknownExamples);
+        return new SplitListing(split, images, unknownFiles, unknownIds, outside, unknownExamples, misplaced);
+    }
+
+    /** Classes are one folder deep, so files further down are left out, and counted. */
+    private SkipTally nestedFiles(Path folder, String classId) throws IOException {
+        SkipTally nested = SkipTally.NONE;
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(folder, true);
+        while (files.hasNext()) {
+            nested = nested.plus(SkipTally.of(SkipReason.NESTED_FOLDER, files.next().getPath().toString(),
+                    "in a sub-folder of class " + classId + "; move it up into the class folder"));
+        }
+        return nested;
+    }
+
+    /**
+     * The local file system's listStatus drops symbolic links whose target is missing without a word; they are found
+     * by comparing with the folder's names. Other file systems list what they hold.
+     */
+    private SkipTally brokenLinks(Path folder, List<FileStatus> listed) throws IOException {
+        if (!"file".equals(fs.getScheme())) {
+            return SkipTally.NONE;
+        }
+        Set<String> seen = new HashSet<>();
+        listed.forEach(status -> seen.add(status.getPath().getName()));
+        SkipTally broken = SkipTally.NONE;
+        java.nio.file.Path local = java.nio.file.Path.of(folder.toUri());
+        try (var names = Files.list(local)) {
+            for (java.nio.file.Path entry : names.sorted().toList()) {
+                String name = entry.getFileName().toString();
+                if (!seen.contains(name) && !hidden(name) && Files.isSymbolicLink(entry) && !Files.exists(entry)) {
+                    broken = broken.plus(SkipTally.of(SkipReason.BROKEN_LINK, new Path(folder, name).toString(),
+                            "symbolic link to missing " + Files.readSymbolicLink(entry)));
+                }
+            }
+        }
+        return broken;
     }
 
     private SplitListing listFlat(String split, Path dir, List<FileStatus> entries) throws IOException {
@@ -204,7 +254,7 @@ public final class ImageFolderLayout implements ImageLayout {
         // class id, then file name, like a class-directory listing
         images.sort(Comparator.comparing((LabeledImage image) -> classIds.get(image.label()))
                 .thenComparing(LabeledImage::uri));
-        return new SplitListing(split, images, unknownFiles, unknownIds, 0, unknownExamples);
+        return new SplitListing(split, images, unknownFiles, unknownIds, 0, unknownExamples, brokenLinks(dir, entries));
     }
 
     private static void addExample(List<String> examples, String uri) {
@@ -217,10 +267,14 @@ public final class ImageFolderLayout implements ImageLayout {
         return fs.exists(dir) && fs.getFileStatus(dir).isDirectory();
     }
 
+    private static boolean hidden(String name) {
+        return name.startsWith(".") || name.startsWith("_");
+    }
+
     /** Entries of a directory sorted by name, without hidden/marker files. */
     private static List<FileStatus> visible(FileSystem fs, Path dir) throws IOException {
         return Arrays.stream(fs.listStatus(dir))
-                .filter(s -> !s.getPath().getName().startsWith(".") && !s.getPath().getName().startsWith("_"))
+                .filter(s -> !hidden(s.getPath().getName()))
                 .sorted(Comparator.comparing(s -> s.getPath().getName()))
                 .toList();
     }

@@ -1,5 +1,6 @@
 package io.attnspark.datasets.pack;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,19 +45,42 @@ public record PackManifest(int formatVersion, List<String> classIds, int batchSi
                 throw new IllegalArgumentException("image count " + imageCount + " exceeds the listed count " + listedCount);
             }
         }
-
-        /** The part fixed before any file is read: a re-run must plan the same slots to reuse the shards. */
-        boolean samePlan(SplitCounts other) {
-            return listedCount == other.listedCount && shardCount == other.shardCount;
-        }
     }
 
-    /** True when both describe the same packing plan (class ids, batch, seed, per-split slots). */
-    boolean samePacking(PackManifest other) {
-        if (!(formatVersion == other.formatVersion && classIds.equals(other.classIds) && batchSize == other.batchSize
-                && seed == other.seed && splits.keySet().equals(other.splits.keySet()))) {
-            return false;
+    /** What differs between this packing plan and another (class ids, batch, seed, per-split slots); empty if none. */
+    List<String> differencesFrom(PackManifest wanted) {
+        List<String> differences = new ArrayList<>();
+        if (formatVersion != wanted.formatVersion) {
+            differences.add("format " + formatVersion + " there, " + wanted.formatVersion + " now");
         }
-        return splits.entrySet().stream().allMatch(e -> e.getValue().samePlan(other.splits.get(e.getKey())));
+        if (!classIds.equals(wanted.classIds)) {
+            List<String> gone = new ArrayList<>(classIds);
+            gone.removeAll(wanted.classIds);
+            List<String> added = new ArrayList<>(wanted.classIds);
+            added.removeAll(classIds);
+            differences.add(classIds.size() + " classes there, " + wanted.classIds.size() + " now"
+                    + (gone.isEmpty() ? "" : ", no longer " + first(gone)) + (added.isEmpty() ? "" : ", new " + first(added)));
+        }
+        if (batchSize != wanted.batchSize) {
+            differences.add("batch " + batchSize + " there, " + wanted.batchSize + " now");
+        }
+        if (seed != wanted.seed) {
+            differences.add("seed " + seed + " there, " + wanted.seed + " now");
+        }
+        if (!splits.keySet().equals(wanted.splits.keySet())) {
+            differences.add("splits " + splits.keySet() + " there, " + wanted.splits.keySet() + " now");
+        } else {
+            splits.forEach((split, counts) -> {
+                if (counts.listedCount != wanted.splits.get(split).listedCount) {
+                    differences.add(split + " lists " + counts.listedCount + " images there, "
+                            + wanted.splits.get(split).listedCount + " now");
+                }
+            });
+        }
+        return differences;
+    }
+
+    private static String first(List<String> ids) {
+        return String.join(", ", ids.subList(0, Math.min(3, ids.size()))) + (ids.size() > 3 ? ", ..." : "");
     }
 }

@@ -12,11 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.commons.io.IOUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -31,7 +33,6 @@ import io.attnspark.datasets.image.ImageDecoder;
 import io.attnspark.datasets.imagenet.ImageLayout;
 import io.attnspark.datasets.imagenet.LabeledImage;
 import io.attnspark.datasets.imagenet.SplitListing;
-import io.attnspark.datasets.skip.SkipReason;
 import io.attnspark.datasets.skip.SkipTally;
 
 /**
@@ -61,15 +62,22 @@ public final class ShardPacker {
 
     /** Packs the given splits (e.g. train and val) of a layout; its unknown-class files are recorded as skipped. */
     public PackedDataset pack(ImageLayout layout, List<String> splits, PackSpec spec) throws IOException {
+        List<SplitListing> listings = new ArrayList<>();
+        for (String split : splits) {
+            listings.add(layout.list(split));
+        }
+        return pack(layout.classIds(), listings, spec);
+    }
+
+    /** Packs listed splits; the files each listing left out are recorded as skipped. */
+    public PackedDataset pack(List<String> classIds, List<SplitListing> listings, PackSpec spec) throws IOException {
         Map<String, List<LabeledImage>> bySplit = new LinkedHashMap<>();
         Map<String, SkipTally> listingSkips = new LinkedHashMap<>();
-        for (String split : splits) {
-            SplitListing listing = layout.list(split);
-            bySplit.put(split, listing.images());
-            listingSkips.put(split, SkipTally.of(SkipReason.UNKNOWN_CLASS, listing.unknownClassFiles(),
-                    listing.unknownClassExamples()));
+        for (SplitListing listing : listings) {
+            bySplit.put(listing.split(), listing.images());
+            listingSkips.put(listing.split(), listing.skipped());
         }
-        return pack(layout.classIds(), bySplit, listingSkips, spec);
+        return pack(classIds, bySplit, listingSkips, spec);
     }
 
     /**
@@ -102,6 +110,7 @@ public final class ShardPacker {
         }
         refuseDifferentPack(fs, root, new PackManifest(PackManifest.FORMAT_VERSION, classIds, spec.batchSize(),
                 spec.seed(), planned, Instant.now().toString()));
+        deleteLeftovers(fs, root, planned.keySet());
 
         Broadcast<SerializableHadoopConfig> hadoopConf = sc.broadcast(new SerializableHadoopConfig(conf));
         String rootUri = root.toString();
@@ -181,10 +190,30 @@ public final class ShardPacker {
             throw new IllegalStateException(root + " holds a " + PackedDataset.MANIFEST_NAME
                     + " this version cannot read (" + e.getMessage() + "); choose another destination or delete it first", e);
         }
-        if (!existing.samePacking(intended)) {
-            throw new IllegalStateException(root + " already holds a different packed dataset (format "
-                    + existing.formatVersion() + ", batch size " + existing.batchSize() + ", seed " + existing.seed()
-                    + ", splits " + existing.splits().keySet() + "); choose another destination or delete it first");
+        List<String> differences = existing.differencesFrom(intended);
+        if (!differences.isEmpty()) {
+            throw new IllegalStateException(root + " already holds a different packed dataset: "
+                    + String.join("; ", differences) + "; delete it (rm -r, or hadoop fs -rm -r) or pack elsewhere");
+        }
+    }
+
+    /** Shards and records a killed pack left under their temp names; a complete slot never has one. */
+    private static void deleteLeftovers(FileSystem fs, Path root, Set<String> splits) throws IOException {
+        List<Path> folders = new ArrayList<>(List.of(root));
+        splits.forEach(split -> folders.add(new Path(root, split)));
+        int deleted = 0;
+        for (Path folder : folders) {
+            if (!fs.exists(folder)) {
+                continue;
+            }
+            for (FileStatus status : fs.listStatus(folder, p -> p.getName().startsWith(".") && p.getName().endsWith(".tmp"))) {
+                if (status.isFile() && fs.delete(status.getPath(), false)) {
+                    deleted++;
+                }
+            }
+        }
+        if (deleted > 0) {
+            LOG.info("deleted {} temporary file(s) an interrupted pack left in {}", deleted, root);
         }
     }
 

@@ -11,5 +11,11 @@ public enum SkipReason {
     /** The class id is not one of the dataset's classes (or a flat val image has no ground-truth label). */
     UNKNOWN_CLASS,
     /** Decoded, but the transform could not produce a tensor from it. */
-    TRANSFORM_FAILED
+    TRANSFORM_FAILED,
+    /** A file inside a sub-folder of a class folder: classes are one folder deep. */
+    NESTED_FOLDER,
+    /** A symbolic link whose target does not exist. */
+    BROKEN_LINK,
+    /** A file directly under a split folder that holds class folders, so it has no class. */
+    OUTSIDE_CLASS_FOLDER
 }

@@ -86,6 +86,22 @@ class FashionMnistConverterTest {
     }
 
     @Test
+    void convertingAgainWithSmallerLimitsLeavesOnlyTheNewImagesAndKeepsOtherFiles(@TempDir Path out) throws IOException {
+        TestImages.fashion(out, 3, 2);
+        Path own = out.resolve("train").resolve(FashionMnistConverter.CLASS_IDS.get(0)).resolve("notes.txt");
+        Files.writeString(own, "mine");
+
+        TestImages.fashion(out, 1, 1);
+
+        for (String classId : FashionMnistConverter.CLASS_IDS) {
+            assertEquals(1, sortedNames(out.resolve("val").resolve(classId)).size(), "val/" + classId);
+            long images = sortedNames(out.resolve("train").resolve(classId)).stream().filter(n -> n.endsWith(".JPEG")).count();
+            assertEquals(1, images, "train/" + classId);
+        }
+        assertTrue(Files.exists(own), "a file the converter did not write stays");
+    }
+
+    @Test
     void locateHonoursTheOverrideAndExplainsHowToInstall(@TempDir Path empty) {
         String previous = System.getProperty(FashionMnistConverter.DIR_PROPERTY);
         System.setProperty(FashionMnistConverter.DIR_PROPERTY, empty.toString());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.attnspark.datasets.TestImages;
 import io.attnspark.datasets.fashion.FashionMnistConverter;
+import io.attnspark.datasets.skip.SkipReason;
 
 class ImageFolderLayoutTest {
     private final Configuration conf = new Configuration();
@@ -41,6 +42,26 @@ class ImageFolderLayoutTest {
         assertEquals(2, val.unknownClassFiles());
         assertEquals(Set.of("n99"), val.unknownClassIds());
         assertEquals(1, val.filesOutsideClassDirs());
+    }
+
+    @Test
+    void nestedFilesBrokenLinksAndLooseFilesAreCountedAsSkippedWithTheirReasons(@TempDir Path root) throws IOException {
+        touch(root, "train/n01/a.JPEG", "train/n01/extra/b.JPEG", "train/n01/extra/deeper/c.JPEG", "train/n02/d.JPEG",
+                "train/loose.JPEG", "val/n01/v.JPEG", "val/n02/w.JPEG");
+        Files.createSymbolicLink(root.resolve("train/n02/gone.JPEG"), root.resolve("nowhere/gone.JPEG"));
+
+        SplitListing train = ImageFolderLayout.open(root.toString(), conf).list("train");
+
+        assertEquals(List.of("n01/a.JPEG", "n02/d.JPEG"), relative(train, root.resolve("train")));
+        var skipped = train.skipped();
+        assertEquals(2, skipped.count(SkipReason.NESTED_FOLDER), skipped.toString());
+        assertEquals(1, skipped.count(SkipReason.BROKEN_LINK), skipped.toString());
+        assertEquals(1, skipped.count(SkipReason.OUTSIDE_CLASS_FOLDER), skipped.toString());
+        assertEquals(4, skipped.total(), "with the 2 images, every one of the 6 files is accounted for");
+        assertTrue(skipped.examples().stream().anyMatch(e -> e.contains("gone.JPEG: symbolic link to missing")),
+                skipped.examples().toString());
+        assertTrue(skipped.examples().stream().anyMatch(e -> e.contains("c.JPEG: in a sub-folder of class n01")),
+                skipped.examples().toString());
     }
 
     @Test

@@ -38,6 +38,7 @@ import io.attnspark.datasets.TestImages;
 import io.attnspark.datasets.fashion.FashionMnistConverter;
 import io.attnspark.datasets.imagenet.ImageFolderLayout;
 import io.attnspark.datasets.imagenet.ImageLayout;
+import io.attnspark.datasets.imagenet.LabeledImage;
 
 class ShardPackerTest {
     private static final List<String> SPLITS = List.of(ImageLayout.TRAIN, ImageLayout.VAL);
@@ -151,7 +152,39 @@ class ShardPackerTest {
         assertEquals(before, shardContents(second));
         IllegalStateException different = assertThrows(IllegalStateException.class,
                 () -> packer.pack(layout, List.of("train"), new PackSpec(dst.toString(), 9, 3L)));
-        assertTrue(different.getMessage().contains("already holds a different packed dataset"), different.getMessage());
+        assertTrue(different.getMessage().contains("already holds a different packed dataset: batch 7 there, 9 now;"
+                + " delete it"), different.getMessage());
+    }
+
+    @Test
+    void aDifferentPackNamesTheClassesThatDiffer() throws IOException {
+        ShardPacker packer = new ShardPacker(sc, conf);
+        String dst = work.resolve("classes").toString();
+        var image = new LabeledImage(layout.list("val").images().get(0).uri(), 0);
+        packer.pack(List.of("a", "b"), Map.of("val", List.of(image)), new PackSpec(dst, 4, 1L));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> packer.pack(List.of("a", "c"),
+                Map.of("val", List.of(image, image)), new PackSpec(dst, 4, 1L)));
+
+        assertTrue(e.getMessage().contains("2 classes there, 2 now, no longer b, new c; val lists 1 images there, 2 now"),
+                e.getMessage());
+    }
+
+    @Test
+    void temporaryFilesOfAKilledPackAreDeletedByTheNextRun() throws IOException {
+        ShardPacker packer = new ShardPacker(sc, conf);
+        Path dst = work.resolve("killed");
+        PackSpec spec = new PackSpec(dst.toString(), 7, 3L);
+        packer.pack(layout, List.of("train"), spec);
+        Path orphanShard = dst.resolve("train/.shard-00001.zip." + java.util.UUID.randomUUID() + ".tmp");
+        Path orphanRecord = dst.resolve(".pack.json." + java.util.UUID.randomUUID() + ".tmp");
+        Files.write(orphanShard, new byte[100]);
+        Files.write(orphanRecord, new byte[10]);
+
+        packer.pack(layout, List.of("train"), spec);
+
+        assertFalse(Files.exists(orphanShard), "orphan shard temp file");
+        assertFalse(Files.exists(orphanRecord), "orphan manifest temp file");
     }
 
     @Test
