@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /** The {@code attnspark} command line; also the main class for spark-submit. */
 @Command(name = "attnspark", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -23,7 +24,10 @@ public final class AttnSpark {
         var cli = new CommandLine(new AttnSpark());
         cli.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see '"
+            List<String> suggestions = e instanceof CommandLine.UnmatchedArgumentException unmatched
+                    ? unmatched.getSuggestions() : List.of();
+            String hint = suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?";
+            err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage() + hint + " (see '"
                     + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });

@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -61,24 +63,44 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The options as {@code key=value} overrides, then the {@code --set}s. A key given twice with different values
+     * (an option and a {@code --set}, or two {@code --set}s) is refused rather than letting the last one win silently.
+     */
     List<String> overrides() {
+        var given = new LinkedHashMap<String, Given>();
         var list = new ArrayList<String>();
-        add(list, "data.path", data);
-        add(list, "model.backbone", backbone);
-        add(list, "model.attention", attention);
-        add(list, "recipe.epochs", epochs);
-        add(list, "spark.master", master);
-        add(list, "spark.workers", workers);
-        add(list, "spark.batchSizePerWorker", batch);
-        add(list, "results", results);
-        add(list, "model.initFrom", initFrom);
-        list.addAll(sets);
+        add(list, given, "data.path", data, "--data");
+        add(list, given, "model.backbone", backbone, "--backbone");
+        add(list, given, "model.attention", attention, "--attention");
+        add(list, given, "recipe.epochs", epochs, "--epochs");
+        add(list, given, "spark.master", master, "--master");
+        add(list, given, "spark.workers", workers, "--workers");
+        add(list, given, "spark.batchSizePerWorker", batch, "--batch");
+        add(list, given, "results", results, "--results");
+        add(list, given, "model.initFrom", initFrom, "--init-from");
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            String key = eq > 0 ? set.substring(0, eq).strip() : set;
+            remember(given, key, set.substring(eq + 1).strip(), "--set " + set);
+            list.add(set);
+        }
         return list;
     }
 
-    private static void add(List<String> list, String key, Object value) {
+    private static void add(List<String> list, Map<String, Given> given, String key, Object value, String option) {
         if (value != null) {
+            remember(given, key, String.valueOf(value), option + " " + value);
             list.add(key + "=" + value);
         }
     }
+
+    private static void remember(Map<String, Given> given, String key, String value, String how) {
+        Given before = given.putIfAbsent(key, new Given(value, how));
+        if (before != null && !before.value().equals(value)) {
+            throw new IllegalArgumentException(key + " is given twice, by " + before.how() + " and by " + how + "; keep one");
+        }
+    }
+
+    private record Given(String value, String how) { }
 }

@@ -84,6 +84,17 @@ public final class Trainer {
      */
     public static void validate(TrainConfig config) {
         Models.parameterCount(config.model().toSpec(2));
+        var spark = config.spark();
+        // the master SparkSetup.conf will use
+        String master = spark.master() != null ? spark.master() : System.getProperty("spark.master", SparkSetup.DEFAULT_MASTER);
+        int slots = SparkConfig.localThreads(master, Runtime.getRuntime().availableProcessors());
+        if (spark.workers() != null && slots > 0 && spark.workers() > slots) {
+            // more replicas than task slots run in turns, yet the learning rate is scaled for all of them at once
+            throw new IllegalArgumentException("spark.workers: " + spark.workers() + " workers on " + master + " (" + slots
+                    + " task slots) would train in turns with a learning rate scaled for a global batch of "
+                    + spark.workers() * spark.batchSizePerWorker() + "; use --workers " + slots + ", or --master local["
+                    + spark.workers() + "] to simulate " + spark.workers() + " workers on purpose");
+        }
         URI data = new Path(config.data().path()).toUri();
         if (isLocal(data) && !Files.exists(java.nio.file.Path.of(data.getPath()))) {
             throw new IllegalArgumentException("data.path: " + config.data().path() + " does not exist; convert a dataset first,"
@@ -208,6 +219,9 @@ public final class Trainer {
         out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %d workers x batch %d, master %s%n", run.id,
                 spec.backbone(), spec.attention(), spec.numClasses(), data.imageCount("train"), data.imageCount("val"),
                 workers, batch, run.sc.master());
+        out.printf("learning rate %.4g: recipe.lr %.4g is for a global batch of %d, scaled to %d (%d workers x %d)%n",
+                recipe.learningRate(run.epochs.size(), globalBatch), recipe.lr(), RecipeConfig.REFERENCE_BATCH, globalBatch,
+                workers, batch);
 
         SparkSetup.useSystemClockForStats();
         var master = TrainingMasters.create(config.spark(), run.sc.getConf(), run.sc.master(), recipe.seed(), workers, batch,

@@ -1,5 +1,6 @@
 package io.attnspark.train.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,17 +14,24 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Reads a {@link TrainConfig} from YAML and {@code key.path=value} overrides, turning every mistake into one clear line. */
 public final class ConfigLoader {
 
+    // a section or key written twice would otherwise silently replace the first
     private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
@@ -63,10 +71,22 @@ public final class ConfigLoader {
             }
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("config file " + file + " is not valid YAML: " + e.getOriginalMessage());
+            throw new IllegalArgumentException("config file " + file + " is not valid YAML: " + yamlProblem(e));
         } catch (IOException e) {
             throw new IllegalArgumentException("config file " + file + " cannot be read: " + e.getMessage());
         }
+    }
+
+    /** SnakeYAML's message spans several lines (context, an excerpt, a caret); one line keeps the problem and where. */
+    private static String yamlProblem(JsonProcessingException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+                return marked.getProblem() + " (line " + (marked.getProblemMark().getLine() + 1) + ", column "
+                        + (marked.getProblemMark().getColumn() + 1) + ")";
+            }
+        }
+        String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+        return e.getOriginalMessage().lines().findFirst().orElse("") + line;
     }
 
     /** {@code model.attentionOptions.reduction=8}: the value is parsed as YAML, so numbers, booleans and maps keep their type. */
@@ -80,7 +100,7 @@ public final class ConfigLoader {
         try {
             value = YAML.readTree(override.substring(eq + 1).isBlank() ? "null" : override.substring(eq + 1));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("override '" + override + "': value is not valid YAML: " + e.getOriginalMessage());
+            throw new IllegalArgumentException("override '" + override + "': value is not valid YAML: " + yamlProblem(e));
         }
         ObjectNode node = tree;
         for (int i = 0; i < path.length - 1; i++) {
@@ -97,15 +117,40 @@ public final class ConfigLoader {
             Throwable cause = e.getCause();
             throw new IllegalArgumentException(cause != null && cause.getMessage() != null ? cause.getMessage() : e.getOriginalMessage());
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(path(e) + ": unknown key; known keys here: "
+            throw new IllegalArgumentException(path(e) + ": unknown key; " + sectionHint(e.getPropertyName(), e.getPath().size())
+                    + "known keys here: "
                     + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         } catch (InvalidFormatException e) {
-            throw new IllegalArgumentException(path(e) + ": cannot use '" + e.getValue() + "' as " + typeName(e.getTargetType()));
+            throw new IllegalArgumentException(path(e) + ": cannot use '" + e.getValue() + "' as " + typeName(e.getTargetType())
+                    + choices(e.getTargetType()));
         } catch (MismatchedInputException e) {
             throw new IllegalArgumentException(path(e) + ": wrong type; expected " + typeName(e.getTargetType()));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("config: " + e.getOriginalMessage());
         }
+    }
+
+    /** An enum's values as the config spells them, e.g. {@code "; use one of cosine, step, constant"}. */
+    private static String choices(Class<?> type) {
+        if (!type.isEnum()) {
+            return "";
+        }
+        return "; use one of " + Arrays.stream(type.getEnumConstants())
+                .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+    }
+
+    /** A top-level key that belongs in a section, e.g. {@code optimizer} for {@code recipe.optimizer}. */
+    private static String sectionHint(String key, int depth) {
+        if (depth != 1) {
+            return "";
+        }
+        for (RecordComponent section : TrainConfig.class.getRecordComponents()) {
+            if (section.getType().isRecord() && Arrays.stream(section.getType().getRecordComponents())
+                    .anyMatch(c -> c.getName().equals(key))) {
+                return "did you mean " + section.getName() + "." + key + "? ";
+            }
+        }
+        return "";
     }
 
     private static String typeName(Class<?> type) {

@@ -15,6 +15,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record RecipeConfig(int epochs, double lr, double momentum, double weightDecay, Schedule schedule,
                            int stepEpochs, long seed, Optimizer optimizer, int warmupEpochs, double labelSmoothing) {
 
+    /** The global batch {@code lr} is given for (Goyal et al.'s linear scaling rule). */
+    public static final int REFERENCE_BATCH = 256;
+
     public enum Schedule { COSINE, STEP, CONSTANT }
 
     public enum Optimizer { SGD, ADAMW }
@@ -66,7 +69,7 @@ public record RecipeConfig(int epochs, double lr, double momentum, double weight
      * linearly to it, then the schedule runs over the remaining epochs.
      */
     public double learningRate(int epoch, int globalBatch) {
-        double base = lr * globalBatch / 256.0;
+        double base = lr * globalBatch / (double) REFERENCE_BATCH;
         if (epoch < warmupEpochs) {
             return base * (epoch + 1) / (warmupEpochs + 1);
         }
