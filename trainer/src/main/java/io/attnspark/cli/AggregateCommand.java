@@ -9,12 +9,16 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
-        description = {"Compare runs: read every result record under RESULTS_DIR with Spark SQL and print a",
-                "paper-style table: backbones as rows, attention variants as columns, top-1 mean ± std over",
-                "seeds, the change against plain, and † where Welch's t-test finds that change not significant.",
-                "Also writes tables.md (top-5, cost against plain, ablations by position and stage), table.md,",
-                "table.csv, variants.csv, a self-contained report.html with the plots embedded, plots/*.png,",
-                "runs.parquet and epochs.parquet. Malformed records are reported and skipped."})
+        header = "Compare runs: paper-style tables, a report and Parquet.",
+        description = {"Compare runs: read every result record under RESULTS_DIR with Spark SQL and print a paper-style "
+                + "table: backbones as rows, attention variants as columns, top-1 mean ± std over seeds, the change"
+                + " against plain, and † where Welch's t-test finds that change not significant. Also writes "
+                + "tables.md (top-5, cost against plain, ablations by position and stage), table.md, table.csv, "
+                + "variants.csv, a self-contained report.html with the plots embedded, plots/*.png, runs.parquet "
+                + "and epochs.parquet. Malformed records are reported and skipped."},
+        footer = {"", "Examples:",
+                "  attnspark aggregate results",
+                "  attnspark aggregate hdfs:///attnspark/results --out hdfs:///attnspark/report --no-plots"})
 final class AggregateCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RESULTS_DIR", description = "directory or Hadoop URI holding result records (*.json)")

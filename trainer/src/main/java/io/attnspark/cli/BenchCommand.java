@@ -2,7 +2,7 @@ package io.attnspark.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; their numbers are printed, never asserted in tests.",
+@Command(name = "bench", mixinStandardHelpOptions = true, header = "Benchmarks; numbers are printed, never asserted in tests.",
         subcommands = {BenchScalingCommand.class, BenchDataCommand.class, BenchModelCommand.class, BenchModulesCommand.class,
                 BenchCompareCommand.class})
 final class BenchCommand {

@@ -22,12 +22,12 @@ import picocli.CommandLine.Spec;
  * in one loop, so that the machine's drift hits both alike.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Time a network with DL4J (as bench model) and the same torchvision network",
-                "with PyTorch (trainer/src/main/python/bench_torch.py --serve, same threads),",
-                "alternating round by round: each round runs a DL4J forward pass and training",
-                "step, then PyTorch's. Prints the medians after warm-up, their DL4J/PyTorch",
-                "ratios, and the median and min-max of the per-round ratios. PyTorch builds",
-                "resnet18/34/50/101, resnext50_32x4d and mobilenet_v2, attention none or se."})
+        header = "DL4J against PyTorch on the same network, alternately.",
+        description = {"Time a network with DL4J (as bench model) and the same torchvision network with PyTorch "
+                + "(trainer/src/main/python/bench_torch.py --serve, same threads), alternating round by round: each"
+                + " round runs a DL4J forward pass and training step, then PyTorch's. Prints the medians after "
+                + "warm-up, their DL4J/PyTorch ratios, and the median and min-max of the per-round ratios. PyTorch "
+                + "builds resnet18/34/50/101, resnext50_32x4d and mobilenet_v2, attention none or se."})
 final class BenchCompareCommand implements Callable<Integer> {
 
     @Spec

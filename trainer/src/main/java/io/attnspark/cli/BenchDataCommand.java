@@ -13,10 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = {"Measure the worker-side data pipeline on synthetic ImageNet-sized JPEGs (500x375, ~110 KB):",
-                "decode, decode + RandomResizedCrop + flip + normalize, and eval resize + center crop, on 1 and N",
-                "threads; the same on a few 1600x1200 photos with and without decode-time reduction; then FileBatch",
-                "shard read and full ImageShardLoader load throughput from local disk. 'per core' = per CPU-second."})
+        header = "Throughput of the worker-side data pipeline.",
+        description = {"Measure the worker-side data pipeline on synthetic ImageNet-sized JPEGs (500x375, ~110 KB): "
+                + "decode, decode + RandomResizedCrop + flip + normalize, and eval resize + center crop, on 1 and N"
+                + " threads; the same on a few 1600x1200 photos with and without decode-time reduction; then "
+                + "FileBatch shard read and full ImageShardLoader load throughput from local disk. 'per core' = per"
+                + " CPU-second."})
 final class BenchDataCommand implements Callable<Integer> {
     private static final int LARGE_WIDTH = 1600;
     private static final int LARGE_HEIGHT = 1200;

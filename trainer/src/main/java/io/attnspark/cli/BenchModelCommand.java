@@ -18,10 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code attnspark bench model}: forward and training-step speed of a network built as the trainer builds it. */
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = {"Forward (inference) and training-step (fit on one fixed random batch) images/s of a network built",
-                "with the trainer's settings, as the median of the rounds after warm-up (like timm's benchmark.py),",
-                "and peak heap and off-heap memory. --variants times several networks alternately, round by round,",
-                "so that their ratios hold on a noisy machine."})
+        header = "Forward and training-step images/s of networks.",
+        description = {"Forward (inference) and training-step (fit on one fixed random batch) images/s of a network "
+                + "built with the trainer's settings, as the median of the rounds after warm-up (like timm's "
+                + "benchmark.py), and peak heap and off-heap memory. --variants times several networks alternately,"
+                + " round by round, so that their ratios hold on a noisy machine."})
 final class BenchModelCommand implements Callable<Integer> {
 
     @Spec

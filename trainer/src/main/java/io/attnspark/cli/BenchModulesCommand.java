@@ -13,9 +13,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code attnspark bench modules}: forward+backward time of each attention module against a 3x3 conv. */
 @Command(name = "modules", mixinStandardHelpOptions = true,
-        description = {"Forward + backward time of every registered attention module (default options) alone on a",
-                "C x S x S activation, against a plain 3x3 convolution C->C on the same shape; medians after warm-up,",
-                "all timed alternately round by round."})
+        header = "Time every attention module against a 3x3 convolution.",
+        description = {"Forward + backward time of every registered attention module (default options) alone on a C x S "
+                + "x S activation, against a plain 3x3 convolution C->C on the same shape; medians after warm-up, "
+                + "all timed alternately round by round."})
 final class BenchModulesCommand implements Callable<Integer> {
 
     @Spec

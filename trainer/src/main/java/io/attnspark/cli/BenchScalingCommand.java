@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "scaling", mixinStandardHelpOptions = true,
-        description = {"Train the same job with 1..N workers on a loopback standalone cluster (one core and one native",
-                "thread per worker) and report images/s and the scaling efficiency against 1 worker."})
+        header = "Images/s with 1..N workers on a loopback cluster.",
+        description = {"Train the same job with 1..N workers on a loopback standalone cluster (one core and one native "
+                + "thread per worker) and report images/s and the scaling efficiency against 1 worker."})
 final class BenchScalingCommand implements Callable<Integer> {
 
     @Option(names = "--max-workers", defaultValue = "2", description = "largest worker count (default: ${DEFAULT-VALUE})")

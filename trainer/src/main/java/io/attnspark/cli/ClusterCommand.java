@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = {"A Spark standalone cluster on 127.0.0.1 (a Master and Workers started from attnspark's own jars),",
-                "to try cluster mode on one machine: train --master spark://127.0.0.1:PORT."},
+        header = "Start or stop a standalone Spark cluster on 127.0.0.1.",
+        description = {"A Spark standalone cluster on 127.0.0.1 (a Master and Workers started from attnspark's own "
+                + "jars), to try cluster mode on one machine: train --master spark://127.0.0.1:PORT."},
         subcommands = {ClusterCommand.Up.class, ClusterCommand.Down.class})
 final class ClusterCommand {
 
@@ -26,7 +27,7 @@ final class ClusterCommand {
         return dir.resolve("cluster.json");
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true, description = "Start a Master and Workers; they keep running until 'cluster down'.")
+    @Command(name = "up", mixinStandardHelpOptions = true, header = "Start a Master and Workers; they run until 'cluster down'.")
     static final class Up implements Callable<Integer> {
         @Option(names = "--workers", defaultValue = "1", description = "Worker JVMs (default: ${DEFAULT-VALUE})")
         int workers;
@@ -60,7 +61,7 @@ final class ClusterCommand {
         }
     }
 
-    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the cluster started by 'cluster up'.")
+    @Command(name = "down", mixinStandardHelpOptions = true, header = "Stop the cluster started by 'cluster up'.")
     static final class Down implements Callable<Integer> {
         @Option(names = "--dir", defaultValue = ".cache/cluster", description = "as given to 'cluster up' (default: ${DEFAULT-VALUE})")
         Path dir;

@@ -7,13 +7,14 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "datasets", mixinStandardHelpOptions = true, description = "Prepare datasets.",
+@Command(name = "datasets", mixinStandardHelpOptions = true, header = "Prepare datasets: convert Fashion-MNIST, pack ImageNet.",
         subcommands = {DatasetsCommand.FashionMnist.class, PackCommand.class})
 final class DatasetsCommand {
 
     @Command(name = "fashion-mnist", mixinStandardHelpOptions = true,
-            description = {"Convert Debian's Fashion-MNIST (apt-get install dataset-fashion-mnist) into the classic ImageNet",
-                    "folder layout: train/<class-id>/*.JPEG, val/<class-id>/*.JPEG and synsets.txt."})
+            header = "Convert Debian's Fashion-MNIST to the ImageNet layout.",
+        description = {"Convert Debian's Fashion-MNIST (apt-get install dataset-fashion-mnist) into the classic ImageNet"
+                + " folder layout: train/<class-id>/*.JPEG, val/<class-id>/*.JPEG and synsets.txt."})
     static final class FashionMnist implements Callable<Integer> {
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")

@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The end-to-end demo: convert a Fashion-MNIST subset to the ImageNet layout, train plain and SE",
-                "ResNet-18 on local Spark with parameter averaging over 2 workers, and print the comparison table."})
+        header = "End-to-end demo: plain vs SE ResNet-18 on Fashion-MNIST.",
+        description = {"The end-to-end demo: convert a Fashion-MNIST subset to the ImageNet layout, train plain and SE "
+                + "ResNet-18 on local Spark with parameter averaging over 2 workers, and print the comparison "
+                + "table."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-output", description = "working directory (default: ${DEFAULT-VALUE})")

@@ -14,11 +14,14 @@ import picocli.CommandLine.Option;
 
 /** {@code attnspark explain}: attention maps of a trained network as PNGs. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Show what the attention modules of a trained network do: for every image in --images, a bar",
-                "chart of the channel gates of every SE/ECA/CBAM/... module (channels.png) and a heat map over the",
-                "image of every spatial map (CBAM's spatial gate, BAM's gate, GC's attention pooling):",
-                "OUT/<image>/spatial-<module>.png. Prints the top-5 classes per image. Unreadable images are",
-                "skipped and counted."})
+        header = "Show what a trained network's attention modules do.",
+        description = {"Show what the attention modules of a trained network do: for every image in --images, a bar "
+                + "chart of the channel gates of every SE/ECA/CBAM/... module (channels.png) and a heat map over "
+                + "the image of every spatial map (CBAM's spatial gate, BAM's gate, GC's attention pooling): "
+                + "OUT/<image>/spatial-<module>.png. Prints the top-5 classes per image. Unreadable images are "
+                + "skipped and counted."},
+        footer = {"", "Example:",
+                "  attnspark explain --model work/checkpoints/SETUP/epoch-0010.zip --images photos --out explain"})
 final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "CKPT",

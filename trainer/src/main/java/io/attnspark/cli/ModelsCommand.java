@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code attnspark models}: parameters and MACs of every backbone with every attention module, and their overhead. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"List backbones x attention modules (and none) with trainable parameters (counted like PyTorch),",
-                "multiply-accumulates per image of the conv and linear layers, and the overhead over the plain backbone.",
-                "A module that cannot work at some channel count shows the reason instead of numbers."})
+        header = "List backbones x attention with parameters and MACs.",
+        description = {"List backbones x attention modules (and none) with trainable parameters (counted like PyTorch), "
+                + "multiply-accumulates per image of the conv and linear layers, and the overhead over the plain "
+                + "backbone. A module that cannot work at some channel count shows the reason instead of numbers."})
 public final class ModelsCommand implements Callable<Integer> {
 
     @Spec

@@ -10,8 +10,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code attnspark modules}: the attention module library with options, defaults and added parameters. */
 @Command(name = "modules", mixinStandardHelpOptions = true,
-        description = {"List every registered attention module with its options and defaults, the trainable parameters",
-                "it adds at C channels (counted like PyTorch), and option values it rejects with its message."})
+        header = "List attention modules with options and parameters.",
+        description = {"List every registered attention module with its options and defaults, the trainable parameters "
+                + "it adds at C channels (counted like PyTorch), and option values it rejects with its message."})
 public final class ModulesCommand implements Callable<Integer> {
 
     @Spec

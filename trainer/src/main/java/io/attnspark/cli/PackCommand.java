@@ -16,12 +16,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "pack", mixinStandardHelpOptions = true,
-        description = {"Pack an ImageNet layout into shuffled FileBatch shards of --batch images (one Spark task per shard),",
-                "checking every image: undecodable, empty, truncated and unknown-class files are left out and counted",
-                "per reason in DST/pack.json. Re-running completes an interrupted pack; complete shards are kept.",
+        header = "Pack an image layout into shards with Spark, checking images.",
+        description = {"Pack an ImageNet layout into shuffled FileBatch shards of --batch images (one Spark task per "
+                + "shard), checking every image: undecodable, empty, truncated and unknown-class files are left out"
+                + " and counted per reason in DST/pack.json. Re-running completes an interrupted pack; complete "
+                + "shards are kept.",
                 "Layouts: classic  SRC/train/<wnid>/, SRC/val/<wnid>/ or a flat SRC/val/ with",
                 "                  ILSVRC2012_validation_ground_truth.txt + ILSVRC2012_synsets_by_id.txt",
-                "         kaggle   SRC/ILSVRC/Data/CLS-LOC/{train/<wnid>/,val/}, LOC_synset_mapping.txt, LOC_val_solution.csv"})
+                "         kaggle   SRC/ILSVRC/Data/CLS-LOC/{train/<wnid>/,val/}, LOC_synset_mapping.txt, "
+                + "LOC_val_solution.csv"})
 final class PackCommand implements Callable<Integer> {
 
     @Option(names = "--src", required = true, paramLabel = "URI", description = "the ImageNet layout's root (file:, hdfs:, ...)")

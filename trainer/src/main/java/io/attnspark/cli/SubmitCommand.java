@@ -21,9 +21,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Validate a training run here, then submit it with Spark's spark-submit (through SparkLauncher) to",
-                "local[*], spark://, yarn or k8s:// masters. Everything after the submit options is given to 'train'.",
-                "Without --spark-home (or SPARK_HOME) it uses a SPARK_HOME assembled from attnspark's own jars."},
+        header = "Validate a run here, then spark-submit it to a cluster.",
+        description = {"Validate a training run here, then submit it with Spark's spark-submit (through SparkLauncher) "
+                + "to local[*], spark://, yarn or k8s:// masters. Everything after the submit options is given to "
+                + "'train'. Without --spark-home (or SPARK_HOME) it uses a SPARK_HOME assembled from attnspark's "
+                + "own jars."},
         footer = {"", "Example: attnspark submit --master spark://127.0.0.1:7077 --conf spark.cores.max=2 -- "
                 + "--config run.yaml --epochs 3"})
 final class SubmitCommand implements Callable<Integer> {

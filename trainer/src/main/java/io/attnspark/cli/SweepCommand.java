@@ -18,10 +18,15 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Run a grid or random search of training runs (backbone x attention x position x hyperparameters x seeds).",
-                "Each point is its own Spark application: in this JVM one after another on a local master, through",
-                "spark-submit on a cluster master. Points with a completed record are skipped, so a sweep can be rerun to",
-                "resume it; the index <results>/_sweep-<name>.json lists every point's status. See cluster-config/sweeps/example.yaml."})
+        header = "Run a grid or random search of training runs.",
+        description = {"Run a grid or random search of training runs (backbone x attention x position x hyperparameters "
+                + "x seeds). Each point is its own Spark application: in this JVM one after another on a local "
+                + "master, through spark-submit on a cluster master. Points with a completed record are skipped, so"
+                + " a sweep can be rerun to resume it; the index <results>/_sweep-<name>.json lists every point's "
+                + "status. See cluster-config/sweeps/example.yaml."},
+        footer = {"", "Examples:",
+                "  attnspark sweep cluster-config/sweeps/example.yaml --dry-run",
+                "  attnspark sweep cluster-config/sweeps/example.yaml"})
 final class SweepCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SPEC.yaml", description = "the sweep spec")

@@ -14,35 +14,46 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train one backbone + attention on Spark (parameter averaging, or gradient sharing) and write its result record.",
-                "The config is YAML (sections data, model, spark, recipe; keys results, workDir); options override it."})
+        header = "Train one backbone + attention on Spark and write its record.",
+        description = {"Train one backbone + attention on Spark (parameter averaging, or gradient sharing) and write its"
+                + " result record. The config is YAML (sections data, model, spark, recipe; keys results, workDir);"
+                + " options override it.",
+                "A key may be given once: an option and a --set of the same key is an error."},
+        footer = {"", "Examples:",
+                "  attnspark train --data fashion-mnist --attention se --epochs 10 --workers 2",
+                "  attnspark train --config run.yaml --set recipe.lr=0.05 --set model.width=0.5",
+                "  attnspark train --config run.yaml --resume"})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML run config")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML run config: sections data, model, spark, recipe (see README)")
     Path config;
 
-    @Option(names = "--data", paramLabel = "URI", description = "ImageNet-layout folder or packed dataset (data.path)")
+    @Option(names = "--data", paramLabel = "URI", description = "data.path: an image folder (train/, val/) or a packed dataset")
     String data;
 
-    @Option(names = "--backbone", description = "model.backbone, e.g. resnet18, resnet50")
+    @Option(names = "--backbone", paramLabel = "NAME",
+            description = "model.backbone: resnet18/34/50/101, resnext50_32x4d, mobilenet_v2 (default: resnet18)")
     String backbone;
 
-    @Option(names = "--attention", description = "model.attention: none, se, ...")
+    @Option(names = "--attention", paramLabel = "NAME",
+            description = "model.attention: none or a module (attnspark modules lists them; default: none)")
     String attention;
 
-    @Option(names = "--epochs", description = "recipe.epochs")
+    @Option(names = "--epochs", paramLabel = "N", description = "recipe.epochs (default: 90)")
     Integer epochs;
 
-    @Option(names = "--master", description = "spark.master: local[*], local[N], spark://HOST:PORT, yarn, k8s://...")
+    @Option(names = "--master", paramLabel = "URL",
+            description = "spark.master: local[N], spark://HOST:PORT, yarn, k8s://HOST (default: local[*] or spark-submit's)")
     String master;
 
-    @Option(names = "--workers", description = "spark.workers")
+    @Option(names = "--workers", paramLabel = "N",
+            description = "spark.workers (default: local[N] gives N, a cluster its executor cores)")
     Integer workers;
 
-    @Option(names = "--batch", description = "spark.batchSizePerWorker")
+    @Option(names = "--batch", paramLabel = "N", description = "spark.batchSizePerWorker (default: 32)")
     Integer batch;
 
-    @Option(names = "--results", paramLabel = "URI", description = "where the result record goes")
+    @Option(names = "--results", paramLabel = "URI", description = "results: where the result record goes (default: results)")
     String results;
 
     @Option(names = "--init-from", paramLabel = "FILE.npz",

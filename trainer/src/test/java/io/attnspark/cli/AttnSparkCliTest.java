@@ -47,8 +47,39 @@ class AttnSparkCliTest {
     }
 
     @Test
+    void helpFitsEightyColumnsWithOneLineSummariesExamplesAndDefaults() {
+        var root = AttnSpark.commandLine();
+        var pending = new java.util.ArrayDeque<>(java.util.List.of(root));
+        while (!pending.isEmpty()) {
+            var command = pending.pop();
+            String help = command.getUsageMessage();
+            for (String line : help.split("\\R")) {
+                assertTrue(line.length() <= 80, command.getCommandSpec().qualifiedName() + ": " + line);
+            }
+            for (var sub : command.getSubcommands().values()) {
+                if (!sub.getCommandName().equals("help")) {
+                    String summary = sub.getCommandSpec().usageMessage().header()[0];
+                    assertTrue(summary.endsWith(".") && summary.length() <= 63, "one-line summary: " + summary);
+                    pending.push(sub);
+                }
+            }
+        }
+        for (String command : new String[]{"train", "aggregate", "sweep", "explain"}) {
+            assertTrue(run(command, "--help").out().contains("Example"), command + " --help shows an example");
+        }
+        var defaults = io.attnspark.train.config.ConfigLoader.load(null, java.util.List.of("data.path=d"));
+        String train = run("train", "--help").out();
+        for (String shown : new String[]{"(default: " + defaults.recipe().epochs() + ")",
+                "(default: " + defaults.spark().batchSizePerWorker() + ")", "(default: " + defaults.model().backbone() + ")",
+                "default: " + defaults.model().attention() + ")", "(default: " + defaults.results() + ")"}) {
+            assertTrue(train.replaceAll("\\s+", " ").contains(shown), "train --help shows " + shown + ":\n" + train);
+        }
+    }
+
+    @Test
     void unknownOptionNamesTheCommand() {
-        assertOneLineError(run("train", "--epoch", "3"), "Unknown options: '--epoch', '3'");
+        assertOneLineError(run("train", "--epoch", "3"), "Unknown options: '--epoch', '3'; did you mean --epochs?");
+        assertOneLineError(run("trian"), "Unmatched argument at index 0: 'trian'; did you mean train?");
         assertOneLineError(run("train", "--epochs", "three"), "Invalid value for option '--epochs'");
     }
 
