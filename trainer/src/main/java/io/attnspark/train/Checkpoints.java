@@ -71,6 +71,21 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * The checkpoints of a setup under {@code <workDir>/checkpoints/}: {@code <backbone>-<attention>-<key>}, e.g.
+     * {@code resnet18-se-469719d308ca}, so a listing says what each holds. A folder named by the key alone, as runs
+     * before this naming wrote it, is still used when only it exists.
+     */
+    static Checkpoints forSetup(String workDir, String backbone, String attention, String key, Configuration hadoop)
+            throws IOException {
+        Path root = new Path(workDir.replaceAll("/+$", "") + "/checkpoints");
+        Path readable = new Path(root, (backbone + "-" + attention).replaceAll("[^A-Za-z0-9._-]", "_") + "-" + key);
+        Path hashOnly = new Path(root, key);
+        FileSystem fs = root.getFileSystem(hadoop);
+        boolean older = !fs.exists(readable) && fs.exists(hashOnly);
+        return new Checkpoints((older ? hashOnly : readable).toString(), hadoop);
+    }
+
     Path dir() {
         return dir;
     }

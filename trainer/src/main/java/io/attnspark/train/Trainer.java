@@ -321,10 +321,10 @@ public final class Trainer {
                 .cacheMode(CacheMode.DEVICE);
     }
 
-    private Checkpoints checkpoints(Configuration hadoop, int batch) {
+    private Checkpoints checkpoints(Configuration hadoop, int batch) throws IOException {
         Map<String, Object> tree = ConfigLoader.toMap(config);
         String key = Checkpoints.setupKey(section(tree, "data"), section(tree, "model"), section(tree, "recipe"), batch);
-        return new Checkpoints(config.workDir().replaceAll("/+$", "") + "/checkpoints/" + key, hadoop);
+        return Checkpoints.forSetup(config.workDir(), config.model().backbone(), config.model().attention(), key, hadoop);
     }
 
     @SuppressWarnings("unchecked")

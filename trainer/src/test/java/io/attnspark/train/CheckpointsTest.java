@@ -92,6 +92,21 @@ class CheckpointsTest {
     }
 
     @Test
+    void setupFoldersAreNamedByBackboneAndAttentionAndOlderHashOnlyFoldersAreStillFound(@TempDir Path tmp) throws Exception {
+        var hadoop = new Configuration();
+        String work = tmp.toString();
+        var fresh = Checkpoints.forSetup(work, "resnet18", "se", "469719d308ca", hadoop);
+        assertEquals("resnet18-se-469719d308ca", fresh.dir().getName());
+
+        java.nio.file.Files.createDirectories(tmp.resolve("checkpoints/0123456789ab"));
+        assertEquals("0123456789ab", Checkpoints.forSetup(work, "resnet18", "se", "0123456789ab", hadoop).dir().getName(),
+                "a run started before the readable names resumes from its folder");
+        java.nio.file.Files.createDirectories(tmp.resolve("checkpoints/resnet18-se-0123456789ab"));
+        assertEquals("resnet18-se-0123456789ab",
+                Checkpoints.forSetup(work, "resnet18", "se", "0123456789ab", hadoop).dir().getName());
+    }
+
+    @Test
     void setupKeyIgnoresWhereItRunsButNotWhatIsTrained() {
         Map<String, Object> data = Map.of("path", "/d");
         Map<String, Object> model = Map.of("backbone", "resnet18", "attention", "se");
