@@ -150,6 +150,20 @@ public final class TrainingData {
                 batch, seed));
     }
 
+    /**
+     * Only the validation split, for evaluation: this pack, or the folder's val/ packed into {@link #packUri} + "-val"
+     * (a pack of its own, so that a later training run does not find a pack without train/ under its name).
+     */
+    public PackedDataset packValidation(JavaSparkContext sc, Configuration conf, String packRoot, int batch, long seed)
+            throws IOException {
+        if (packed != null) {
+            return packed;
+        }
+        var val = listings.stream().filter(l -> l.split().equals(ImageLayout.VAL)).toList();
+        return new ShardPacker(sc, conf).pack(layout.classIds(), val,
+                new PackSpec(packUri(packRoot, batch, seed) + "-" + ImageLayout.VAL, batch, seed));
+    }
+
     private String contentHash() {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
