@@ -11,7 +11,7 @@ import java.util.List;
         description = "Train CNN backbones with attention modules on Spark and compare them.",
         subcommands = {TrainCommand.class, AggregateCommand.class, DatasetsCommand.class, DemoCommand.class, ModelsCommand.class,
                 ModulesCommand.class, SweepCommand.class, ClusterCommand.class, SubmitCommand.class, BenchCommand.class,
-                ExplainCommand.class, EvaluateCommand.class,
+                ExplainCommand.class, EvaluateCommand.class, RunsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AttnSpark {
 

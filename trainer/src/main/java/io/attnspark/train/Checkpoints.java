@@ -101,16 +101,31 @@ public final class Checkpoints {
     /** The newest complete checkpoint, if any. */
     public Optional<Restored> latest() throws IOException {
         FileSystem fs = dir.getFileSystem(hadoop);
+        var newest = newest(fs);
+        return newest.isEmpty() ? Optional.empty() : Optional.of(restore(fs, newest.get()));
+    }
+
+    /** The progress of the newest complete checkpoint, without loading its network. */
+    public Optional<State> latestState() throws IOException {
+        FileSystem fs = dir.getFileSystem(hadoop);
+        var newest = newest(fs);
+        if (newest.isEmpty()) {
+            return Optional.empty();
+        }
+        try (var in = fs.open(newest.get().suffix(".json"))) {
+            return Optional.of(JSON.readValue((java.io.InputStream) in, State.class));
+        }
+    }
+
+    private Optional<Path> newest(FileSystem fs) throws IOException {
         if (!fs.exists(dir)) {
             return Optional.empty();
         }
         var newest = Arrays.stream(fs.listStatus(dir)).map(FileStatus::getPath)
                 .map(p -> STATE.matcher(p.getName())).filter(Matcher::matches)
                 .mapToInt(m -> Integer.parseInt(m.group(1))).max();
-        if (newest.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(restore(fs, new Path(dir, String.format("epoch-%04d", newest.getAsInt()))));
+        return newest.isEmpty() ? Optional.empty()
+                : Optional.of(new Path(dir, String.format("epoch-%04d", newest.getAsInt())));
     }
 
     /**
