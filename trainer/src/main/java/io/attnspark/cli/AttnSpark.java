@@ -22,6 +22,7 @@ public final class AttnSpark {
     /** Bad input gives one line that says what is wrong, never a stack trace. */
     static CommandLine commandLine() {
         var cli = new CommandLine(new AttnSpark());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
             List<String> suggestions = e instanceof CommandLine.UnmatchedArgumentException unmatched

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         description = {"Show what the attention modules of a trained network do: for every image in --images, a bar "
                 + "chart of the channel gates of every SE/ECA/CBAM/... module (channels.png) and a heat map over "
                 + "the image of every spatial map (CBAM's spatial gate, BAM's gate, GC's attention pooling): "
-                + "OUT/<image>/spatial-<module>.png. Prints the top-5 classes per image. Unreadable images are "
+                + "OUT/<image>/spatial-<module>.png, with a colour bar; every value shown is in OUT/<image>/values.csv. "
+                + "Prints the top-5 classes per image. Unreadable images are "
                 + "skipped and counted."},
         footer = {"", "Example:",
                 "  attnspark explain --model work/checkpoints/SETUP/epoch-0010.zip --images photos --out explain"})
@@ -38,6 +39,13 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--max", paramLabel = "N", description = "explain at most N images (default: ${DEFAULT-VALUE})")
     int max = 16;
 
+    @Option(names = "--interpolation", paramLabel = "KIND",
+            description = "how spatial maps are enlarged: nearest (shows the map's real cells) or bilinear (default: ${DEFAULT-VALUE})")
+    Explainer.Interpolation interpolation = Explainer.Interpolation.NEAREST;
+
+    @Option(names = "--shared-scale", description = "one colour range for all spatial maps of an image, so blocks compare")
+    boolean sharedScale;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "only for checkpoints written before they carried the run config: the run's YAML config")
     Path config;
@@ -50,7 +58,7 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelConfig fallback = config == null && overrides.isEmpty() ? null : ConfigLoader.load(config, overrides).model();
         var explainable = ExplainableModel.load(model, new Configuration(), fallback);
-        new Explainer(explainable, System.out).explain(images, out, max);
+        new Explainer(explainable, System.out, new Explainer.Display(interpolation, sharedScale)).explain(images, out, max);
         return 0;
     }
 }

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,13 +38,30 @@ public final class Explainer {
     static final String CHANNEL_CHART = "channels.png";
     private static final int TOP = 5;
 
+    static final String VALUES = "values.csv";
+
+    /**
+     * How spatial maps are drawn.
+     *
+     * @param interpolation nearest shows the map's real cells; bilinear smooths them
+     * @param sharedScale   one colour range for every spatial map of an image, so blocks compare; else each its own
+     */
+    public record Display(Interpolation interpolation, boolean sharedScale) {
+        public static final Display DEFAULT = new Display(Interpolation.NEAREST, false);
+    }
+
+    /** How a spatial map is enlarged to the image. */
+    public enum Interpolation { NEAREST, BILINEAR }
+
     private final ExplainableModel model;
     private final PrintStream out;
     private final EvalTransform transform;
+    private final Display display;
 
-    public Explainer(ExplainableModel model, PrintStream out) {
+    public Explainer(ExplainableModel model, PrintStream out, Display display) {
         this.model = model;
         this.out = out;
+        this.display = display;
         this.transform = EvalTransform.imagenet(model.spec().imageSize());
     }
 
@@ -58,9 +77,12 @@ public final class Explainer {
         }
         List<Path> files = imageFiles(images);
         Files.createDirectories(outDir);
-        out.printf("explaining %s + %s (%d px, %d attention maps in %d modules) on up to %d of %d files in %s%n",
+        out.printf("explaining %s + %s (%d px, %d attention maps in %d modules) on %s in %s%n",
                 model.spec().backbone(), model.spec().attention(), model.spec().imageSize(), model.maps().size(),
-                model.maps().stream().map(AttentionMap::module).distinct().count(), maxImages, files.size(), images);
+                model.maps().stream().map(AttentionMap::module).distinct().count(),
+                files.size() <= maxImages ? files.size() + " files" : "the first " + maxImages + " of " + files.size() + " files",
+                images);
+        Map<Path, String> folders = outputFolders(images, files);
         List<ImageExplanation> explained = new ArrayList<>();
         SkipTally skipped = SkipTally.NONE;
         for (Path file : files) {
@@ -69,7 +91,7 @@ public final class Explainer {
             }
             String name = images.relativize(file).toString();
             try {
-                explained.add(explainOne(file, name, outDir.resolve(outputFolder(name))));
+                explained.add(explainOne(file, name, outDir.resolve(folders.get(file))));
             } catch (ImageDecodeException e) {
                 skipped = skipped.plus(SkipTally.of(e.reason(), name, e.detail()));
                 out.println("  skipped " + name + ": " + e.detail());
@@ -95,19 +117,39 @@ public final class Explainer {
             List<Path> written = new ArrayList<>();
             List<ChannelCharts.Gates> gates = new ArrayList<>();
             var region = transform.sourceRegion(rgb.cols(), rgb.rows());
+            var values = new StringBuilder("module,map,index,value\n");
+            Map<AttentionMap, INDArray> spatial = new LinkedHashMap<>();
             for (AttentionMap map : model.maps()) {
                 INDArray weights = map.weights(activations.get(map.vertex()));
                 if (map.kind() == AttentionMap.Kind.CHANNEL) {
                     gates.add(new ChannelCharts.Gates(map.module(), weights.getRow(0)));
+                    for (int c = 0; c < weights.size(1); c++) {
+                        values.append(map.module()).append(",channel gate,").append(c).append(',')
+                                .append(weights.getDouble(0, c)).append('\n');
+                    }
                 } else {
-                    INDArray grid = weights.slice(0);
-                    String caption = String.format(Locale.ROOT, "%s %s  %dx%d  blue %.3g .. red %.3g", map.module(),
-                            describe(map.reading()), grid.size(0), grid.size(1), grid.minNumber().doubleValue(),
-                            grid.maxNumber().doubleValue());
-                    written.add(write(SpatialOverlay.render(rgb, region, grid, caption),
-                            folder.resolve("spatial-" + map.module() + ".png")));
+                    spatial.put(map, weights.slice(0));
                 }
             }
+            SpatialOverlay.Range shared = spatial.values().stream().map(SpatialOverlay.Range::of)
+                    .reduce(SpatialOverlay.Range::union).orElse(null);
+            for (var entry : spatial.entrySet()) {
+                AttentionMap map = entry.getKey();
+                INDArray grid = entry.getValue();
+                var range = display.sharedScale() ? shared : SpatialOverlay.Range.of(grid);
+                String caption = String.format(Locale.ROOT, "%s %s, %dx%d map, %s%s", map.module(),
+                        describe(map.reading()), grid.size(0), grid.size(1),
+                        display.interpolation().name().toLowerCase(Locale.ROOT), display.sharedScale() ? ", shared scale" : "");
+                written.add(write(SpatialOverlay.render(rgb, region, grid, caption, range, display.interpolation()),
+                        folder.resolve("spatial-" + map.module() + ".png")));
+                for (int y = 0; y < grid.size(0); y++) {
+                    for (int x = 0; x < grid.size(1); x++) {
+                        values.append(map.module()).append(',').append(describe(map.reading())).append(',').append(y)
+                                .append(' ').append(x).append(',').append(grid.getDouble(y, x)).append('\n');
+                    }
+                }
+            }
+            Files.writeString(folder.resolve(VALUES), values);
             if (!gates.isEmpty()) {
                 String header = name + "  (" + model.spec().attention() + ")  top-1: " + top.get(0).describe();
                 written.add(0, write(ChannelCharts.render(header, gates), folder.resolve(CHANNEL_CHART)));
@@ -155,9 +197,25 @@ public final class Explainer {
         return file;
     }
 
-    /** {@code cats/tabby.jpg} -> {@code cats_tabby.jpg}: one flat folder per image, unique per file. */
-    static String outputFolder(String relativeName) {
-        return relativeName.replace('/', '_').replace('\\', '_');
+    /**
+     * One flat folder per image, named without the extension so it does not look like an image: {@code cats/tabby.jpg}
+     * -> {@code cats_tabby}; two files that differ only by their extension keep it, as {@code cats_tabby-jpg}.
+     */
+    static Map<Path, String> outputFolders(Path images, List<Path> files) {
+        Map<Path, String> flat = new LinkedHashMap<>();
+        Map<String, Long> stems = new HashMap<>();
+        for (Path file : files) {
+            String name = images.relativize(file).toString().replace('/', '_').replace('\\', '_');
+            flat.put(file, name);
+            stems.merge(stem(name), 1L, Long::sum);
+        }
+        flat.replaceAll((file, name) -> stems.get(stem(name)) == 1 ? stem(name) : name.replace('.', '-'));
+        return flat;
+    }
+
+    private static String stem(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     private static List<Path> imageFiles(Path images) throws IOException {

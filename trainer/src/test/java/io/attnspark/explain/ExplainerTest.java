@@ -91,8 +91,10 @@ class ExplainerTest {
         var model = ExplainableModel.load(checkpoint.resolve("epoch-0001.zip").toString(), new Configuration(), null);
         assertEquals(attention, model.spec().attention());
         var log = new ByteArrayOutputStream();
-        var report = new Explainer(model, new PrintStream(log, true, StandardCharsets.UTF_8)).explain(images, out, 10);
+        var report = new Explainer(model, new PrintStream(log, true, StandardCharsets.UTF_8), Explainer.Display.DEFAULT)
+                .explain(images, out, 10);
         String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains(") on 4 files in "), "4 files, fewer than --max 10:\n" + printed);
         assertTrue(printed.contains("01_square (Square)") || printed.contains("00_circle (Circle)")
                 || printed.contains("02_stripes (Stripes)"), "top-5 with class names from synsets.txt:\n" + printed);
         return report;
@@ -121,8 +123,13 @@ class ExplainerTest {
                 }
             }
         }
-        assertTrue(Files.isRegularFile(out.resolve("wide.png").resolve(Explainer.CHANNEL_CHART)));
-        assertTrue(Files.isRegularFile(out.resolve("tall_tall.jpg").resolve("spatial-layer4.1.attn.png")));
+        assertTrue(Files.isRegularFile(out.resolve("wide").resolve(Explainer.CHANNEL_CHART)));
+        assertTrue(Files.isRegularFile(out.resolve("tall_tall").resolve("spatial-layer4.1.attn.png")));
+        List<String> values = Files.readAllLines(out.resolve("wide").resolve(Explainer.VALUES));
+        assertEquals("module,map,index,value", values.get(0));
+        long spatial = values.stream().filter(line -> line.contains(",spatial gate,")).count();
+        long gates = values.stream().filter(line -> line.contains(",channel gate,")).count();
+        assertTrue(spatial > 0 && gates > 0, "every value drawn, spatial and channel: " + values.size() + " lines");
     }
 
     @Test
@@ -147,8 +154,8 @@ class ExplainerTest {
 
         var model = ExplainableModel.load(dir.toString(), new Configuration(), config.model());
         assertEquals(List.of("class 0", "class 1", "class 2"), model.labels());
-        var report = new Explainer(model, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-                .explain(images, tmp.resolve("out-bam"), 1);
+        var report = new Explainer(model, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                Explainer.Display.DEFAULT).explain(images, tmp.resolve("out-bam"), 1);
         assertEquals(1, report.images().size(), "--max 1");
         assertEquals(2, report.images().get(0).pngs().size(), "BAM after stages 3 and 4: one spatial map each, no channel chart");
     }
@@ -164,6 +171,14 @@ class ExplainerTest {
         var missing = assertThrows(IllegalArgumentException.class,
                 () -> ExplainableModel.load(tmp.resolve("nowhere/epoch-0001.zip").toString(), new Configuration(), null));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+    }
+
+    @Test
+    void outputFoldersDropTheExtensionUnlessTwoImagesWouldShareAFolder() {
+        Path root = Path.of("/images");
+        var folders = Explainer.outputFolders(root, List.of(root.resolve("cats/tabby.jpg"), root.resolve("dog.jpg"),
+                root.resolve("dog.png")));
+        assertEquals(List.of("cats_tabby", "dog-jpg", "dog-png"), List.copyOf(folders.values()));
     }
 
     private static int distinctColours(BufferedImage image) {
