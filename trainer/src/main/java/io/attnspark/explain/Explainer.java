@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -151,10 +152,11 @@ public final class Explainer {
             }
             Files.writeString(folder.resolve(VALUES), values);
             if (!gates.isEmpty()) {
-                String header = name + "  (" + model.spec().attention() + ")  top-1: " + top.get(0).describe();
+                String header = name + "  (" + model.spec().attention() + ")  " + trueLabel(file).map(t -> "true: " + t + "  ")
+                        .orElse("") + "predicted: " + top.get(0).describe();
                 written.add(0, write(ChannelCharts.render(header, gates), folder.resolve(CHANNEL_CHART)));
             }
-            out.println("  " + name + ": " + top.stream().map(Prediction::describe).collect(Collectors.joining(", "))
+            out.println("  " + name + trueLabel(file).map(t -> " (true: " + t + ")").orElse("") + ": " + top.stream().map(Prediction::describe).collect(Collectors.joining(", "))
                     + "  -> " + folder + " (" + written.size() + " PNGs)");
             return new ImageExplanation(file, top, written);
         }
@@ -169,6 +171,13 @@ public final class Explainer {
             throw new ImageDecodeException(name, SkipReason.TRANSFORM_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         return chw;
+    }
+
+    /** The class of an image kept in a folder named by its class id (as in val/&lt;class-id&gt;/), if it is one. */
+    private Optional<String> trueLabel(Path file) {
+        Path parent = file.getParent();
+        String folder = parent == null ? "" : parent.getFileName().toString();
+        return model.labels().stream().filter(label -> label.equals(folder) || label.startsWith(folder + " ")).findFirst();
     }
 
     private static String describe(AttentionMap.Reading reading) {

@@ -174,6 +174,18 @@ class ExplainerTest {
     }
 
     @Test
+    void anImageInAClassFolderShowsItsTrueClassNextToThePrediction() throws IOException {
+        Path labelled = Files.createDirectories(tmp.resolve("labelled/01_square"));
+        writeImage(labelled.resolve("sq.png"), 32, 32, "png");
+        var model = ExplainableModel.load(checkpoint("se-true", config("se"), true).toString(), new Configuration(), null);
+        var log = new ByteArrayOutputStream();
+        new Explainer(model, new PrintStream(log, true, StandardCharsets.UTF_8), Explainer.Display.DEFAULT)
+                .explain(tmp.resolve("labelled"), tmp.resolve("out-true"), 1);
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("01_square/sq.png (true: 01_square (Square)): "), printed);
+    }
+
+    @Test
     void outputFoldersDropTheExtensionUnlessTwoImagesWouldShareAFolder() {
         Path root = Path.of("/images");
         var folders = Explainer.outputFolders(root, List.of(root.resolve("cats/tabby.jpg"), root.resolve("dog.jpg"),
