@@ -46,6 +46,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--shared-scale", description = "one colour range for all spatial maps of an image, so blocks compare")
     boolean sharedScale;
 
+    @Option(names = "--per-class", description = "instead of per image: the mean channel gates of each class over --images/"
+            + "<class-id>/ (up to --max images a class), one chart per module and per-class-gates.csv")
+    boolean perClass;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "only for checkpoints written before they carried the run config: the run's YAML config")
     Path config;
@@ -58,7 +62,12 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelConfig fallback = config == null && overrides.isEmpty() ? null : ConfigLoader.load(config, overrides).model();
         var explainable = ExplainableModel.load(model, new Configuration(), fallback);
-        new Explainer(explainable, System.out, new Explainer.Display(interpolation, sharedScale)).explain(images, out, max);
+        var explainer = new Explainer(explainable, System.out, new Explainer.Display(interpolation, sharedScale));
+        if (perClass) {
+            explainer.explainPerClass(images, out, max);
+        } else {
+            explainer.explain(images, out, max);
+        }
         return 0;
     }
 }

@@ -109,10 +109,7 @@ public final class Explainer {
     private ImageExplanation explainOne(Path file, String name, Path folder) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         try (Mat rgb = ImageDecoder.decodeRgb(bytes, name)) {
-            float[] chw = transformed(rgb, name);
-            int size = transform.size();
-            INDArray input = Nd4j.create(chw, new long[] {1, 3, size, size}, DataType.FLOAT);
-            Map<String, INDArray> activations = model.network().feedForward(input, false);
+            Map<String, INDArray> activations = feedForward(rgb, name);
             List<Prediction> top = topClasses(activations.get(ModelSpec.OUTPUT));
             Files.createDirectories(folder);
             List<Path> written = new ArrayList<>();
@@ -160,6 +157,27 @@ public final class Explainer {
                     + "  -> " + folder + " (" + written.size() + " PNGs)");
             return new ImageExplanation(file, top, written);
         }
+    }
+
+    /** The network's activations for one image file, through the evaluation transform. */
+    Map<String, INDArray> activations(Path file, String name) throws IOException {
+        try (Mat rgb = ImageDecoder.decodeRgb(Files.readAllBytes(file), name)) {
+            return feedForward(rgb, name);
+        }
+    }
+
+    private Map<String, INDArray> feedForward(Mat rgb, String name) throws ImageDecodeException {
+        int size = transform.size();
+        INDArray input = Nd4j.create(transformed(rgb, name), new long[] {1, 3, size, size}, DataType.FLOAT);
+        return model.network().feedForward(input, false);
+    }
+
+    /**
+     * The SE paper's figure: the mean channel-gate profile of each class over at most {@code perClass} images of
+     * {@code classFolders/<class-id>/}, one chart per module and a CSV of the means.
+     */
+    public List<Path> explainPerClass(Path classFolders, Path outDir, int perClass) throws IOException {
+        return new ClassGateProfiles(this, model, out).write(classFolders, outDir, perClass);
     }
 
     /** A decoded image the transform cannot take (e.g. a 1-pixel-wide one) is skipped like a bad file. */

@@ -186,6 +186,35 @@ class ExplainerTest {
     }
 
     @Test
+    void perClassMeansOfTheChannelGatesAreOneChartPerModuleAndACsv() throws IOException {
+        Path classes = tmp.resolve("classes");
+        writeImage(Files.createDirectories(classes.resolve("00_circle")).resolve("a.png"), 32, 32, "png");
+        writeImage(classes.resolve("00_circle").resolve("b.jpg"), 40, 30, "jpg");
+        writeImage(Files.createDirectories(classes.resolve("01_square")).resolve("c.png"), 30, 40, "png");
+        Files.createDirectories(classes.resolve("not_a_class"));
+        var model = ExplainableModel.load(checkpoint("se-classes", config("se"), true).toString(), new Configuration(), null);
+        var explainer = new Explainer(model, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                Explainer.Display.DEFAULT);
+
+        List<Path> charts = explainer.explainPerClass(classes, tmp.resolve("out-classes"), 5);
+
+        assertEquals(4, charts.size(), "se in 2 blocks of stages 3 and 4");
+        for (Path chart : charts) {
+            assertTrue(distinctColours(ImageIO.read(chart.toFile())) > 3, chart + " looks blank");
+        }
+        List<String> csv = Files.readAllLines(tmp.resolve("out-classes").resolve(ClassGateProfiles.CSV));
+        assertEquals("module,class,images,channel,mean_gate", csv.get(0));
+        assertTrue(csv.stream().anyMatch(line -> line.contains(",00_circle,2,0,")), "circle averages its 2 images");
+        assertTrue(csv.stream().anyMatch(line -> line.contains(",01_square,1,0,")));
+        var spatialOnly = ExplainableModel.load(checkpoint("bam-classes", config("bam"), true).toString(),
+                new Configuration(), null);
+        var refused = assertThrows(IllegalArgumentException.class, () -> new Explainer(spatialOnly,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Explainer.Display.DEFAULT)
+                .explainPerClass(classes, tmp.resolve("out-bam-classes"), 5));
+        assertTrue(refused.getMessage().startsWith("--per-class needs channel gates"), refused.getMessage());
+    }
+
+    @Test
     void outputFoldersDropTheExtensionUnlessTwoImagesWouldShareAFolder() {
         Path root = Path.of("/images");
         var folders = Explainer.outputFolders(root, List.of(root.resolve("cats/tabby.jpg"), root.resolve("dog.jpg"),
