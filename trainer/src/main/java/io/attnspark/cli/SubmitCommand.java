@@ -1,6 +1,6 @@
 package io.attnspark.cli;
 
-import io.attnspark.train.Trainer;
+import io.attnspark.train.RunChecks;
 import io.attnspark.train.cluster.SparkHome;
 import io.attnspark.train.config.ConfigLoader;
 import org.apache.spark.launcher.SparkLauncher;
@@ -55,7 +55,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (train.master != null) {
             throw new IllegalArgumentException("give the master to submit (--master), not to train");
         }
-        Trainer.validate(ConfigLoader.load(train.config, train.overrides()));
+        RunChecks.validate(ConfigLoader.load(train.config, train.overrides()));
         if (!Set.of("client", "cluster").contains(deployMode)) {
             throw new IllegalArgumentException("--deploy-mode must be client or cluster, got " + deployMode);
         }
