@@ -2,6 +2,7 @@ package io.attnspark.datasets.pack;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -93,6 +94,28 @@ class HdfsPackTest {
             }
         });
         assertArrayEquals(new long[] {2, 3, 8, 8}, data.getFeatures().shape());
+    }
+
+    @Test
+    void badDataOnHdfsIsOneLineBeforeAnyPackingAndNestedFilesAreCounted() throws IOException {
+        Configuration conf = cluster.getConfiguration(0);
+        FileSystem hdfs = cluster.getFileSystem();
+        for (String file : List.of("/one/train/a/1.JPEG", "/one/val/a/2.JPEG", "/noval/train/a/1.JPEG",
+                "/noval/train/b/2.JPEG", "/nested/train/a/1.JPEG", "/nested/train/b/deep/2.JPEG", "/nested/val/a/3.JPEG")) {
+            try (var out = hdfs.create(new org.apache.hadoop.fs.Path(file))) {
+                out.write(1);
+            }
+        }
+        String uri = hdfs.getUri().toString();
+        var one = assertThrows(IllegalArgumentException.class,
+                () -> TrainingData.check(uri + "/one", conf));
+        assertTrue(one.getMessage().contains("has 1 class (a); a classifier needs at least 2"), one.getMessage());
+        var noVal = assertThrows(IllegalArgumentException.class,
+                () -> TrainingData.check(uri + "/noval", conf));
+        assertTrue(noVal.getMessage().contains("has no val/ folder"), noVal.getMessage());
+        var nested = assertThrows(IllegalArgumentException.class,
+                () -> TrainingData.check(uri + "/nested", conf));
+        assertTrue(nested.getMessage().contains("(train/b) (1 skipped (NESTED_FOLDER 1))"), nested.getMessage());
     }
 
     @Test
