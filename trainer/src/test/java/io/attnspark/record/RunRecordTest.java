@@ -45,7 +45,7 @@ class RunRecordTest {
         assertEquals(new TreeSet<>(List.of("schemaVersion", "runId", "status", "error", "backbone", "attention",
                 "attentionOptions", "position", "defaultPlacement", "seed", "config", "epochs", "finalTop1", "finalTop5", "bestTop1",
                 "parameterCount", "wallTimeSeconds", "imagesPerSecond", "sparkMaster", "workers", "resumed",
-                "provenance")), fieldNames(json));
+                "provenance", "dataset", "experiment")), fieldNames(json));
         assertEquals(new TreeSet<>(List.of("epoch", "trainLoss", "top1", "top5", "trainImages", "trainSeconds",
                 "evalSeconds", "imagesPerSecond", "workerSeconds", "overheadSeconds")), fieldNames(json.get("epochs").get(0)));
         assertEquals(new TreeSet<>(List.of("gitCommit", "attnsparkVersion", "dl4jVersion", "sparkVersion",
@@ -110,7 +110,7 @@ class RunRecordTest {
     void failedRunMayLackResults() {
         RunRecord failed = new RunRecord(1, "r1", RunStatus.FAILED, "OutOfMemoryError", "resnet18", "none", null,
                 "standard", null, 1, Map.of(), List.of(), null, null, null, 0, 1.0, 0.0, "local[1]", 1, false,
-                RunRecords.PROVENANCE);
+                RunRecords.PROVENANCE, null, null);
         assertEquals(Map.of(), failed.attentionOptions());
     }
 
