@@ -46,7 +46,7 @@ final class VariantGrouping {
     private VariantGrouping() {
     }
 
-    /** Per experiment (in key order), each variant against its plain row, in table order. */
+    /** Per experiment (by summary, so that a swept setting reads in order), each variant against its plain row. */
     static List<ExperimentReport> experiments(Dataset<Row> runs) {
         Column[] variant = VARIANT_COLUMNS.stream().map(name -> col(name)).toArray(Column[]::new);
         Dataset<Row> perVariant = runs.groupBy(variant).agg(count(lit(1)).as("runs"),
@@ -58,7 +58,7 @@ final class VariantGrouping {
                 .groupBy(EXPERIMENT_KEY, VARIANT)
                 .agg(collect_list(struct(col("seed"), col("top1"), col("top5"))).as("seeds"));
         Map<Experiment, List<VariantStats>> byExperiment = new TreeMap<>(
-                Comparator.comparing(Experiment::key));
+                Comparator.comparing(Experiment::summary).thenComparing(Experiment::key));
         Map<Experiment, Integer> classes = new LinkedHashMap<>();
         for (Row row : perVariant.join(perSeed,
                 JavaConverters.asScalaBuffer(List.of(EXPERIMENT_KEY, VARIANT))).collectAsList()) {

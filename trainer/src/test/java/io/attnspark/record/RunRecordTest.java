@@ -2,6 +2,7 @@ package io.attnspark.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -72,6 +73,20 @@ class RunRecordTest {
         assertEquals(original, parsed);
         assertTrue(parsed.config().containsKey("checkpointDir"));
         assertThrows(UnsupportedOperationException.class, () -> parsed.config().put("x", 1));
+    }
+
+    @Test
+    void aRecordWrittenBeforeTheDatasetAndExperimentFieldsStillReads() throws IOException {
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(
+                RunRecordJson.toBytes(RunRecords.completed("r1", "resnet18", "se", 7, 0.7)));
+        json.remove(List.of("dataset", "experiment", "defaultPlacement"));
+
+        RunRecord old = RunRecordJson.fromBytes(new ObjectMapper().writeValueAsBytes(json));
+
+        assertEquals("r1", old.runId());
+        assertNull(old.dataset());
+        assertNull(old.experiment());
+        assertNull(old.defaultPlacement());
     }
 
     @Test
