@@ -33,6 +33,8 @@ public final class Experiments {
     public static final String WORKERS = "spark.workers";
 
     private static final int KEY_LENGTH = 12;
+    /** Settings whose zero means "not used", which the summary leaves out. */
+    private static final Set<String> OFF_WHEN_ZERO = Set.of("recipe.warmupEpochs", "recipe.labelSmoothing");
 
     private Experiments() {
     }
@@ -120,6 +122,10 @@ public final class Experiments {
         List<String> shown = new ArrayList<>();
         for (int i = 0; i < pathPrefixSuffix.length; i += 3) {
             Object value = valueAt(fixed, pathPrefixSuffix[i]);
+            if (value instanceof Number number && number.doubleValue() == 0 && OFF_WHEN_ZERO.contains(
+                    pathPrefixSuffix[i])) {
+                continue;
+            }
             if (Boolean.TRUE.equals(value)) {
                 shown.add(pathPrefixSuffix[i + 1].trim());
             } else if (value != null && !Boolean.FALSE.equals(value)) {

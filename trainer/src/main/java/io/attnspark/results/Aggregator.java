@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -151,16 +152,14 @@ public final class Aggregator {
         String prefix = experiment.experiment().key() + "-";
         List<VariantStats> all = experiment.comparisons().stream().map(Comparison::variant).toList();
         List<VariantStats> main = all.stream().filter(VariantStats::defaultPlacement).toList();
-        figures.add(new Html.Figure(prefix + TOP1_VS_PARAMETERS_PNG, "Final top-1 against parameter count for the "
-                + "main table's variants: one series per attention, one point per row, bars ± std over seeds, n = "
-                + "seeds.", Charts.top1VsParameters(main)));
+        figures.add(new Html.Figure(prefix + TOP1_VS_PARAMETERS_PNG, "the main table's variants",
+                Charts.top1VsParameters(main)));
         boolean oneHardware = all.stream().map(VariantStats::hardware).distinct().count() == 1
                 && !all.get(0).hardware().contains(";");
         if (oneHardware) {
             boolean single = all.stream().anyMatch(v -> v.runs() < 2);
-            figures.add(new Html.Figure(prefix + TOP1_VS_THROUGHPUT_PNG, "Final top-1 against training images/s "
-                    + "for every variant, all on " + all.get(0).hardware() + "; bars ± std over seeds"
-                    + (single ? ". Some points are single runs (n=1, noisy): their speed is one timing." : "."),
+            figures.add(new Html.Figure(prefix + TOP1_VS_THROUGHPUT_PNG, "every variant, all on "
+                    + all.get(0).hardware() + (single ? "; single runs (n=1, noisy) are one timing each" : ""),
                     Charts.top1VsThroughput(all)));
         } else {
             notes.add("No throughput plot: these runs ran on different hosts or Spark masters ("
@@ -168,8 +167,10 @@ public final class Aggregator {
                     + "), whose speeds say nothing about the modules.");
         }
         if (!curves.isEmpty()) {
-            figures.add(new Html.Figure(prefix + TRAINING_CURVES_PNG, "Validation top-1 (bars ± std over runs, n = "
-                    + "runs) and training loss per epoch, per variant.", Charts.trainingCurves(curves)));
+            // in table order, so that each variant keeps its colour from plot to plot
+            List<String> order = all.stream().map(VariantStats::label).toList();
+            figures.add(new Html.Figure(prefix + TRAINING_CURVES_PNG, "per variant and epoch", Charts.trainingCurves(
+                    curves.stream().sorted(Comparator.comparing((Curve curve) -> order.indexOf(curve.label()))).toList())));
         }
     }
 }

@@ -24,12 +24,21 @@ final class PaperTables {
     static final int TOP5_MIN_CLASSES = 11;
 
     static final String NO_RUN = "-";
+    private static final int TOP5_COLUMN = 7;
     /** How to read a cell; printed once per report, not under every table. */
-    static final String HOW_TO_READ = "Cells: mean ± sample std over distinct seeds (n = seeds; runs repeating a seed "
-            + "are averaged into it and listed as replicates). (±x [lo, hi] test) = change against plain on the same "
+    static final String HOW_TO_READ = "Each experiment holds everything fixed but the seed and the compared axes "
+            + "(backbone, attention and its options, position, stages); its summary says what. Top-1/Top-5 tables: "
+            + "each module at its default placement (SE-style modules before the residual add in every stage, BAM "
+            + "after stages 1-3, GC after the add in stages 2-4, conv replacements in place of the 3x3 convs); other "
+            + "placements are in the variants and ablation tables (fixed = the row's other placement setting where it "
+            + "is not the default). Cells: mean ± sample std over distinct seeds (n = seeds; runs repeating a seed are "
+            + "averaged into it and counted as replicates, +r). (±x [lo, hi] test) = change against plain on the same "
             + "row, in points, with its 95 % confidence interval: paired = paired t over the seeds both share, Welch = "
             + "Welch's t otherwise; † = not significant (two-sided p >= " + DifferenceTest.ALPHA + "); n/a = no spread "
-            + "to test; untested = one seed on a side, where nothing can be claimed; - = no run.";
+            + "to test; untested = one seed on a side, where nothing can be claimed; - = no run. img/s vs plain = "
+            + "training throughput as a multiple of plain's (below 1 = slower), only between runs on the same host and "
+            + "Spark master; (n=1, noisy) = one timing on a side. Top-5 only with more than 10 classes. Plots: bars = "
+            + "± std, n = seeds (runs for the curves); accuracy axes span at least 10 points.";
 
     /** Backbone, then the axis values, then plain first and attentions alphabetically, then position, then stages. */
     static final Comparator<VariantStats> VARIANT_ORDER = Comparator
@@ -94,29 +103,33 @@ final class PaperTables {
                 .map(row -> Stream.concat(Stream.of(row.backbone()),
                         columns.stream().map(a -> row.cell(a).map(Cell::format).orElse(NO_RUN))).toList())
                 .toList();
-        return new ReportTable(metric.title() + " (%)", "Final " + metric.title().toLowerCase(Locale.ROOT)
-                + " of each module at its default placement (SE-style modules before the residual add in every stage,"
-                + " BAM after stages 1-3, GC after the add in stages 2-4, conv replacements in place of the 3x3 convs);"
-                + " other placements are in the variants and ablation tables.", header, 1, rows);
+        return new ReportTable(metric.title() + " (%)", "final " + metric.title().toLowerCase(Locale.ROOT)
+                + ", default placements", header, 1, rows);
     }
 
     /** Every variant with accuracy, significance and cost against plain, one row each. */
     ReportTable variants() {
-        List<String> header = List.of("variant", "position", "stages", "n", "top-1 (%)", "Δ top-1 [95% CI] test",
-                "p (top-1)", "top-5 (%)", "params (M)", "Δ params", "train img/s", "img/s vs plain");
+        List<String> header = new ArrayList<>(List.of("variant", "position", "stages", "n", "top-1 (%)",
+                "Δ top-1 [95% CI] test", "p (top-1)", "top-5 (%)", "params (M)", "Δ params", "train img/s",
+                "img/s vs plain"));
         List<List<String>> rows = comparisons.stream().map(c -> {
             VariantStats v = c.variant();
             boolean plain = v.plain();
-            return List.of(v.label(), plain ? NO_RUN : v.position(), plain ? NO_RUN : v.stages(),
-                    v.seeds() + (v.replicates() > 0 ? " +" + v.replicates() + "r" : ""), meanStd(v.top1()),
-                    delta(c), pValue(c), meanStd(v.top5()),
+            List<String> row = new ArrayList<>(List.of(v.label(), plain ? NO_RUN : v.position(),
+                    plain ? NO_RUN : v.stages(), v.seeds() + (v.replicates() > 0 ? " +" + v.replicates() + "r" : ""),
+                    meanStd(v.top1()), delta(c), pValue(c), meanStd(v.top5()),
                     String.format(Locale.ROOT, "%.3f", v.parameters() / 1e6),
                     format(c.parameterOverheadPercent(), "%+.2f%%"),
-                    String.format(Locale.ROOT, "%.1f", v.imagesPerSecond()), throughput(c));
+                    String.format(Locale.ROOT, "%.1f", v.imagesPerSecond()), throughput(c)));
+            if (!showsTop5()) {
+                row.remove(TOP5_COLUMN);
+            }
+            return row;
         }).toList();
-        return new ReportTable("Variants", "Every variant with its seeds (n; +r = replicates). img/s vs plain = "
-                + "training throughput as a multiple of plain's, only between runs on the same host and Spark master "
-                + "(- otherwise); (n=1, noisy) = one timing on a side.", header, 3, rows);
+        if (!showsTop5()) {
+            header.remove(TOP5_COLUMN);
+        }
+        return new ReportTable("Variants", "every placement", header, 3, rows);
     }
 
     /** Rows (backbone, axis values) + attention (+ the stages if not all), columns the positions; top-1 cells. */
@@ -152,8 +165,8 @@ final class PaperTables {
                                         .map(c -> withoutPlacement(c.cell(Metric.TOP1)).format()).orElse(NO_RUN)))
                         .toList())
                 .toList();
-        return new ReportTable(title, "Final top-1 per " + dimension + " (columns), as in the SE paper's ablations; "
-                + "fixed = the other placement setting of the row where it is not the default.", header, 3, rows);
+        return new ReportTable(title, "final top-1 per " + dimension + ", as in the SE paper's ablations", header, 3,
+                rows);
     }
 
     /** Whether top-5 means anything here: more than ten classes, or an unknown number (older records). */
