@@ -129,7 +129,11 @@ public final class Experiments {
             if (Boolean.TRUE.equals(value)) {
                 shown.add(pathPrefixSuffix[i + 1].trim());
             } else if (value != null && !Boolean.FALSE.equals(value)) {
-                shown.add(pathPrefixSuffix[i + 1] + display(value) + pathPrefixSuffix[i + 2]);
+                String suffix = pathPrefixSuffix[i + 2];
+                // "1 epoch", not "1 epochs"
+                boolean one = value instanceof Number number && number.doubleValue() == 1 && suffix.endsWith("s");
+                shown.add(pathPrefixSuffix[i + 1] + display(value) + (one ? suffix.substring(0, suffix.length() - 1)
+                        : suffix));
             }
         }
         return String.join(", ", shown);
