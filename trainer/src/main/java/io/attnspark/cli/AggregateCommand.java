@@ -12,8 +12,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
         description = {"Compare runs: read every result record under RESULTS_DIR with Spark SQL and print a",
-                "paper-style table: backbones as rows, attention variants as columns, top-1 mean ± std over",
-                "seeds, the change against plain, and † where Welch's t-test finds that change not significant.",
+                "paper-style table per experiment: backbones as rows, attention variants as columns, top-1 mean ±",
+                "std over distinct seeds, the change against plain with its 95% CI (paired t over shared seeds,",
+                "else Welch's), and † where that change is not significant.",
                 "Also writes tables.md (top-5, cost against plain, ablations by position and stage), table.md,",
                 "table.csv, variants.csv, a self-contained report.html with the plots embedded, plots/*.png,",
                 "runs.parquet and epochs.parquet. Malformed records are reported and skipped.",
