@@ -26,7 +26,7 @@ trainer/src/test/resources/fixtures/trajectory/ gets
 Networks (torchvision's ResNet-18 at width 1/16 with the small stem, 10 classes, 32 px, the attention classes of
 make_attention_fixtures.py at attnspark's default placement):
   plain, se (SE r=4 after bn2), cbam (seed CBAM r=4, 7x7, after bn2), gc (ContextBlock ratio 1 after the add,
-  stages 2-4), sk (SK r=2 in place of each block's strided conv1).
+  stages 2-4, GCNet's last_zero_init), sk (SK r=2 in place of each block's strided conv1).
 The one-worker files also hold loss64 [steps]: the same run in float64, so the tests can show how far torch's own
 float32 trajectory drifts from exact arithmetic.
 """
@@ -64,8 +64,8 @@ class GCBasicBlock(BasicBlock):
 
     def __init__(self, inplanes, planes, *args, **kwargs):
         super().__init__(inplanes, planes, *args, **kwargs)
-        # ratio 1: at width 1/16 a smaller ratio leaves LayerNorm 2 values, whose normalized output is +-1 with the sign
-        # set by rounding, so any two float32 runs (even torch's own) part after two steps
+        # ratio 1: at width 1/16 ratio 1/4 leaves LayerNorm 2 values in stage 2, whose normalized output is +-1 with
+        # the sign set by rounding (with a random last conv, attnspark and torch parted after two steps there)
         self.se = ContextBlock(planes, ratio=1)
 
     def forward(self, x):
