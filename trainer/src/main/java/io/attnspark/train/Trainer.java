@@ -37,7 +37,6 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.Nesterovs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -254,7 +253,8 @@ public final class Trainer {
         double lr = recipe.learningRate(0, globalBatch);
         var base = new NeuralNetConfiguration.Builder().seed(recipe.seed()).dataType(DataType.FLOAT);
         switch (recipe.optimizer()) {
-            case SGD -> base.updater(new Nesterovs(lr, recipe.momentum())).l2(recipe.weightDecay());
+            // torch's Nesterov form, so that a rate change reaches the momentum as in PyTorch; L2 is torch's weight_decay
+            case SGD -> base.updater(new TorchNesterov(lr, recipe.momentum())).l2(recipe.weightDecay());
             // decoupled decay, scaled by the learning rate as in torch's AdamW
             case ADAMW -> base.updater(Adam.builder().learningRate(lr).beta1(recipe.momentum()).build())
                     .weightDecay(recipe.weightDecay(), true);
