@@ -8,7 +8,9 @@ import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
 import io.attnspark.model.attention.AttentionRegistry;
 import io.attnspark.model.attention.DynamicConvolution;
+import io.attnspark.record.DatasetIdentity;
 import io.attnspark.record.EpochMetrics;
+import io.attnspark.record.Experiments;
 import io.attnspark.record.Provenance;
 import io.attnspark.record.RunRecord;
 import io.attnspark.record.RunRecordWriter;
@@ -34,7 +36,6 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.Nesterovs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +112,8 @@ public final class Trainer {
         PackedDataset data = pack(source, run.sc, hadoop);
         ModelSpec spec = config.model().toSpec(data.classIds().size());
         run.classIds = data.classIds();
+        run.dataset = new DatasetIdentity(data.fingerprint(), new Path(config.data().path()).getName(),
+                data.numClasses(), data.imageCount("train"), data.imageCount("val"));
         int workers = workers(run.sc);
         run.workers = workers;
         int batch = data.batchSize();
@@ -230,7 +233,8 @@ public final class Trainer {
         double lr = recipe.learningRate(0, globalBatch);
         var base = new NeuralNetConfiguration.Builder().seed(recipe.seed()).dataType(DataType.FLOAT);
         switch (recipe.optimizer()) {
-            case SGD -> base.updater(new Nesterovs(lr, recipe.momentum())).l2(recipe.weightDecay());
+            // torch's Nesterov form, so that a rate change reaches the momentum as in PyTorch; L2 is torch's weight_decay
+            case SGD -> base.updater(new TorchNesterov(lr, recipe.momentum())).l2(recipe.weightDecay());
             // decoupled decay, scaled by the learning rate as in torch's AdamW
             case ADAMW -> base.updater(Adam.builder().learningRate(lr).beta1(recipe.momentum()).build())
                     .weightDecay(recipe.weightDecay(), true);
@@ -368,6 +372,7 @@ public final class Trainer {
         long parameterCount;
         int workers = 1;
         List<String> classIds;
+        DatasetIdentity dataset;
 
         RunContext(Instant started, JavaSparkContext sc) {
             this.started = started;
@@ -395,13 +400,15 @@ public final class Trainer {
         RunRecord record(RunStatus status, String error) {
             Instant finished = Instant.now();
             var model = config.model();
+            Map<String, Object> stored = ConfigLoader.toMap(config);
             return new RunRecord(RunRecord.SCHEMA_VERSION, id, status, error, model.backbone(), model.attention(),
                     model.attentionOptions(), model.position().configName(), model.defaultPlacement(),
-                    config.recipe().seed(), ConfigLoader.toMap(config), epochs,
+                    config.recipe().seed(), stored, epochs,
                     RunRecord.finalTop1Of(epochs), RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs),
                     parameterCount, Duration.between(started, finished).toMillis() / 1000.0,
                     RunRecord.imagesPerSecondOf(epochs), sc.master(), workers, resumed,
-                    Provenance.current(sc.version(), started, finished));
+                    Provenance.current(sc.version(), started, finished), dataset,
+                    Experiments.of(stored, dataset, workers, List.of()));
         }
     }
 }

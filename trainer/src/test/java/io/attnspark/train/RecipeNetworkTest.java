@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 
@@ -46,7 +45,7 @@ class RecipeNetworkTest {
                 assertTrue(layer.getRegularizationByParam("gamma") == null || layer.getRegularizationByParam("gamma").isEmpty());
                 assertTrue(layer.getRegularizationByParam("beta") == null || layer.getRegularizationByParam("beta").isEmpty());
             } else {
-                assertInstanceOf(Nesterovs.class, layer.getIUpdater());
+                assertInstanceOf(TorchNesterov.class, layer.getIUpdater());
                 assertEquals(List.of(new L2Regularization(5e-5)), layer.getRegularizationByParam("W"), layer.getLayerName());
                 assertTrue(layer.getRegularizationByParam("b") == null || layer.getRegularizationByParam("b").isEmpty(),
                         layer.getLayerName());

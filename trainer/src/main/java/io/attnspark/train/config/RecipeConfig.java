@@ -8,8 +8,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * momentum 0.9, lr 0.1 for a global batch of 256 (scaled linearly), cosine decay, weight decay 1e-4, no warmup and no
  * label smoothing. Weight decay never applies to biases or batch-norm parameters (DL4J regularizes weights only).
  *
- * @param optimizer    SGD with Nesterov momentum (L2 added to the gradient, as torch's SGD weight_decay), or AdamW
- *                     (Adam with decoupled weight decay; {@code momentum} is its beta1)
+ * @param optimizer    SGD with Nesterov momentum in torch's form (TorchNesterov; L2 added to the gradient, as torch's SGD
+ *                     weight_decay), or AdamW (Adam with decoupled weight decay; {@code momentum} is its beta1)
  * @param warmupEpochs epochs of linear warmup to the scaled rate before the schedule starts
  */
 public record RecipeConfig(int epochs, double lr, double momentum, double weightDecay, Schedule schedule,
