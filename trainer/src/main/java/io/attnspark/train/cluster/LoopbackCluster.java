@@ -60,10 +60,14 @@ public final class LoopbackCluster implements AutoCloseable {
         return sparkHome.environment();
     }
 
-    /** PIDs of the executor JVMs currently running on this cluster's Workers. */
+    /**
+     * PIDs of the executor JVMs currently running on this cluster's Workers (an executor's spark-class script, while it
+     * starts, keeps the PID its JVM will have; the launcher JVM that builds its command line is not counted).
+     */
     public List<Long> executorPids() {
         return daemons.stream().flatMap(Process::descendants)
-                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .filter(p -> p.info().commandLine().filter(line -> line.contains("CoarseGrainedExecutorBackend")
+                        && !line.contains("org.apache.spark.launcher.Main")).isPresent())
                 .map(ProcessHandle::pid).toList();
     }
 
