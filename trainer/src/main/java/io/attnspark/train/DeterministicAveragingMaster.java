@@ -31,8 +31,9 @@ import java.util.List;
  * </ul>
  * Here the trainer's shard order (already shuffled by the seed) is cut into rounds of workers x averaging frequency in
  * order, worker {@code i} of a round taking the {@code i}-th consecutive slice, without a shuffle; and the sums run in
- * partition order ({@link OrderedTreeAggregate}). Only {@link SparkComputationGraph#fitPaths} is changed; attnspark sets
- * no DL4J listeners, so their stats are not routed.
+ * partition order ({@link OrderedTreeAggregate}). attnspark trains through {@link SparkComputationGraph#fitPaths} only:
+ * fits of in-memory RDDs get the ordered sums but keep DL4J's random split, without its re-balancing. attnspark sets no
+ * DL4J listeners, so their stats are not routed.
  */
 final class DeterministicAveragingMaster extends ParameterAveragingTrainingMaster {
 

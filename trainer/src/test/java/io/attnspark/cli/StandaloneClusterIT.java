@@ -237,7 +237,8 @@ class StandaloneClusterIT {
         awaitNoExecutors();
         Path log = tmp.resolve(logName);
         String nativeCache = "-Dorg.bytedeco.javacpp.cachedir=" + root.resolve(".cache/javacpp");
-        String driverLog = "-Dlog4j2.configurationFile=" + Path.of(StandaloneClusterIT.class.getResource("/cluster-driver-log4j2.properties").toURI());
+        Path driverLogConfig = Path.of(StandaloneClusterIT.class.getResource("/cluster-driver-log4j2.properties").toURI());
+        String driverLog = "-Dlog4j2.configurationFile=" + driverLogConfig;
         Process process = new SparkLauncher(new HashMap<>(cluster.environment()))
                 .setSparkHome(home.dir().toString())
                 .setMaster(cluster.masterUrl())
