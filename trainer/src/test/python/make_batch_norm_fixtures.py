@@ -13,6 +13,13 @@ BatchNorm2d(C, eps=1e-5, momentum=0.1) in train mode, optionally followed by ReL
   new_running_mean, new_running_var  the running statistics after the step,
   eval_output                      the eval-mode output with the new running statistics,
   config                           [relu (0 or 1)].
+
+Each batch_norm_precision_<name>.npz holds one ill-conditioned training step (|mean| / std about 100 over few values
+per channel, as in SK's and split attention's fuse layers on 1x1 maps) to measure float32 accuracy against float64:
+  input, grad_output, weight, bias float32 values,
+  reference_<x>                    the float64 results of torch on those same values (x: output, grad_input,
+                                   grad_weight, grad_bias),
+  torch_<x>                        torch's own float32 results, whose error against the reference is the bar.
 """
 import pathlib
 
@@ -29,6 +36,41 @@ CASES = {
     # a 1x1 map: the statistics come from the batch alone
     "pixel": ((5, 3, 1, 1), True, 0.5),
 }
+# name: (shape, mean / std)
+PRECISION_CASES = {
+    "pixel_pair": ((2, 8, 1, 1), 100.0),
+    "small_map": ((4, 6, 2, 2), 100.0),
+}
+
+
+def bn_step(x, grad_output, weight, bias, dtype):
+    """One train-mode step of BatchNorm2d in dtype: output and the gradients of input, weight and bias."""
+    bn = torch.nn.BatchNorm2d(x.shape[1], eps=1e-5, momentum=0.1).to(dtype)
+    with torch.no_grad():
+        bn.weight.copy_(weight)
+        bn.bias.copy_(bias)
+    x = x.to(dtype).clone().requires_grad_()
+    y = bn(x)
+    y.backward(grad_output.to(dtype))
+    return {"output": y.detach(), "grad_input": x.grad, "grad_weight": bn.weight.grad, "grad_bias": bn.bias.grad}
+
+
+def write_precision_cases():
+    for name, (shape, ratio) in PRECISION_CASES.items():
+        channels = shape[1]
+        std = torch.rand(channels).reshape(1, channels, 1, 1) + 0.5
+        sign = torch.where(torch.rand(channels) < 0.5, -1.0, 1.0).reshape(1, channels, 1, 1)
+        x = torch.randn(*shape) * std + sign * ratio * std
+        grad_output = torch.randn(*shape)
+        weight = torch.rand(channels) + 0.5
+        bias = torch.randn(channels) * 0.3
+        reference = bn_step(x, grad_output, weight, bias, torch.float64)
+        single = bn_step(x, grad_output, weight, bias, torch.float32)
+        arrays = {"input": x.numpy(), "grad_output": grad_output.numpy(), "weight": weight.numpy(), "bias": bias.numpy()}
+        arrays.update({f"reference_{key}": value.numpy() for key, value in reference.items()})
+        arrays.update({f"torch_{key}": value.numpy() for key, value in single.items()})
+        np.savez(OUT_DIR / f"batch_norm_precision_{name}.npz", **arrays)
+        print("precision", name, shape)
 
 
 def main():
@@ -64,6 +106,7 @@ def main():
                        "config": np.array([int(relu)], dtype=np.int64)})
         np.savez(OUT_DIR / f"batch_norm_{name}.npz", **arrays)
         print(name, shape)
+    write_precision_cases()
 
 
 if __name__ == "__main__":

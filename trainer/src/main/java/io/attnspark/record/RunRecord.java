@@ -30,13 +30,17 @@ import java.util.regex.Pattern;
  * @param workers          number of Spark training workers
  * @param resumed          whether the run continued from a checkpoint
  * @param provenance       code, versions, host and times of the run
+ * @param dataset          the packed dataset's identity; null in records that predate it and for runs that failed
+ *                         before opening their data
+ * @param experiment       which runs this one is comparable with ({@link Experiments#of}); null in records that
+ *                         predate it, for which the aggregator computes it from the config
  */
 public record RunRecord(int schemaVersion, String runId, RunStatus status, String error,
                         String backbone, String attention, Map<String, Object> attentionOptions, String position,
                         Boolean defaultPlacement, long seed, Map<String, Object> config, List<EpochMetrics> epochs,
                         Double finalTop1, Double finalTop5, Double bestTop1, long parameterCount,
                         double wallTimeSeconds, double imagesPerSecond, String sparkMaster, int workers,
-                        boolean resumed, Provenance provenance) {
+                        boolean resumed, Provenance provenance, DatasetIdentity dataset, Experiment experiment) {
 
     public static final int SCHEMA_VERSION = 1;
     /** The {@link #attention} of a plain backbone. */

@@ -3,9 +3,11 @@ package io.attnspark.record;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,9 +40,23 @@ public final class RunRecordJson {
         }
     }
 
+    /** Fields added after schema version 1 was first written: an older record without them reads them as null. */
+    private static final List<String> ADDED_FIELDS = List.of("defaultPlacement", "dataset", "experiment");
+
     /** Parses one record; the record constructors' checks apply, so an invalid record fails here. */
     public static RunRecord fromBytes(byte[] json) throws IOException {
-        return MAPPER.readValue(json, RunRecord.class);
+        JsonNode tree = MAPPER.readTree(json);
+        if (tree == null || tree.isMissingNode()) {
+            throw new IOException("no JSON record (empty input)");
+        }
+        if (tree instanceof ObjectNode object) {
+            ADDED_FIELDS.forEach(field -> {
+                if (!object.has(field)) {
+                    object.putNull(field);
+                }
+            });
+        }
+        return MAPPER.treeToValue(tree, RunRecord.class);
     }
 
     /**

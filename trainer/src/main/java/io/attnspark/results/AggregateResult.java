@@ -3,35 +3,25 @@ package io.attnspark.results;
 import io.attnspark.record.RunRecord;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * The comparison tables and what was left out of them.
+ * The comparison tables, one set per experiment, and what was left out of them.
  *
- * @param attentions  column order: {@value RunRecord#NO_ATTENTION} (shown as {@value #PLAIN}) first, then alphabetical
- * @param rows        the main table (final top-1), one row per backbone: resnet18, resnet34, resnet50, resnet101,
- *                    then the others alphabetically
- * @param tables      every table of the report, the main one first: top-1, top-5, variants, by position, by stage
- * @param comparisons every variant against the plain runs of its backbone, in table order
+ * @param experiments the experiments by key; runs of different experiments are never pooled
  * @param plots       the PNG files written, relative to {@link #outDir}; empty if plots were off or nothing ran
  * @param skipped     files not aggregated, with the reason, ordered by file
  * @param runCount    number of runs aggregated
  * @param outDir      where the tables, report.html, the plots and the Parquet datasets were written
  */
-public record AggregateResult(List<String> attentions, List<TableRow> rows, List<ReportTable> tables,
-                              List<Comparison> comparisons, List<String> plots, List<SkippedFile> skipped,
+public record AggregateResult(List<ExperimentReport> experiments, List<String> plots, List<SkippedFile> skipped,
                               long runCount, String outDir) {
 
     /** Column title of the backbone without attention. */
     public static final String PLAIN = "plain";
 
     public AggregateResult {
-        attentions = List.copyOf(attentions);
-        rows = List.copyOf(rows);
-        tables = List.copyOf(tables);
-        if (tables.isEmpty()) {
-            throw new IllegalArgumentException("the report has at least the main table");
-        }
-        comparisons = List.copyOf(comparisons);
+        experiments = List.copyOf(experiments);
         plots = List.copyOf(plots);
         skipped = List.copyOf(skipped);
     }
@@ -40,24 +30,34 @@ public record AggregateResult(List<String> attentions, List<TableRow> rows, List
         return RunRecord.NO_ATTENTION.equals(attention) ? PLAIN : attention;
     }
 
-    /** The main table in Markdown: final top-1 in percent, backbones x attention. */
-    public String toMarkdown() {
-        return tables.get(0).toMarkdown();
+    /** Every comparison of every experiment. */
+    public List<Comparison> comparisons() {
+        return experiments.stream().flatMap(e -> e.comparisons().stream()).toList();
     }
 
-    /** The main table, how to read it, the skipped files and where the outputs are, for the console. */
+    /** Per experiment, its heading and main table in Markdown: final top-1 in percent, backbones x attention. */
+    public String toMarkdown() {
+        return experiments.stream().map(e -> "### " + e.heading() + "\n\n" + e.tables().get(0).toMarkdown())
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** The main tables, how to read them, the skipped files and where the outputs are, for the console. */
     public String render() {
         StringBuilder text = new StringBuilder();
-        ReportTable main = tables.get(0);
-        text.append(main.title()).append(" over ").append(runCount).append(" run(s)\n").append(main.caption())
-                .append("\n\n");
-        text.append(toMarkdown());
+        text.append(runCount).append(" run(s) in ").append(experiments.size()).append(" experiment(s); runs of "
+                + "different experiments are never pooled.\n").append(PaperTables.HOW_TO_READ).append("\n\n");
+        for (ExperimentReport experiment : experiments) {
+            ReportTable main = experiment.tables().get(0);
+            text.append(experiment.heading()).append('\n').append(main.title()).append(": ").append(main.caption())
+                    .append("\n\n").append(main.toMarkdown()).append('\n');
+        }
         if (!skipped.isEmpty()) {
-            text.append("\nSkipped ").append(skipped.size()).append(" file(s):\n");
+            text.append("Skipped ").append(skipped.size()).append(" file(s):\n");
             skipped.forEach(file -> text.append("  ").append(file.file()).append(": ").append(file.reason())
                     .append('\n'));
+            text.append('\n');
         }
-        text.append("\nWritten to ").append(outDir).append(": ").append(String.join(", ", Aggregator.TABLE_MD,
+        text.append("Written to ").append(outDir).append(": ").append(String.join(", ", Aggregator.TABLE_MD,
                 Aggregator.TABLES_MD, Aggregator.TABLE_CSV, Aggregator.VARIANTS_CSV, Aggregator.REPORT_HTML,
                 Aggregator.RUNS_PARQUET, Aggregator.EPOCHS_PARQUET));
         plots.forEach(plot -> text.append(", ").append(plot));

@@ -3,17 +3,18 @@ package io.attnspark.results;
 import java.util.function.Function;
 
 /**
- * A variant against the plain backbone it was built on.
+ * A variant against the plain backbone of the same experiment and axis values.
  *
  * @param variant the variant
- * @param plain   all plain runs of the same backbone; null if there are none (then every comparison is null)
+ * @param plain   the plain runs it is compared with; null if there are none (then every comparison is null)
  */
 public record Comparison(VariantStats variant, VariantStats plain) {
 
     public Comparison {
-        if (plain != null && (!plain.plain() || !plain.backbone().equals(variant.backbone()))) {
+        if (plain != null && (!plain.plain() || !plain.row().equals(variant.row())
+                || !plain.experiment().equals(variant.experiment()))) {
             throw new IllegalArgumentException("the baseline of " + variant.label() + " must be the plain "
-                    + variant.backbone() + ", got " + plain.label());
+                    + variant.row() + " of the same experiment, got " + plain.label());
         }
     }
 
@@ -48,13 +49,18 @@ public record Comparison(VariantStats variant, VariantStats plain) {
         return compared() ? metric.of(variant).mean() - metric.of(plain).mean() : null;
     }
 
-    /** Welch's two-sided p-value against plain; null where not compared or not testable. */
+    /** The paired or Welch test against plain, with its 95 % interval; null where not compared. */
+    public DifferenceTest test(Metric metric) {
+        return compared() ? DifferenceTest.of(metric.of(variant), metric.of(plain)) : null;
+    }
+
+    /** The test's two-sided p-value; null where not compared or not testable. */
     public Double pValue(Metric metric) {
-        return compared() ? WelchTest.pValue(metric.of(variant).values(), metric.of(plain).values()) : null;
+        return compared() ? test(metric).p() : null;
     }
 
     public Significance significance(Metric metric) {
-        return compared() ? Significance.of(pValue(metric)) : Significance.NO_BASELINE;
+        return compared() ? test(metric).significance() : Significance.NO_BASELINE;
     }
 
     /** Extra parameters against plain, in percent of plain's; null where not compared. */
@@ -62,15 +68,29 @@ public record Comparison(VariantStats variant, VariantStats plain) {
         return compared() ? (variant.parameters() - plain.parameters()) / plain.parameters() * 100.0 : null;
     }
 
-    /** Training images/s as a multiple of plain's (below 1 = slower); null where not compared or plain has none. */
+    /**
+     * Training images/s as a multiple of plain's (below 1 = slower); null where not compared, where plain has none,
+     * or where the two ran on different hardware or clusters, which says nothing about the module.
+     */
     public Double throughputRatio() {
-        return compared() && plain.imagesPerSecond() > 0 ? variant.imagesPerSecond() / plain.imagesPerSecond() : null;
+        return compared() && plain.imagesPerSecond() > 0 && sameHardware()
+                ? variant.imagesPerSecond() / plain.imagesPerSecond() : null;
+    }
+
+    /** Both ran on one and the same host and Spark master. */
+    public boolean sameHardware() {
+        return plain != null && !variant.hardware().contains(";") && variant.hardware().equals(plain.hardware());
+    }
+
+    /** A throughput ratio from a single run on a side: one timing on a shared machine. */
+    public boolean noisyThroughput() {
+        return plain != null && (variant.runs() < 2 || plain.runs() < 2);
     }
 
     /** The table cell of {@code metric}. */
     public Cell cell(Metric metric) {
         Summary summary = metric.of(variant);
-        return new Cell(summary.mean(), summary.std(), summary.runs(), delta(metric), pValue(metric),
-                significance(metric), variant.placement());
+        return new Cell(summary.mean(), summary.std(), summary.seeds(), variant.replicates(), delta(metric),
+                test(metric), variant.placement());
     }
 }

@@ -2,11 +2,11 @@ package io.attnspark.results;
 
 /** Whether a variant's difference from the plain backbone holds up across seeds, and the table marker for it. */
 public enum Significance {
-    /** p < {@value WelchTest#ALPHA}: no marker. */
+    /** p < {@value DifferenceTest#ALPHA}: no marker. */
     SIGNIFICANT(""),
-    /** p >= {@value WelchTest#ALPHA}: the difference may be seed noise. */
+    /** p >= {@value DifferenceTest#ALPHA}: the difference may be seed noise. */
     NOT_SIGNIFICANT("†"),
-    /** Fewer than two runs on a side (or no spread at all): nothing can be claimed. */
+    /** One seed on a side (or no spread at all): nothing can be claimed either way. */
     NOT_TESTABLE(" n/a"),
     /** The plain backbone itself, or a backbone without plain runs. */
     NO_BASELINE("");
@@ -22,11 +22,11 @@ public enum Significance {
         return marker;
     }
 
-    /** @param pValue from {@link WelchTest#pValue}, null where untestable */
+    /** @param pValue from {@link DifferenceTest#p}, null where untestable */
     public static Significance of(Double pValue) {
         if (pValue == null) {
             return NOT_TESTABLE;
         }
-        return pValue < WelchTest.ALPHA ? SIGNIFICANT : NOT_SIGNIFICANT;
+        return pValue < DifferenceTest.ALPHA ? SIGNIFICANT : NOT_SIGNIFICANT;
     }
 }

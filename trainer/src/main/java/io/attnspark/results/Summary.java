@@ -1,27 +1,45 @@
 package io.attnspark.results;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
- * One metric over the seeds of a variant, in percent.
+ * One metric of a variant over its seeds, in percent. Runs that repeat a seed are replicates: they are averaged into
+ * that seed's value, so n counts distinct seeds only.
  *
- * @param mean   mean over the runs
- * @param std    sample standard deviation (n - 1 in the denominator); null for a single run
- * @param values the per-run values the mean and std summarize, for significance tests
+ * @param bySeed the mean over each seed's runs, by seed
  */
-public record Summary(double mean, Double std, List<Double> values) {
+public record Summary(SortedMap<Long, Double> bySeed) {
 
     public Summary {
-        values = List.copyOf(values);
-        if (values.isEmpty()) {
-            throw new IllegalArgumentException("a summary needs at least one run's value");
+        if (bySeed.isEmpty()) {
+            throw new IllegalArgumentException("a summary needs at least one seed's value");
         }
-        if (std == null && values.size() > 1) {
-            throw new IllegalArgumentException("a summary of " + values.size() + " runs needs a standard deviation");
-        }
+        bySeed = Collections.unmodifiableSortedMap(new TreeMap<>(bySeed));
     }
 
-    public int runs() {
-        return values.size();
+    /** Distinct seeds. */
+    public int seeds() {
+        return bySeed.size();
+    }
+
+    public List<Double> values() {
+        return List.copyOf(bySeed.values());
+    }
+
+    public double mean() {
+        return bySeed.values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    /** Sample standard deviation over the seeds (n - 1 in the denominator); null for a single seed. */
+    public Double std() {
+        if (seeds() < 2) {
+            return null;
+        }
+        double mean = mean();
+        double squares = bySeed.values().stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+        return Math.sqrt(squares / (seeds() - 1));
     }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * One backbone's row of the comparison table.
  *
- * @param backbone the backbone name
+ * @param backbone the row label: the backbone, and the axis values if any
  * @param cells    by attention name, only where the backbone has runs with that attention
  */
 public record TableRow(String backbone, Map<String, Cell> cells) {

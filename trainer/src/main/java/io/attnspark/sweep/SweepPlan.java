@@ -1,10 +1,16 @@
 package io.attnspark.sweep;
 
 import io.attnspark.model.Models;
+import io.attnspark.record.RunRecord;
 import io.attnspark.train.config.ConfigLoader;
 import io.attnspark.train.config.TrainConfig;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,26 +21,48 @@ import java.util.Set;
 /** A sweep's points and the run config of each, all validated before anything runs. */
 public record SweepPlan(SweepSpec spec, List<SweepPoint> points, List<TrainConfig> configs) {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public SweepPlan {
         points = List.copyOf(points);
         configs = List.copyOf(configs);
     }
 
-    /** @throws IllegalArgumentException naming the first point whose config is invalid, and why */
+    /**
+     * Points that resolve to the same run are planned once: e.g. a plain backbone crossed with insertion positions,
+     * where there is no module to place.
+     *
+     * @throws IllegalArgumentException naming the first point whose config is invalid, and why
+     */
     public static SweepPlan of(SweepSpec spec) {
-        var points = expand(spec);
+        var points = new ArrayList<SweepPoint>();
         var configs = new ArrayList<TrainConfig>();
-        for (SweepPoint point : points) {
+        Set<JsonNode> runs = new HashSet<>();
+        for (SweepPoint point : expand(spec)) {
+            TrainConfig config;
             try {
-                TrainConfig config = ConfigLoader.load(spec.baseConfig(), overrides(spec, point));
+                config = ConfigLoader.load(spec.baseConfig(), overrides(spec, point));
                 // the network too (attention name, its options, channels vs reduction), as the trainer checks it first
                 Models.parameterCount(config.model().toSpec(2));
-                configs.add(config);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("point " + point.index() + " (" + point.describe() + "): " + e.getMessage(), e);
             }
+            if (runs.add(run(config))) {
+                points.add(SweepPoint.of(points.size() + 1, point.overrides()));
+                configs.add(config);
+            }
         }
         return new SweepPlan(spec, points, configs);
+    }
+
+    /** What a config runs: without a module, its placement and options mean nothing. */
+    private static JsonNode run(TrainConfig config) {
+        ObjectNode tree = JSON.valueToTree(ConfigLoader.toMap(config));
+        ObjectNode model = (ObjectNode) tree.get("model");
+        if (RunRecord.NO_ATTENTION.equals(config.model().attention())) {
+            model.remove(List.of("position", "stages", "attentionOptions"));
+        }
+        return tree;
     }
 
     /** The config of a point: base file, base overrides, the point, then the sweep's results and master. */

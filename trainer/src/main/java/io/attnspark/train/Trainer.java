@@ -10,7 +10,9 @@ import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
 import io.attnspark.model.attention.AttentionRegistry;
 import io.attnspark.model.attention.DynamicConvolution;
+import io.attnspark.record.DatasetIdentity;
 import io.attnspark.record.EpochMetrics;
+import io.attnspark.record.Experiments;
 import io.attnspark.record.Provenance;
 import io.attnspark.record.RunRecord;
 import io.attnspark.record.RunRecordWriter;
@@ -134,6 +136,8 @@ public final class Trainer {
         PackedDataset data = openOrPack(run.sc, hadoop);
         ModelSpec spec = config.model().toSpec(data.classIds().size());
         run.classIds = data.classIds();
+        run.dataset = new DatasetIdentity(data.fingerprint(), new Path(config.data().path()).getName(),
+                data.numClasses(), data.imageCount("train"), data.imageCount("val"));
         int workers = workers(run.sc);
         run.workers = workers;
         int batch = data.batchSize();
@@ -398,6 +402,7 @@ public final class Trainer {
         long parameterCount;
         int workers = 1;
         List<String> classIds;
+        DatasetIdentity dataset;
 
         RunContext(Instant started, JavaSparkContext sc) {
             this.started = started;
@@ -425,13 +430,15 @@ public final class Trainer {
         RunRecord record(RunStatus status, String error) {
             Instant finished = Instant.now();
             var model = config.model();
+            Map<String, Object> stored = ConfigLoader.toMap(config);
             return new RunRecord(RunRecord.SCHEMA_VERSION, id, status, error, model.backbone(), model.attention(),
                     model.attentionOptions(), model.position().configName(), model.defaultPlacement(),
-                    config.recipe().seed(), ConfigLoader.toMap(config), epochs,
+                    config.recipe().seed(), stored, epochs,
                     RunRecord.finalTop1Of(epochs), RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs),
                     parameterCount, Duration.between(started, finished).toMillis() / 1000.0,
                     RunRecord.imagesPerSecondOf(epochs), sc.master(), workers, resumed,
-                    Provenance.current(sc.version(), started, finished));
+                    Provenance.current(sc.version(), started, finished), dataset,
+                    Experiments.of(stored, dataset, workers, List.of()));
         }
     }
 }

@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -94,13 +95,15 @@ class SweepIT {
 
         try (var spark = SparkSession.builder().master("local[2]").appName("SweepIT aggregate")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate()) {
-            var result = new Aggregator(spark, false).aggregate(results.toString(), tmp.resolve("aggregate").toString());
+            var result = new Aggregator(spark, false, List.of()).aggregate(results.toString(), tmp.resolve("aggregate").toString());
             // the table goes to the test output, where a reader of the CI log finds what the sweep produced
             System.out.println(result.render());
             assertEquals(12, result.runCount());
             assertEquals(List.of(), result.skipped(), "the sweep index must not be taken for a record");
-            assertEquals(List.of("resnet18", "resnet34"), result.rows().stream().map(TableRow::backbone).toList());
-            assertEquals(Set.of("none", "se", "eca"), Set.copyOf(result.attentions()));
+            assertEquals(Set.of("resnet18", "resnet34"), result.experiments().stream()
+                    .flatMap(e -> e.rows().stream()).map(TableRow::backbone).collect(Collectors.toSet()));
+            assertEquals(Set.of("none", "se", "eca"), result.comparisons().stream()
+                    .map(c -> c.variant().attention()).collect(Collectors.toSet()));
         }
     }
 

@@ -36,6 +36,12 @@ class TrainAndAggregateIT {
         assertTrue(top1 >= 0 && top1 <= 1, "top-1 " + top1);
         assertTrue(record.get("epochs").get(0).get("top5").asDouble() >= top1);
         assertTrue(record.get("parameterCount").asLong() > 0);
+        // the dataset by content (10 classes, 16 + 8 images each) and the experiment the run belongs to
+        assertEquals(10, record.get("dataset").get("classes").asInt());
+        assertEquals(160, record.get("dataset").get("trainImages").asInt());
+        assertTrue(record.get("dataset").get("fingerprint").asText().matches("[0-9a-f]{64}"), record.toString());
+        assertTrue(record.get("experiment").get("key").asText().matches("[0-9a-f]{12}"), record.toString());
+        assertTrue(record.get("experiment").get("summary").asText().contains("10 classes"), record.toString());
 
         Path out = tmp.resolve("aggregate");
         assertEquals(0, AttnSpark.commandLine().execute("aggregate", results.toString(), "--out", out.toString()));

@@ -2,6 +2,7 @@ package io.attnspark.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -45,7 +46,7 @@ class RunRecordTest {
         assertEquals(new TreeSet<>(List.of("schemaVersion", "runId", "status", "error", "backbone", "attention",
                 "attentionOptions", "position", "defaultPlacement", "seed", "config", "epochs", "finalTop1", "finalTop5", "bestTop1",
                 "parameterCount", "wallTimeSeconds", "imagesPerSecond", "sparkMaster", "workers", "resumed",
-                "provenance")), fieldNames(json));
+                "provenance", "dataset", "experiment")), fieldNames(json));
         assertEquals(new TreeSet<>(List.of("epoch", "trainLoss", "top1", "top5", "trainImages", "trainSeconds",
                 "evalSeconds", "imagesPerSecond", "workerSeconds", "overheadSeconds")), fieldNames(json.get("epochs").get(0)));
         assertEquals(new TreeSet<>(List.of("gitCommit", "attnsparkVersion", "dl4jVersion", "sparkVersion",
@@ -72,6 +73,20 @@ class RunRecordTest {
         assertEquals(original, parsed);
         assertTrue(parsed.config().containsKey("checkpointDir"));
         assertThrows(UnsupportedOperationException.class, () -> parsed.config().put("x", 1));
+    }
+
+    @Test
+    void aRecordWrittenBeforeTheDatasetAndExperimentFieldsStillReads() throws IOException {
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(
+                RunRecordJson.toBytes(RunRecords.completed("r1", "resnet18", "se", 7, 0.7)));
+        json.remove(List.of("dataset", "experiment", "defaultPlacement"));
+
+        RunRecord old = RunRecordJson.fromBytes(new ObjectMapper().writeValueAsBytes(json));
+
+        assertEquals("r1", old.runId());
+        assertNull(old.dataset());
+        assertNull(old.experiment());
+        assertNull(old.defaultPlacement());
     }
 
     @Test
@@ -110,7 +125,7 @@ class RunRecordTest {
     void failedRunMayLackResults() {
         RunRecord failed = new RunRecord(1, "r1", RunStatus.FAILED, "OutOfMemoryError", "resnet18", "none", null,
                 "standard", null, 1, Map.of(), List.of(), null, null, null, 0, 1.0, 0.0, "local[1]", 1, false,
-                RunRecords.PROVENANCE);
+                RunRecords.PROVENANCE, null, null);
         assertEquals(Map.of(), failed.attentionOptions());
     }
 

@@ -2,6 +2,8 @@ package io.attnspark.results;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.attnspark.record.Experiment;
+import io.attnspark.record.Experiments;
 import io.attnspark.record.RunRecord;
 import io.attnspark.record.RunRecordJson;
 import io.attnspark.record.RunRecordWriter;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,11 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AggregatorTest {
 
-    private static final String MALFORMED = "malformed JSON (not parseable, or a value of the wrong type)";
     private static final String OOM = "java.lang.OutOfMemoryError: Java heap space";
 
     private static SparkSession spark;
@@ -62,314 +65,248 @@ class AggregatorTest {
     }
 
     @Test
-    void tableOfValidRunsAndAReportOfTheRest() throws IOException {
+    void validRunsAreTabledAndEveryOtherFileIsReportedWithItsReason() throws IOException {
         Path results = dir.resolve("results");
         RunRecordWriter writer = new RunRecordWriter(spark.sparkContext().hadoopConfiguration());
-        // top-1 per backbone, attention and seed; the cells below are the seed means in percent and their deltas
-        Object[][] runs = {
-                {"resnet18", "none", 0.7000, 0.7080},   // 70.40
-                {"resnet18", "se", 0.7110, 0.7140},     // 71.25, +0.85
-                {"resnet18", "cbam", 0.7050, 0.7010},   // 70.30, -0.10
-                {"resnet50", "none", 0.7600, 0.7620},   // 76.10
-                {"resnet50", "se", 0.7700, 0.7710},     // 77.05, +0.95
-                {"resnet50", "cbam", 0.7650, 0.7680},   // 76.65, +0.55
-                {"resnet101", "se", 0.7800},            // 78.00, no plain run
-                {"alexnet", "none", 0.6100},            // 61.00
-        };
-        for (Object[] run : runs) {
-            for (int seed = 1; seed < run.length - 1; seed++) {
-                String backbone = (String) run[0];
-                String attention = (String) run[1];
-                RunRecord record = RunRecords.completed(backbone + "-" + attention + "-s" + seed, backbone, attention,
-                        seed, (double) run[seed + 1]);
-                // in per-backbone subdirectories, to be found recursively
-                writer.write(record, results.resolve(backbone).toString(), WriteMode.CREATE_NEW);
-            }
+        for (int seed = 1; seed <= 2; seed++) {
+            writer.write(RunRecords.completed("resnet18-none-s" + seed, "resnet18", "none", seed, 0.70 + seed / 100.0),
+                    results.resolve("resnet18").toString(), WriteMode.CREATE_NEW);
+            writer.write(RunRecords.completed("resnet18-se-s" + seed, "resnet18", "se", seed, 0.72 + seed / 100.0),
+                    results.resolve("resnet18").toString(), WriteMode.CREATE_NEW);
         }
         writer.write(RunRecords.failed("resnet18-se-s3", "resnet18", "se", OOM), results.toString(),
                 WriteMode.CREATE_NEW);
         Files.writeString(results.resolve("malformed.json"), "{\"runId\": \"bad\", \"status\": completed}\n");
         String valid = new String(RunRecordJson.toBytes(
                 RunRecords.completed("resnet50-none-s3", "resnet50", "none", 3, 0.10)), StandardCharsets.UTF_8);
-        Files.writeString(results.resolve("truncated.json"), valid.substring(0, valid.length() / 2));
         ObjectNode noFinalTop1 = (ObjectNode) new ObjectMapper().readTree(valid);
         noFinalTop1.remove("finalTop1");
         Files.writeString(results.resolve("missing-field.json"), noFinalTop1.toString());
+        ObjectNode wrongType = (ObjectNode) new ObjectMapper().readTree(valid);
+        wrongType.put("finalTop1", "0.8");
+        Files.writeString(results.resolve("wrong-type.json"), wrongType.toString());
         Files.writeString(results.resolve("empty.json"), "");
-        // left behind by a crashed writer, and no record file: neither may count or be reported
         Files.writeString(results.resolve(".resnet50-none-s9.json.tmp"), valid.substring(0, 10));
-        Files.writeString(results.resolve("notes.txt"), "not a record");
-        // a copy of a run must not count twice; the first file by name is kept
-        Path original = results.resolve("resnet50/resnet50-se-s1.json");
+        Path original = results.resolve("resnet18/resnet18-se-s1.json");
         Path copy = Files.copy(original,
-                Files.createDirectories(results.resolve("copy")).resolve("resnet50-se-s1.json"));
+                Files.createDirectories(results.resolve("copy")).resolve("resnet18-se-s1.json"));
 
         AggregateResult result = new Aggregator(spark).aggregate(results.toString());
 
-        assertEquals(List.of("none", "cbam", "se"), result.attentions());
-        assertEquals(14, result.runCount());
-        // mean final top-1 in percent per cell, and the change against plain; null = no cell
-        assertEquals(List.of("resnet18", "resnet50", "resnet101", "alexnet"),
-                result.rows().stream().map(TableRow::backbone).toList());
-        assertCell(result, 0, "none", (70.00 + 70.80) / 2, null);
-        assertCell(result, 0, "se", (71.10 + 71.40) / 2, (71.10 + 71.40) / 2 - (70.00 + 70.80) / 2);
-        assertCell(result, 0, "cbam", (70.50 + 70.10) / 2, (70.50 + 70.10) / 2 - (70.00 + 70.80) / 2);
-        assertCell(result, 1, "none", (76.00 + 76.20) / 2, null);
-        assertCell(result, 1, "se", (77.00 + 77.10) / 2, (77.00 + 77.10) / 2 - (76.00 + 76.20) / 2);
-        assertCell(result, 1, "cbam", (76.50 + 76.80) / 2, (76.50 + 76.80) / 2 - (76.00 + 76.20) / 2);
-        assertCell(result, 2, "se", 78.00, null);
-        assertCell(result, 3, "none", 61.00, null);
-        assertTrue(result.rows().get(2).cell("none").isEmpty());
-        assertTrue(result.rows().get(3).cell("se").isEmpty());
-        String[] markdown = result.toMarkdown().split("\n");
-        assertEquals("| backbone | plain | cbam | se |", markdown[0]);
-        assertEquals("| --- | ---: | ---: | ---: |", markdown[1]);
-        // sample std of 70.00 and 70.80 is 0.8 / sqrt(2); a single seed has none, and no plain means no delta
-        assertTrue(markdown[2].startsWith("| resnet18 | 70.40 ± 0.57, n=2 | 70.30 ± 0.28 (-0.10)"), markdown[2]);
-        assertEquals("| resnet101 | - | - | 78.00, n=1 |", markdown[4]);
-        assertEquals("| alexnet | 61.00, n=1 | - | - |", markdown[5]);
-        Cell resnet18Se = result.rows().get(0).cell("se").orElseThrow();
-        assertEquals(2, resnet18Se.runs());
-
-        assertEquals(List.of(
-                new SkippedFile(uri(results.resolve("empty.json")), "no JSON record in the file"),
-                new SkippedFile(uri(results.resolve("malformed.json")), MALFORMED),
-                new SkippedFile(uri(results.resolve("missing-field.json")), "missing required field(s): finalTop1"),
-                new SkippedFile(uri(results.resolve("resnet18-se-s3.json")), "status is 'failed': " + OOM),
-                new SkippedFile(uri(original), "duplicate runId 'resnet50-se-s1', aggregated from " + uri(copy)),
-                new SkippedFile(uri(results.resolve("truncated.json")), MALFORMED)),
-                result.skipped());
+        assertEquals(4, result.runCount());
+        assertEquals(1, result.experiments().size());
+        List<SkippedFile> skipped = result.skipped();
+        assertEquals(List.of(uri(results.resolve("empty.json")), uri(results.resolve("malformed.json")),
+                uri(results.resolve("missing-field.json")), uri(results.resolve("resnet18-se-s3.json")), uri(original),
+                uri(results.resolve("wrong-type.json"))), skipped.stream().map(SkippedFile::file).toList());
+        assertEquals("no JSON record in the file", skipped.get(0).reason());
+        assertTrue(skipped.get(1).reason().startsWith("malformed JSON: "), skipped.get(1).reason());
+        assertEquals("missing required field(s): finalTop1", skipped.get(2).reason());
+        assertEquals("status is 'failed': " + OOM, skipped.get(3).reason());
+        assertEquals("duplicate runId 'resnet18-se-s1', aggregated from " + uri(copy), skipped.get(4).reason());
+        // not "malformed JSON": the field and what it must be
+        assertEquals("field 'finalTop1' must be a number, got \"0.8\"", skipped.get(5).reason());
 
         Path out = results.resolve("aggregate");
-        assertEquals(out.toString(), result.outDir());
         assertEquals(result.toMarkdown(), Files.readString(out.resolve(Aggregator.TABLE_MD)));
         List<String> csv = Files.readAllLines(out.resolve(Aggregator.TABLE_CSV));
-        assertEquals("backbone,plain,plain_std,plain_n,cbam,cbam_std,cbam_n,cbam_delta,cbam_p,se,se_std,se_n,se_delta,se_p",
-                csv.get(0));
-        assertTrue(csv.get(1).startsWith("resnet18,70.40,0.57,2,70.30,0.28,2,-0.10,"), csv.get(1));
-        assertEquals("resnet101,,,,,,,,,78.00,,1,,", csv.get(3));
-        assertEquals("alexnet,61.00,,1,,,,,,,,,,", csv.get(4));
-        assertTrue(result.render().contains(uri(results.resolve("truncated.json")) + ": " + MALFORMED));
-
-        Dataset<Row> runsParquet = spark.read().parquet(out.resolve(Aggregator.RUNS_PARQUET).toString());
-        assertEquals(List.of("runId", "backbone", "attention", "position", "seed", "finalTop1", "finalTop5", "bestTop1",
-                "parameterCount", "imagesPerSecond", "wallTimeSeconds", "workers", "sparkMaster", "stages",
-                "defaultPlacement", "attentionOptions", "config", "file"),
-                Arrays.asList(runsParquet.columns()));
-        assertEquals(14, runsParquet.count());
-        Row resnet101 = runsParquet.where("runId = 'resnet101-se-s1'").first();
-        assertEquals(0.78, resnet101.<Double>getAs("finalTop1"));
-        assertEquals(0.90, resnet101.<Double>getAs("finalTop5"));
-        assertEquals(11_689_512L, resnet101.<Long>getAs("parameterCount"));
-        assertEquals(2000 / 18.0, resnet101.<Double>getAs("imagesPerSecond"), 1e-12);
-        assertEquals("local[2]", resnet101.getAs("sparkMaster"));
-        assertEquals(uri(results.resolve("resnet101/resnet101-se-s1.json")), resnet101.getAs("file"));
-        // RunRecords' config has no model.stages: the module is everywhere
-        assertEquals("all", resnet101.getAs("stages"));
-        assertEquals(16, new ObjectMapper().readTree(resnet101.<String>getAs("attentionOptions")).get("reduction")
-                .asInt());
-
-        Dataset<Row> epochsParquet = spark.read().parquet(out.resolve(Aggregator.EPOCHS_PARQUET).toString());
-        assertEquals(List.of("runId", "backbone", "attention", "position", "stages", "seed", "epoch", "trainLoss", "top1",
-                        "top5", "imagesPerSecond"),
-                Arrays.asList(epochsParquet.columns()));
-        assertEquals(28, epochsParquet.count());
-        List<Row> alexnetEpochs = epochsParquet.where("runId = 'alexnet-none-s1'").orderBy("epoch").collectAsList();
-        assertEquals(List.of(1, 2), alexnetEpochs.stream().map(row -> row.<Integer>getAs("epoch")).toList());
-        assertEquals(0.61 - 0.05, alexnetEpochs.get(0).<Double>getAs("top1"), 1e-12);
-        assertEquals(1.5, alexnetEpochs.get(1).<Double>getAs("trainLoss"));
-
+        // the module's options are part of the compared variant
+        assertEquals("experiment,row,plain,plain_std,plain_n,se (reduction=16),se (reduction=16)_std,"
+                + "se (reduction=16)_n,se (reduction=16)_delta,se (reduction=16)_ci_low,se (reduction=16)_ci_high,"
+                + "se (reduction=16)_test,se (reduction=16)_p", csv.get(0));
+        String key = result.experiments().get(0).experiment().key();
+        assertTrue(csv.get(1).startsWith(key + ",resnet18,71.50,0.71,2,73.50,0.71,2,+2.00,"), csv.get(1));
         assertNoHiddenLeftovers(out);
     }
 
     @Test
-    void seedStatisticsSignificanceCostAblationsPlotsAndReport() throws IOException {
-        Path results = dir.resolve("results");
-        RunRecordWriter writer = new RunRecordWriter(spark.sparkContext().hadoopConfiguration());
-        long r18 = 11_689_512L;
-        long r18Se = 11_779_624L;
-        long r50 = 25_557_032L;
-        long r50Se = 28_088_024L;
-        List<RunRecord> runs = List.of(
-                TestRuns.run("resnet18", "none", "standard", null, 1, 0.700, r18, 100),
-                TestRuns.run("resnet18", "none", "standard", null, 2, 0.720, r18, 100),
-                TestRuns.run("resnet18", "se", "standard", null, 1, 0.740, r18Se, 90),
-                // the trainer writes every stage when the module goes everywhere: the same placement as none listed
-                TestRuns.run("resnet18", "se", "standard", List.of(1, 2, 3, 4), 2, 0.760, r18Se, 90),
-                TestRuns.run("resnet18", "se", "standard", List.of(3, 4), 1, 0.730, 11_700_000L, 95),
-                TestRuns.run("resnet18", "se", "standard", List.of(3, 4), 2, 0.735, 11_700_000L, 95),
-                TestRuns.run("resnet18", "cbam", "standard", null, 1, 0.7501, 11_800_000L, 80),
-                TestRuns.run("resnet18", "cbam", "standard", null, 2, 0.7502, 11_800_000L, 80),
-                TestRuns.run("resnet18", "cbam", "standard", null, 3, 0.7503, 11_800_000L, 80),
-                TestRuns.run("resnet50", "none", "standard", null, 1, 0.7600, r50, 50),
-                TestRuns.run("resnet50", "none", "standard", null, 2, 0.7602, r50, 50),
-                TestRuns.run("resnet50", "none", "standard", null, 3, 0.7604, r50, 50),
-                TestRuns.run("resnet50", "se", "standard", null, 1, 0.7700, r50Se, 45),
-                TestRuns.run("resnet50", "se", "standard", null, 2, 0.7704, r50Se, 45),
-                TestRuns.run("resnet50", "se", "post", null, 1, 0.7650, r50Se, 44));
-        for (RunRecord run : runs) {
-            writer.write(run, results.toString(), WriteMode.CREATE_NEW);
-        }
-        Path out = dir.resolve("out");
-
-        AggregateResult result = new Aggregator(spark).aggregate(results.toString(), out.toString());
-
-        assertEquals(15, result.runCount());
-        double[] r18Plain = {70.0, 72.0};
-        double[] r18SeTop1 = {74.0, 76.0};
-        double[] r18Cbam = {0.7501 * 100, 0.7502 * 100, 0.7503 * 100};
-        double[] r50Plain = {0.7600 * 100, 0.7602 * 100, 0.7604 * 100};
-        double[] r50SeTop1 = {0.7700 * 100, 0.7704 * 100};
-
-        Comparison resnet18Se = comparison(result, "resnet18 + se");
-        assertEquals(75.0, resnet18Se.variant().top1().mean(), 1e-9);
-        assertEquals(Math.sqrt(((74.0 - 75) * (74.0 - 75) + (76.0 - 75) * (76.0 - 75)) / (2 - 1)),
-                resnet18Se.variant().top1().std(), 1e-9);
-        assertEquals(85.0, resnet18Se.variant().top5().mean(), 1e-9);
-        assertEquals(4.0, resnet18Se.delta(Comparison.Metric.TOP1), 1e-9);
-        assertEquals(4.0, resnet18Se.delta(Comparison.Metric.TOP5), 1e-9);
-        // df = 2 (two seeds each, equal spread): p = 1 - t / sqrt(2 + t^2) with t = 4 / sqrt(2)
-        assertEquals(1 - Math.sqrt(8) / Math.sqrt(10), resnet18Se.pValue(Comparison.Metric.TOP1), 1e-9);
-        assertEquals(Significance.NOT_SIGNIFICANT, resnet18Se.significance(Comparison.Metric.TOP1));
-        assertEquals((11_779_624.0 - 11_689_512.0) / 11_689_512.0 * 100, resnet18Se.parameterOverheadPercent(), 1e-9);
-        assertEquals(0.9, resnet18Se.throughputRatio(), 1e-12);
-
-        Comparison resnet18Cbam = comparison(result, "resnet18 + cbam");
-        assertEquals(WelchReference.mean(r18Cbam), resnet18Cbam.variant().top1().mean(), 1e-9);
-        assertEquals(Math.sqrt(WelchReference.variance(r18Cbam)), resnet18Cbam.variant().top1().std(), 1e-9);
-        assertEquals(WelchReference.mean(r18Cbam) - WelchReference.mean(r18Plain),
-                resnet18Cbam.delta(Comparison.Metric.TOP1), 1e-9);
-        assertEquals(WelchReference.pValue(r18Cbam, r18Plain), resnet18Cbam.pValue(Comparison.Metric.TOP1), 1e-8);
-
-        Comparison resnet50Se = comparison(result, "resnet50 + se");
-        double r50P = WelchReference.pValue(r50SeTop1, r50Plain);
-        assertTrue(r50P < 0.05, "the test data should hold a significant improvement, p = " + r50P);
-        assertEquals(r50P, resnet50Se.pValue(Comparison.Metric.TOP1), 1e-8);
-        assertEquals(Significance.SIGNIFICANT, resnet50Se.significance(Comparison.Metric.TOP1));
-        assertEquals(45.0 / 50.0, resnet50Se.throughputRatio(), 1e-12);
-        Comparison resnet50SePost = comparison(result, "resnet50 + se (post)");
-        assertNull(resnet50SePost.pValue(Comparison.Metric.TOP1));
-        assertEquals(Significance.NOT_TESTABLE, resnet50SePost.significance(Comparison.Metric.TOP1));
-        Comparison resnet50Plain = comparison(result, "resnet50 plain");
-        assertNull(resnet50Plain.delta(Comparison.Metric.TOP1));
-        assertEquals(Significance.NO_BASELINE, resnet50Plain.significance(Comparison.Metric.TOP1));
-
-        assertEquals("""
-                | backbone | plain | cbam | se |
-                | --- | ---: | ---: | ---: |
-                | resnet18 | 71.00 ± 1.41, n=2 | 75.02 ± 0.01 (+4.02)†, n=3 | 75.00 ± 1.41 (+4.00)†, n=2 |
-                | resnet50 | 76.02 ± 0.02, n=3 | - | 77.02 ± 0.03 (+1.00), n=2 |
-                """, result.toMarkdown());
-        ReportTable top5 = result.tables().get(1);
-        assertEquals("Top-5 (%)", top5.title());
-        assertEquals(List.of("resnet18", "81.00 ± 1.41, n=2", "85.02 ± 0.01 (+4.02)†, n=3",
-                "85.00 ± 1.41 (+4.00)†, n=2"), top5.rows().get(0));
-
-        ReportTable variants = result.tables().get(2);
-        assertEquals(List.of("resnet18", "se", "standard", "all", "2", "75.00 ± 1.41", "+4.00†", "0.106",
-                "85.00 ± 1.41", "+4.00†", "11.780", "+0.77%", "90.0", "0.900×"), variants.rows().get(2));
-        assertEquals(List.of("resnet50", "se", "post", "all", "1", "76.50", "+0.48 n/a", "n/a", "86.50",
-                "+0.48 n/a", "28.088", "+9.90%", "44.0", "0.880×"), variants.rows().get(6));
-
-        ReportTable byPosition = result.tables().get(3);
-        assertEquals(List.of("backbone", "attention", "fixed", "standard", "post"), byPosition.header());
-        assertEquals(List.of(
-                List.of("resnet18", "cbam", "", "75.02 ± 0.01 (+4.02)†, n=3", "-"),
-                List.of("resnet18", "se", "", "75.00 ± 1.41 (+4.00)†, n=2", "-"),
-                List.of("resnet18", "se", "stages [3,4]", "73.25 ± 0.35 (+2.25)†, n=2", "-"),
-                List.of("resnet50", "se", "", "77.02 ± 0.03 (+1.00), n=2", "76.50 (+0.48) n/a, n=1")),
-                byPosition.rows());
-        ReportTable byStage = result.tables().get(4);
-        assertEquals(List.of("backbone", "attention", "fixed", "all", "[3,4]"), byStage.header());
-        assertEquals(List.of(
-                List.of("resnet18", "cbam", "", "75.02 ± 0.01 (+4.02)†, n=3", "-"),
-                List.of("resnet18", "se", "", "75.00 ± 1.41 (+4.00)†, n=2", "73.25 ± 0.35 (+2.25)†, n=2"),
-                List.of("resnet50", "se", "", "77.02 ± 0.03 (+1.00), n=2", "-"),
-                List.of("resnet50", "se", "post", "76.50 (+0.48) n/a, n=1", "-")),
-                byStage.rows());
-
-        String tablesMd = Files.readString(out.resolve(Aggregator.TABLES_MD));
-        for (ReportTable table : result.tables()) {
-            assertTrue(tablesMd.contains("## " + table.title() + "\n\n" + table.caption() + "\n\n"
-                    + table.toMarkdown()), table.title());
-        }
-        List<Row> variantsCsv = spark.read().option("header", true).option("inferSchema", true)
-                .csv(out.resolve(Aggregator.VARIANTS_CSV).toString()).collectAsList();
-        assertEquals(7, variantsCsv.size());
-        Row seCsv = variantsCsv.stream().filter(row -> row.getAs("backbone").equals("resnet50")
-                && row.getAs("attention").equals("se") && row.getAs("position").equals("standard")).findFirst()
-                .orElseThrow();
-        assertEquals(r50P, seCsv.<Double>getAs("top1_p"), 1e-8);
-        assertEquals(28_088_024.0, seCsv.<Double>getAs("parameters"), 1e-6);
-
-        assertEquals(List.of("plots/" + Aggregator.TOP1_VS_PARAMETERS_PNG, "plots/" + Aggregator.TOP1_VS_THROUGHPUT_PNG,
-                "plots/" + Aggregator.TRAINING_CURVES_PNG), result.plots());
-        String html = Files.readString(out.resolve(Aggregator.REPORT_HTML));
-        for (ReportTable table : result.tables()) {
-            assertTrue(html.contains(table.toHtml()), table.title());
-        }
-        assertTrue(html.contains("<td class=\"num\">77.02 ± 0.03 (+1.00), n=2</td>"));
-        Matcher images = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
-        for (String plot : result.plots()) {
-            assertTrue(images.find(), "no embedded image for " + plot);
-            byte[] png = Files.readAllBytes(out.resolve(plot));
-            assertArrayEquals(png, Base64.getDecoder().decode(images.group(1)), plot);
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-            assertEquals(960, image.getWidth(), plot);
-            assertEquals(600, image.getHeight(), plot);
-        }
-        assertFalse(images.find(), "more images than plots");
-        assertTrue(result.render().contains("report.html"));
-        assertNoHiddenLeftovers(out);
+    void aMissingFolderOrOneWithoutRecordsIsOneClearLine() throws IOException {
+        Path missing = dir.resolve("nothing-here");
+        IllegalArgumentException noFolder = assertThrows(IllegalArgumentException.class,
+                () -> new Aggregator(spark).aggregate(missing.toString()));
+        assertTrue(noFolder.getMessage().contains(missing + " does not exist"), noFolder.getMessage());
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(empty.resolve("notes.txt"), "not a record");
+        IllegalArgumentException noRecords = assertThrows(IllegalArgumentException.class,
+                () -> new Aggregator(spark).aggregate(empty.toString()));
+        assertTrue(noRecords.getMessage().contains("holds no run record (*.json)"), noRecords.getMessage());
     }
 
-    private static Comparison comparison(AggregateResult result, String label) {
-        return result.comparisons().stream().filter(c -> c.variant().label().equals(label)).findFirst()
-                .orElseThrow(() -> new AssertionError("no variant " + label + " in " + result.comparisons().stream()
-                        .map(c -> c.variant().label()).toList()));
+    /** The issue's 8 records: plain and SE at lr 0.1 and 0.4, 2 seeds each, SE +2 points at both. */
+    private List<RunRecord> learningRateSweep() {
+        List<RunRecord> runs = new java.util.ArrayList<>();
+        double[][] plainBySeed = {{0.810, 0.814}, {0.410, 0.416}};
+        double[] lrs = {0.1, 0.4};
+        for (int i = 0; i < 2; i++) {
+            for (int seed = 1; seed <= 2; seed++) {
+                double plain = plainBySeed[i][seed - 1];
+                // +2.1 and +1.9 points: the same seed's pair differs by about 2
+                double se = plain + (seed == 1 ? 0.021 : 0.019);
+                Map<String, Object> config = TestRuns.config("data/fmnist", lrs[i], 4);
+                runs.add(TestRuns.run("none-lr" + lrs[i] + "-s" + seed, "resnet18", "none", seed, plain, config, 2));
+                runs.add(TestRuns.run("se-lr" + lrs[i] + "-s" + seed, "resnet18", "se", seed, se, config, 2));
+            }
+        }
+        return runs;
     }
 
     @Test
-    void noValidRunGivesAnEmptyTableAndTheReport() throws IOException {
-        Path results = Files.createDirectories(dir.resolve("results"));
-        Files.writeString(results.resolve("broken.json"), "{");
-        Path out = dir.resolve("out");
+    void runsAtDifferentLearningRatesAreSeparateExperimentsOrAnAxisButNeverPooled() throws IOException {
+        Path results = write("lr", learningRateSweep());
 
-        AggregateResult result = new Aggregator(spark).aggregate(results.toUri().toString(), out.toUri().toString());
+        AggregateResult split = new Aggregator(spark, false, List.of()).aggregate(results.toString(),
+                dir.resolve("lr-out").toString());
 
-        assertEquals(0, result.runCount());
-        assertEquals(List.of(), result.rows());
-        assertEquals(List.of(new SkippedFile(uri(results.resolve("broken.json")), MALFORMED)), result.skipped());
-        assertEquals("| backbone |\n| --- |\n", Files.readString(out.resolve(Aggregator.TABLE_MD)));
-        assertEquals(List.of("backbone"), Files.readAllLines(out.resolve(Aggregator.TABLE_CSV)));
-        assertEquals(List.of(), result.plots());
-        assertTrue(Files.readString(out.resolve(Aggregator.REPORT_HTML)).contains("0 run(s) aggregated; 1 file(s)"));
-        assertEquals(0, spark.read().parquet(out.resolve(Aggregator.RUNS_PARQUET).toString()).count());
-        assertEquals(0, spark.read().parquet(out.resolve(Aggregator.EPOCHS_PARQUET).toString()).count());
+        assertEquals(2, split.experiments().size());
+        for (ExperimentReport experiment : split.experiments()) {
+            Comparison se = comparison(experiment, "resnet18 + se");
+            assertEquals(2, se.variant().seeds());
+            assertEquals(2.0, se.delta(Comparison.Metric.TOP1), 1e-9);
+            assertTrue(experiment.experiment().summary().contains("lr 0.1")
+                    || experiment.experiment().summary().contains("lr 0.4"), experiment.experiment().summary());
+        }
+        System.out.println(split.render());
+
+        AggregateResult axis = new Aggregator(spark, false, List.of("recipe.lr")).aggregate(results.toString(),
+                dir.resolve("lr-axis-out").toString());
+        System.out.println(axis.render());
+
+        assertEquals(1, axis.experiments().size());
+        ExperimentReport experiment = axis.experiments().get(0);
+        assertTrue(experiment.experiment().summary().contains("varying: recipe.lr"));
+        assertEquals(List.of("resnet18 · lr=0.1", "resnet18 · lr=0.4"),
+                experiment.rows().stream().map(TableRow::backbone).toList());
+        Cell low = experiment.rows().get(0).cell("se").orElseThrow();
+        assertEquals(83.2, low.meanPercent(), 1e-9);
+        assertEquals(2.0, low.deltaPercent(), 1e-9);
+        assertEquals(DifferenceTest.Kind.PAIRED, low.test().kind());
+        // paired differences 2.1 and 1.9: t = 2.0 / 0.1 = 20 with 1 df, two-sided p = 1 - 2 atan(20) / pi;
+        // the 95 % interval is 2.0 ± t(0.975, 1) x 0.1 with t(0.975, 1) = 12.706 from a published t table
+        assertEquals(1 - 2 * Math.atan(20) / Math.PI, low.pValue(), 1e-9);
+        assertEquals(2.0 - 1.2706, low.test().low(), 1e-4);
+        assertEquals(2.0 + 1.2706, low.test().high(), 1e-4);
+        assertEquals(Significance.SIGNIFICANT, low.significance());
+        Cell high = experiment.rows().get(1).cell("se").orElseThrow();
+        assertEquals(43.3, high.meanPercent(), 1e-9);
+        assertEquals(2.0, high.deltaPercent(), 1e-9);
     }
 
-    /** GC's default is after the add in stages 2-4: the main table shows it unlabelled, and SE at another place labelled. */
     @Test
-    void theMainTableShowsEachModulesDefaultPlacementAsTheRecordsFlagSays() throws IOException {
-        Path results = dir.resolve("placements");
-        RunRecordWriter writer = new RunRecordWriter(spark.sparkContext().hadoopConfiguration());
-        for (RunRecord run : List.of(
+    void welchWhereTheSeedsDifferAndNothingFromOneSeed() throws IOException {
+        Map<String, Object> config = TestRuns.config("data/fmnist", 0.1, 4);
+        Path results = write("welch", List.of(
+                TestRuns.run("p1", "resnet18", "none", 1, 0.70, config, 2),
+                TestRuns.run("p2", "resnet18", "none", 2, 0.72, config, 2),
+                TestRuns.run("s3", "resnet18", "se", 3, 0.74, config, 2),
+                TestRuns.run("s4", "resnet18", "se", 4, 0.76, config, 2),
+                TestRuns.run("c5", "resnet18", "cbam", 5, 0.75, config, 2)));
+
+        ExperimentReport experiment = single(new Aggregator(spark, false, List.of()).aggregate(results.toString(),
+                dir.resolve("welch-out").toString()));
+
+        DifferenceTest se = comparison(experiment, "resnet18 + se").test(Comparison.Metric.TOP1);
+        assertEquals(DifferenceTest.Kind.WELCH, se.kind());
+        // s^2 = 2 on both sides: t = 4 / sqrt(2) with df = 2 (WelchReference), p = 1 - t / sqrt(2 + t^2);
+        // interval 4 ± t(0.975, 2) x sqrt(2) with t(0.975, 2) = 4.303 from a published t table
+        assertEquals(2.0, WelchReference.degreesOfFreedom(new double[]{74, 76}, new double[]{70, 72}), 1e-12);
+        assertEquals(1 - Math.sqrt(8) / Math.sqrt(10), se.p(), 1e-9);
+        assertEquals(4.0 - 4.303 * Math.sqrt(2), se.low(), 1e-3);
+        assertEquals(Significance.NOT_SIGNIFICANT, se.significance());
+        Cell cbam = experiment.rows().get(0).cell("cbam").orElseThrow();
+        assertEquals(DifferenceTest.Kind.NONE, cbam.test().kind());
+        assertNull(cbam.pValue());
+        assertEquals(Significance.NOT_TESTABLE, cbam.significance());
+        assertEquals("75.00 (+4.00, untested), n=1", cbam.format());
+    }
+
+    @Test
+    void differentDatasetsEpochsAndWorkersAreDifferentExperimentsEvenWithOneSeed() throws IOException {
+        Path results = write("mixed", List.of(
+                TestRuns.run("a", "resnet18", "se", 42, 0.20, TestRuns.config("data/cifar", 0.1, 1), 2),
+                TestRuns.run("b", "resnet18", "se", 42, 0.15, TestRuns.config("data/fmnist", 0.1, 1), 2),
+                TestRuns.run("c", "resnet18", "se", 42, 0.18, TestRuns.config("data/fmnist", 0.1, 2), 2),
+                TestRuns.run("d", "resnet18", "se", 42, 0.17, TestRuns.config("data/fmnist", 0.1, 2), 8),
+                // where it ran is no part of the experiment
+                TestRuns.run("e", "resnet18", "none", 42, 0.16, withMaster(TestRuns.config("data/fmnist", 0.1, 2),
+                        "spark://10.0.0.1:7077"), 8)));
+
+        AggregateResult result = new Aggregator(spark, false, List.of()).aggregate(results.toString(),
+                dir.resolve("mixed-out").toString());
+
+        assertEquals(4, result.experiments().size());
+        for (ExperimentReport experiment : result.experiments()) {
+            assertTrue(experiment.comparisons().stream().allMatch(c -> c.variant().seeds() == 1));
+        }
+        ExperimentReport eightWorkers = result.experiments().stream()
+                .filter(e -> e.experiment().summary().contains("8 workers x batch 32")).findFirst().orElseThrow();
+        assertEquals(2, eightWorkers.comparisons().size());
+        assertTrue(eightWorkers.experiment().summary().contains("2 epochs"), eightWorkers.experiment().summary());
+    }
+
+    @Test
+    void repeatedSeedsAreReplicatesNotSeeds() throws IOException {
+        Map<String, Object> config = TestRuns.config("data/fmnist", 0.1, 4);
+        Path results = write("replicates", List.of(
+                TestRuns.run("p1", "resnet18", "none", 1, 0.70, config, 2),
+                TestRuns.run("p1b", "resnet18", "none", 1, 0.72, config, 2),
+                TestRuns.run("s1", "resnet18", "se", 1, 0.74, config, 2),
+                TestRuns.run("s1b", "resnet18", "se", 1, 0.74, config, 2),
+                TestRuns.run("s1c", "resnet18", "se", 1, 0.77, config, 2)));
+
+        ExperimentReport experiment = single(new Aggregator(spark, false, List.of()).aggregate(results.toString(),
+                dir.resolve("replicates-out").toString()));
+
+        Cell se = experiment.rows().get(0).cell("se").orElseThrow();
+        assertEquals(1, se.seeds());
+        assertEquals(2, se.replicates());
+        assertEquals(75.0, se.meanPercent(), 1e-9);
+        assertNull(se.stdPercent());
+        assertEquals(Significance.NOT_TESTABLE, se.significance());
+        assertEquals("75.00 (+4.00, untested), n=1 +2 replicates", se.format());
+    }
+
+    @Test
+    void recordsThatPredateTheExperimentKeyGetTheOneTheTrainerWouldWrite() throws IOException {
+        Map<String, Object> config = TestRuns.config("data/fmnist", 0.1, 4);
+        RunRecord old = TestRuns.run("old", "resnet18", "none", 1, 0.70, config, 2);
+        RunRecord current = withExperiment(TestRuns.run("new", "resnet18", "se", 1, 0.72, config, 2),
+                Experiments.of(config, null, 2, List.of()));
+        Path results = write("old-and-new", List.of(old, current));
+        ObjectNode oldJson = (ObjectNode) new ObjectMapper().readTree(results.resolve("old.json").toFile());
+        oldJson.remove(List.of("dataset", "experiment", "defaultPlacement"));
+        Files.writeString(results.resolve("old.json"), oldJson.toString());
+        // the local file system's checksum of the file as written
+        Files.delete(results.resolve(".old.json.crc"));
+
+        ExperimentReport experiment = single(new Aggregator(spark, false, List.of()).aggregate(results.toString(),
+                dir.resolve("old-and-new-out").toString()));
+
+        assertEquals(current.experiment(), experiment.experiment());
+        assertEquals(2.0, comparison(experiment, "resnet18 + se").delta(Comparison.Metric.TOP1), 1e-9);
+    }
+
+    /** GC's default is after the add in stages 2-4: the main table shows it, and other placements only elsewhere. */
+    @Test
+    void theMainTableShowsEachModuleAtItsDefaultPlacement() throws IOException {
+        Path results = write("placements", List.of(
                 TestRuns.run("resnet50", "none", "standard", null, true, 1, 0.70, 25_557_032L, 50),
                 TestRuns.run("resnet50", "gc", "after_add", List.of(2, 3, 4), true, 1, 0.72, 26_000_000L, 45),
                 TestRuns.run("resnet50", "gc", "standard", List.of(1, 2, 3, 4), false, 1, 0.73, 26_100_000L, 45),
                 TestRuns.run("resnet50", "gc", "standard", List.of(1, 2, 3, 4), false, 2, 0.73, 26_100_000L, 45),
-                TestRuns.run("resnet50", "se", "post", List.of(1, 2, 3, 4), false, 1, 0.71, 28_088_024L, 44))) {
-            writer.write(run, results.toString(), WriteMode.CREATE_NEW);
-        }
+                TestRuns.run("resnet50", "se", "post", List.of(1, 2, 3, 4), false, 1, 0.71, 28_088_024L, 44)));
 
-        AggregateResult result = new Aggregator(spark, false).aggregate(results.toString(), dir.resolve("placements-out").toString());
+        ExperimentReport experiment = single(new Aggregator(spark, false, List.of()).aggregate(results.toString(),
+                dir.resolve("placements-out").toString()));
 
-        Cell gc = result.rows().get(0).cell("gc").orElseThrow();
+        Cell gc = experiment.rows().get(0).cell("gc").orElseThrow();
         assertEquals(72.0, gc.meanPercent(), 1e-9);
-        assertEquals("", gc.placement());
-        assertEquals("post", result.rows().get(0).cell("se").orElseThrow().placement());
-        assertEquals(72.0, comparison(result, "resnet50 + gc").variant().top1().mean(), 1e-9);
-        assertEquals(73.0, comparison(result, "resnet50 + gc (standard)").variant().top1().mean(), 1e-9);
+        assertTrue(experiment.rows().get(0).cell("se").isEmpty());
+        assertEquals(73.0, comparison(experiment, "resnet50 + gc (standard)").variant().top1().mean(), 1e-9);
+        assertEquals(71.0, comparison(experiment, "resnet50 + se (post)").variant().top1().mean(), 1e-9);
+        // records without a dataset identity: the number of classes is unknown, so top-5 is shown
+        assertEquals(List.of("Top-1 (%)", "Top-5 (%)", "Variants", "Top-1 (%) by insertion position",
+                        "Top-1 (%) by stage"),
+                experiment.tables().stream().map(ReportTable::title).toList());
     }
 
     @Test
@@ -383,14 +320,41 @@ class AggregatorTest {
         assertEquals("array", RecordSchema.RUN_RECORD_FILE.apply("epochs").dataType().typeName());
     }
 
-    private static void assertCell(AggregateResult result, int row, String attention, double mean, Double delta) {
-        Cell cell = result.rows().get(row).cell(attention).orElseThrow();
-        assertEquals(mean, cell.meanPercent(), 1e-9);
-        if (delta == null) {
-            assertNull(cell.deltaPercent());
-        } else {
-            assertEquals(delta, cell.deltaPercent(), 1e-9);
+    private Path write(String name, List<RunRecord> runs) throws IOException {
+        Path results = dir.resolve(name);
+        RunRecordWriter writer = new RunRecordWriter(spark.sparkContext().hadoopConfiguration());
+        for (RunRecord run : runs) {
+            writer.write(run, results.toString(), WriteMode.CREATE_NEW);
         }
+        return results;
+    }
+
+    static ExperimentReport single(AggregateResult result) {
+        assertEquals(1, result.experiments().size(), result.render());
+        return result.experiments().get(0);
+    }
+
+    static Comparison comparison(ExperimentReport experiment, String label) {
+        return experiment.comparisons().stream().filter(c -> c.variant().label().equals(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no variant " + label + " in " + experiment.comparisons()
+                        .stream().map(c -> c.variant().label()).toList()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withMaster(Map<String, Object> config, String master) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>(config);
+        Map<String, Object> sparkSection = new java.util.LinkedHashMap<>((Map<String, Object>) config.get("spark"));
+        sparkSection.put("master", master);
+        copy.put("spark", sparkSection);
+        return copy;
+    }
+
+    private static RunRecord withExperiment(RunRecord r, Experiment experiment) {
+        return new RunRecord(r.schemaVersion(), r.runId(), r.status(), r.error(), r.backbone(), r.attention(),
+                r.attentionOptions(), r.position(), r.defaultPlacement(), r.seed(), r.config(), r.epochs(),
+                r.finalTop1(), r.finalTop5(), r.bestTop1(), r.parameterCount(), r.wallTimeSeconds(),
+                r.imagesPerSecond(), r.sparkMaster(), r.workers(), r.resumed(), r.provenance(), r.dataset(),
+                experiment);
     }
 
     private static String uri(Path file) {

@@ -9,6 +9,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import io.attnspark.record.Experiment;
+import org.jfree.data.Range;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,10 +31,18 @@ class ChartsTest {
     private static final VariantStats R34 = variant("resnet34", "none", 71.5, 21.8e6, 80);
 
     @Test
-    void theParetoFrontKeepsTheVariantsNothingIsBothFasterAndBetterThan() {
-        assertEquals(List.of(R18, R18_SE, R50, R50_SE), Charts.paretoFront(List.of(R50_SE, R34, R18, R50, R18_SE)));
-        VariantStats tie = variant("resnet18", "cbam", 72.0, 11.8e6, 90);
-        assertEquals(List.of(R18, R18_SE), Charts.paretoFront(List.of(R18, R18_SE, tie)));
+    void accuracyAxesSpanAtLeastTenPointsSoThatSeedNoiseDoesNotLookLikeAnEffect() {
+        // the auto-zoomed 77-80.2 % axis
+        Range zoomed = Charts.accuracyRange(77.0, 80.2);
+        assertTrue(zoomed.getLength() >= Charts.MIN_ACCURACY_SPAN, zoomed.toString());
+        assertTrue(zoomed.contains(77.0) && zoomed.contains(80.2), zoomed.toString());
+        Range top = Charts.accuracyRange(98.0, 99.5);
+        assertEquals(100.0, top.getUpperBound());
+        assertTrue(top.getLength() >= Charts.MIN_ACCURACY_SPAN, top.toString());
+        Range wide = Charts.accuracyRange(20.0, 80.0);
+        assertTrue(wide.contains(20.0) && wide.contains(80.0) && wide.getLength() < 75, wide.toString());
+        assertTrue(Charts.accuracyAxis("top-1", new Range(77.0, 80.2)).getLabel().contains("axis 73-84 %"),
+                Charts.accuracyAxis("top-1", new Range(77.0, 80.2)).getLabel());
     }
 
     @Test
@@ -39,8 +51,8 @@ class ChartsTest {
         assertDrawn(Charts.top1VsParameters(variants));
         assertDrawn(Charts.top1VsThroughput(variants));
         assertDrawn(Charts.trainingCurves(List.of(
-                new Curve("resnet18 plain", List.of(new CurvePoint(1, 60, 2.0), new CurvePoint(2, 71, 1.2))),
-                new Curve("resnet18 + se", List.of(new CurvePoint(1, 62, 1.9), new CurvePoint(2, 72, 1.1))))));
+                new Curve("resnet18 plain", List.of(new CurvePoint(1, 60, 1, 2.0, 2), new CurvePoint(2, 71, 1, 1.2, 2))),
+                new Curve("resnet18 + se", List.of(new CurvePoint(1, 62, 1, 1.9, 2), new CurvePoint(2, 72, 1, 1.1, 2))))));
     }
 
     private static void assertDrawn(byte[] png) throws IOException {
@@ -65,8 +77,9 @@ class ChartsTest {
 
     private static VariantStats variant(String backbone, String attention, double top1, double parameters,
                                         double imagesPerSecond) {
-        Summary summary = new Summary(top1, 0.1, List.of(top1 - 0.1, top1 + 0.1));
-        return new VariantStats(backbone, attention, VariantStats.STANDARD_POSITION, VariantStats.ALL_STAGES, true, summary,
-                summary, parameters, imagesPerSecond);
+        Summary summary = new Summary(new TreeMap<>(Map.of(1L, top1 - 0.1, 2L, top1 + 0.1)));
+        return new VariantStats(new Experiment("0123456789ab", "test"), "", backbone, attention, "",
+                VariantStats.STANDARD_POSITION, VariantStats.ALL_STAGES, true, summary, summary, 2, parameters,
+                imagesPerSecond, "node1 local[2]");
     }
 }

@@ -39,12 +39,15 @@ class NotebooksTest {
     private static final Pattern NOTE_FORM = Pattern.compile("([_])?[$]{2}[{]([^=}]*([=][^}]*)?)[}]");
     private static final Pattern PARAGRAPH_FORM = Pattern.compile("([_])?[$][{]([^=}]*([=][^}]*)?)[}]");
 
+    private static final java.util.Map<String, Object> LR_04 = TestRuns.config("data/fmnist", 0.4, 4);
+
     private static SparkSession spark;
 
     @TempDir
     static Path dir;
 
     private static String aggregateDir;
+    private static AggregateResult result;
 
     @BeforeAll
     static void aggregateHandWrittenRuns() throws IOException {
@@ -66,12 +69,18 @@ class NotebooksTest {
                 TestRuns.run("resnet18", "se", "post", null, 1, 0.715, 11_779_624L, 89),
                 TestRuns.run("resnet18", "se", "standard", List.of(3, 4), 1, 0.712, 11_750_000L, 95),
                 TestRuns.run("resnet50", "none", "standard", null, 1, 0.76, 25_557_032L, 40),
-                TestRuns.run("resnet50", "cbam", "standard", null, 1, 0.77, 28_090_000L, 33));
+                TestRuns.run("resnet50", "cbam", "standard", null, 1, 0.77, 28_090_000L, 33),
+                // a second experiment (another lr), with a replicate of seed 2 that must not count as a seed
+                TestRuns.run("lr4-none-s1", "resnet18", "none", 1, 0.41, LR_04, 2),
+                TestRuns.run("lr4-none-s2", "resnet18", "none", 2, 0.42, LR_04, 2),
+                TestRuns.run("lr4-se-s1", "resnet18", "se", 1, 0.43, LR_04, 2),
+                TestRuns.run("lr4-se-s2", "resnet18", "se", 2, 0.44, LR_04, 2),
+                TestRuns.run("lr4-se-s2b", "resnet18", "se", 2, 0.46, LR_04, 2));
         for (RunRecord run : runs) {
             writer.write(run, results.toString(), WriteMode.CREATE_NEW);
         }
         aggregateDir = dir.resolve("aggregate").toString();
-        new Aggregator(spark, false).aggregate(results.toString(), aggregateDir);
+        result = new Aggregator(spark, false, List.of()).aggregate(results.toString(), aggregateDir);
     }
 
     @AfterAll
@@ -117,6 +126,41 @@ class NotebooksTest {
             }
             assertTrue(sqlParagraphs >= 3, name + " has " + sqlParagraphs + " SQL paragraphs");
             assertEquals(ids.size(), ids.stream().distinct().count(), name + ": paragraph ids must be unique");
+        }
+    }
+
+    /** The variants note shows the report's variants, per experiment, with the report's numbers. */
+    @Test
+    void theVariantsNoteAgreesWithTheReport() throws IOException {
+        JsonNode note = new ObjectMapper().readTree(notebooks().stream()
+                .filter(path -> path.toString().endsWith("attnspark-variants-x-backbones.zpln")).findFirst()
+                .orElseThrow().toFile());
+        String text = note.path("paragraphs").get(1).path("text").asText();
+        List<Row> rows = spark.sql(withForms(text.substring("%spark.sql\n".length()), "variants")).collectAsList();
+
+        assertEquals(2, result.experiments().size());
+        List<String> reported = result.comparisons().stream()
+                .map(c -> c.variant().experiment().key() + " " + c.variant().label()).sorted().toList();
+        assertEquals(reported, rows.stream().map(row -> row.getAs("experimentKey") + " " + row.getAs("variant"))
+                .sorted().toList());
+        for (Comparison c : result.comparisons()) {
+            Row row = rows.stream().filter(r -> r.getAs("experimentKey").equals(c.variant().experiment().key())
+                    && r.getAs("variant").equals(c.variant().label())).findFirst().orElseThrow();
+            String where = c.variant().label();
+            assertEquals(c.variant().seeds(), row.<Long>getAs("n").intValue(), where);
+            assertEquals(c.variant().replicates(), row.<Long>getAs("replicates"), where);
+            assertEquals(c.variant().defaultPlacement(), row.<Boolean>getAs("default_placement"), where);
+            assertEquals(Math.round(c.variant().top1().mean() * 100) / 100.0, row.<Double>getAs("top1"), 1e-9, where);
+            assertRounded(c.variant().top1().std(), row.getAs("top1_std"), where);
+            assertRounded(c.delta(Comparison.Metric.TOP1), row.getAs("delta_top1"), where);
+        }
+    }
+
+    private static void assertRounded(Double report, Double note, String where) {
+        if (report == null) {
+            assertEquals(null, note, where);
+        } else {
+            assertEquals(Math.round(report * 100) / 100.0, note, 1e-9, where);
         }
     }
 

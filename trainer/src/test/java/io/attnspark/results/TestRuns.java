@@ -48,8 +48,29 @@ final class TestRuns {
         String runId = backbone + "-" + attention + "-" + position + (stages == null ? "" : "-st" + stages.size())
                 + "-s" + seed;
         return new RunRecord(RunRecord.SCHEMA_VERSION, runId, RunStatus.COMPLETED, null, backbone, attention,
-                Map.of("reduction", 16), position, defaultPlacement, seed, config, epochs, RunRecord.finalTop1Of(epochs),
+                Map.of(), position, defaultPlacement, seed, config, epochs, RunRecord.finalTop1Of(epochs),
                 RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs), parameters, 30.0, imagesPerSecond,
-                "local[2]", 2, false, PROVENANCE);
+                "local[2]", 2, false, PROVENANCE, null, null);
+    }
+
+    /** The config keys of the trainer's TrainConfig that an experiment holds fixed, at the given values. */
+    static Map<String, Object> config(String dataPath, double lr, int epochs) {
+        return Map.of("data", Map.of("path", dataPath, "packSeed", 1234),
+                "model", Map.of("width", 0.25, "imageSize", 32, "smallStem", false),
+                "recipe", Map.of("lr", lr, "epochs", epochs, "optimizer", "SGD", "schedule", "COSINE",
+                        "weightDecay", 1e-4),
+                "spark", Map.of("batchSizePerWorker", 32, "averagingFrequency", 5, "trainingMaster", "AVERAGING",
+                        "master", "local[2]"),
+                "results", "results");
+    }
+
+    /** A completed one-epoch run with the given config, workers and final top-1 (top-5 = top-1 + 0.1). */
+    static RunRecord run(String runId, String backbone, String attention, long seed, double top1,
+                         Map<String, Object> config, int workers) {
+        List<EpochMetrics> epochs = List.of(new EpochMetrics(1, 1.0, top1, Math.min(1.0, top1 + 0.1), 1000, 10.0,
+                1.0, 100.0));
+        return new RunRecord(RunRecord.SCHEMA_VERSION, runId, RunStatus.COMPLETED, null, backbone, attention,
+                Map.of(), "standard", true, seed, config, epochs, top1, Math.min(1.0, top1 + 0.1), top1,
+                11_689_512L, 30.0, 100.0, "local[2]", workers, false, PROVENANCE, null, null);
     }
 }

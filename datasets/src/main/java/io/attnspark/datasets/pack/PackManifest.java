@@ -1,5 +1,7 @@
 package io.attnspark.datasets.pack;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,10 +35,13 @@ public record PackManifest(int formatVersion, List<String> classIds, int batchSi
      * @param shardCount shard slots {@code shard-00000 .. shard-<shardCount-1>}
      * @param emptyShards slots whose every file was skipped, so no shard file exists for them
      * @param skipped files left out, per reason, including unknown-class files the layout did not list
+     * @param shardDigests SHA-256 of each shard file in slot order, null for an empty slot; empty in packs written
+     *                     before shards were digested (still readable, fingerprinted by their counts)
      */
     public record SplitCounts(int listedCount, int imageCount, int shardCount, List<Integer> emptyShards,
-                              SkipTally skipped) {
+                              SkipTally skipped, List<String> shardDigests) {
         public SplitCounts {
+            shardDigests = shardDigests == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(shardDigests));
             // a format-1 manifest has neither; PackedDataset.open then refuses it by its version, not by a parse error
             emptyShards = emptyShards == null ? List.of() : List.copyOf(emptyShards);
             skipped = skipped == null ? SkipTally.NONE : skipped;

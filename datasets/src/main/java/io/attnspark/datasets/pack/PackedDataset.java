@@ -3,7 +3,11 @@ package io.attnspark.datasets.pack;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -112,6 +116,28 @@ public final class PackedDataset {
             }
         }
         return uris;
+    }
+
+    /**
+     * A content fingerprint (SHA-256, hex) of what a run trains and validates on: class ids, batch, seed and per split
+     * the image count, the shard slots and each shard's digest. The path is not part of it, so a copied pack keeps
+     * its fingerprint. Packs written before shards were digested are fingerprinted by the rest.
+     */
+    public String fingerprint() {
+        StringBuilder content = new StringBuilder("classes ").append(classIds()).append("\nbatch ").append(batchSize())
+                .append("\nseed ").append(seed());
+        manifest.splits().forEach((split, counts) -> content.append('\n').append(split).append(' ')
+                .append(counts.imageCount()).append(' ').append(counts.shardCount()).append(' ')
+                .append(counts.emptyShards()).append(' ').append(counts.shardDigests()));
+        return HexFormat.of().formatHex(sha256().digest(content.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** One line per split: images, shards and skipped files by reason, then the first skipped files named. */

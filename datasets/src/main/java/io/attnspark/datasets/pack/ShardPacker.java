@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +101,7 @@ public final class ShardPacker {
                 tasks.add(shardTask(split, shards++, members, classIds));
             }
             planned.put(split, new PackManifest.SplitCounts(shuffled.size(), shuffled.size(), shards, List.of(),
-                    SkipTally.NONE));
+                    SkipTally.NONE, List.of()));
         }
         refuseDifferentPack(fs, root, new PackManifest(PackManifest.FORMAT_VERSION, classIds, spec.batchSize(),
                 spec.seed(), planned, Instant.now().toString()));
@@ -116,11 +119,13 @@ public final class ShardPacker {
             String split = plan.getKey();
             int images = 0;
             List<Integer> empty = new ArrayList<>();
+            List<String> digests = new ArrayList<>();
             SkipTally skipped = listingSkips.getOrDefault(split, SkipTally.NONE);
             // outcomes come back in task order, so examples are deterministic
             for (ShardOutcome outcome : outcomes) {
                 if (outcome.split().equals(split)) {
                     images += outcome.imageCount();
+                    digests.add(outcome.digest());
                     skipped = skipped.plus(outcome.skipped());
                     if (outcome.imageCount() == 0) {
                         empty.add(outcome.index());
@@ -128,7 +133,7 @@ public final class ShardPacker {
                 }
             }
             counts.put(split, new PackManifest.SplitCounts(plan.getValue().listedCount(), images,
-                    plan.getValue().shardCount(), empty, skipped));
+                    plan.getValue().shardCount(), empty, skipped, digests));
             if (skipped.total() > 0) {
                 LOG.warn("{}: {}; first ones: {}", split, skipped.summary(), skipped.examples());
             }
@@ -201,7 +206,8 @@ public final class ShardPacker {
             }
             // a record whose shard was deleted since is not complete any more
             if (record.imageCount() == 0 || fs.exists(target)) {
-                return new ShardOutcome(task.split(), task.index(), false, record.imageCount(), record.skipped());
+                return new ShardOutcome(task.split(), task.index(), false, record.imageCount(), record.skipped(),
+                        record.digest());
             }
         }
         List<byte[]> contents = new ArrayList<>(task.sources().size());
@@ -227,18 +233,22 @@ public final class ShardPacker {
         fs.mkdirs(target.getParent());
         // a shard without its record is a leftover of an interrupted run
         fs.delete(target, false);
+        String digest = null;
         if (!contents.isEmpty()) {
             Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+            MessageDigest sha256 = PackedDataset.sha256();
             try (FSDataOutputStream out = fs.create(temp, false)) {
-                ShardZip.write(new FileBatch(contents, names), out);
+                ShardZip.write(new FileBatch(contents, names), new DigestOutputStream(out, sha256));
             }
+            digest = HexFormat.of().formatHex(sha256.digest());
             if (!fs.rename(temp, target)) {
                 fs.delete(temp, false);
                 throw new IOException("could not rename " + temp + " to " + target);
             }
         }
-        writeAtomically(fs, recordPath, PackedDataset.JSON.writeValueAsBytes(new ShardRecord(contents.size(), skipped)));
-        return new ShardOutcome(task.split(), task.index(), true, contents.size(), skipped);
+        writeAtomically(fs, recordPath, PackedDataset.JSON.writeValueAsBytes(
+                new ShardRecord(contents.size(), skipped, digest)));
+        return new ShardOutcome(task.split(), task.index(), true, contents.size(), skipped, digest);
     }
 
     /** HDFS rename does not overwrite, so the old file is removed just before the complete new one moves in. */
@@ -263,11 +273,14 @@ public final class ShardPacker {
     }
 
     /** What a shard task did, sent back to the driver. */
-    record ShardOutcome(String split, int index, boolean written, int imageCount, SkipTally skipped)
+    record ShardOutcome(String split, int index, boolean written, int imageCount, SkipTally skipped, String digest)
             implements Serializable {
     }
 
-    /** {@code shard-NNNNN.json}: the shard's image count and skipped files; its presence marks the slot complete. */
-    record ShardRecord(int imageCount, SkipTally skipped) {
+    /**
+     * {@code shard-NNNNN.json}: the shard's image count, skipped files and SHA-256 (null for an empty slot, and in
+     * records written before shards were digested); its presence marks the slot complete.
+     */
+    record ShardRecord(int imageCount, SkipTally skipped, String digest) {
     }
 }

@@ -33,6 +33,7 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.attnspark.datasets.TestImages;
 import io.attnspark.datasets.fashion.FashionMnistConverter;
@@ -129,6 +130,29 @@ class ShardPackerTest {
 
         assertEquals(shardContents(a), shardContents(b));
         assertNotEquals(shardContents(a), shardContents(c));
+        // the content fingerprint: the same shards in another place fingerprint alike, other shards do not
+        assertEquals(a.fingerprint(), b.fingerprint());
+        assertNotEquals(a.fingerprint(), c.fingerprint());
+        assertEquals(a.manifest().splits().get("train").shardCount(),
+                a.manifest().splits().get("train").shardDigests().size());
+        assertTrue(a.manifest().splits().get("train").shardDigests().stream().allMatch(d -> d.matches("[0-9a-f]{64}")));
+    }
+
+    @Test
+    void aPackWrittenBeforeShardDigestsStillOpensAndHasAFingerprint() throws IOException {
+        PackedDataset packed = new ShardPacker(sc, conf).pack(layout, List.of("train"),
+                new PackSpec(work.resolve("undigested").toString(), 8, 5L));
+        Path manifest = work.resolve("undigested/pack.json");
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(manifest.toFile());
+        ((ObjectNode) json.get("splits").get("train")).remove("shardDigests");
+        Files.writeString(manifest, json.toString());
+        Files.deleteIfExists(work.resolve("undigested/.pack.json.crc"));
+
+        PackedDataset old = PackedDataset.open(work.resolve("undigested").toString(), conf);
+
+        assertEquals(List.of(), old.manifest().splits().get("train").shardDigests());
+        assertNotEquals(packed.fingerprint(), old.fingerprint());
+        assertEquals(old.fingerprint(), PackedDataset.open(work.resolve("undigested").toString(), conf).fingerprint());
     }
 
     @Test

@@ -18,9 +18,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * The runtime layer of {@link BatchNorm2d}. The input is viewed as rows [N*C, H*W], so every reduction runs along
  * contiguous rows and every per-channel scale or shift is ND4J's fast per-row scalar op (a channel's value tiled over
  * the batch); strided [C]-broadcasts and strided reductions over (0, 2, 3) are several times slower in ND4J M2.1.
- * Forward in training: row sums for the mean, the centred input written straight into the output, row sums of squares
- * for the variance (two passes, so no cancellation), then scale, shift and the optional ReLU in place. Backward uses
- * dx = A·dy + B·x + C per channel, with the sums of dy and x·dy as the only reductions.
+ * <p>
+ * Precision follows torch, which accumulates in double: per-channel statistics are double on the Java side, and the
+ * input is centred on its float mean {@code shift}, then corrected by the mean of what is left (Björck's corrected two
+ * passes). Where |mean| ≫ std, x - shift is exact in float (Sterbenz), so nothing cancels even with two values per
+ * channel (1x1 maps in SK's and split attention's fuse layers in training). Backward is centred the same way: with
+ * xc = x - mean, dγ = Σ xc·dy · invStd and dx = γ·invStd·(dy - mean(dy) - xc·invStd²·mean(xc·dy)).
  */
 public class BatchNorm2dLayer extends BatchNormalization {
 
@@ -29,11 +32,39 @@ public class BatchNorm2dLayer extends BatchNormalization {
     private static final String MEAN = BatchNormalizationParamInitializer.GLOBAL_MEAN;
     private static final String VAR = BatchNormalizationParamInitializer.GLOBAL_VAR;
 
-    /** The training forward pass's batch statistics and output, for backward; per-channel arrays live off-workspace. */
-    private INDArray batchMean;
-    private INDArray batchVariance;
-    private INDArray batchInvStd;
+    /** The training forward pass's batch statistics and output, for backward. */
+    private Statistics statistics;
     private INDArray output;
+
+    /**
+     * Per-channel batch statistics: the float {@code shift} the input was centred on, the exact {@code mean}, the
+     * biased {@code variance} and {@code invStd} = 1 / sqrt(variance + eps), all in double.
+     */
+    private record Statistics(double[] shift, double[] mean, double[] variance, double[] invStd) {
+
+        /** Centres {@code rows} on their float mean into {@code centred}, then corrects by what that left. */
+        static Statistics of(INDArray rows, INDArray centred, long batch, double count, double eps) {
+            double[] shift = RowOps.channelSums(rows.sum(1), batch);
+            for (int c = 0; c < shift.length; c++) {
+                shift[c] = (float) (shift[c] / count);
+            }
+            RowOps.subtract(rows, RowOps.tiledColumn(shift, batch, rows.dataType()), centred);
+            double[] residual = RowOps.channelSums(centred.sum(1), batch);
+            // a dot product, because ND4J's SquaredNorm along a dimension of size 1 (1x1 maps) returns x, not x²
+            double[] squares = RowOps.channelSums(RowOps.dot(centred, centred), batch);
+            int channels = shift.length;
+            double[] mean = new double[channels];
+            double[] variance = new double[channels];
+            double[] invStd = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                double correction = residual[c] / count;
+                mean[c] = shift[c] + correction;
+                variance[c] = Math.max(0, squares[c] / count - correction * correction);
+                invStd[c] = 1 / Math.sqrt(variance[c] + eps);
+            }
+            return new Statistics(shift, mean, variance, invStd);
+        }
+    }
 
     public BatchNorm2dLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -56,30 +87,33 @@ public class BatchNorm2dLayer extends BatchNormalization {
         INDArray rows = RowOps.rows(x);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
         INDArray outRows = RowOps.rows(out);
-        INDArray gamma = param(GAMMA);
+        double[] gamma = param(GAMMA).toDoubleVector();
+        double[] beta = param(BETA).toDoubleVector();
+        double[] scale = new double[gamma.length];
+        double[] shift = new double[gamma.length];
         if (training) {
             double count = elementsPerChannel(x);
             if (count < 2) {
                 throw new IllegalArgumentException("batch norm " + layerId() + " needs more than one value per channel"
                         + " in training, like torch; got input of shape " + java.util.Arrays.toString(x.shape()));
             }
-            INDArray mean = RowOps.sumOverBatch(rows.sum(1), batch).divi(count);
-            RowOps.subtract(rows, RowOps.tiledColumn(mean, batch), outRows);
-            // a dot product, because ND4J's SquaredNorm along a dimension of size 1 (1x1 maps) returns x, not x²
-            INDArray sumOfSquares = RowOps.dot(outRows, outRows);
-            INDArray variance = RowOps.sumOverBatch(sumOfSquares, batch).divi(count);
-            INDArray invStd = Transforms.pow(variance.add(config().getEps()), -0.5, false);
-            RowOps.multiply(outRows, RowOps.tiledColumn(gamma.mul(invStd), batch), outRows);
-            RowOps.add(outRows, RowOps.tiledColumn(param(BETA), batch), outRows);
-            batchMean = mean.detach();
-            batchVariance = variance.detach();
-            batchInvStd = invStd.detach();
+            statistics = Statistics.of(rows, outRows, batch, count, config().getEps());
+            // out holds x - statistics.shift: scale it, and shift by what the exact mean adds
+            for (int c = 0; c < gamma.length; c++) {
+                scale[c] = gamma[c] * statistics.invStd()[c];
+                shift[c] = beta[c] - (statistics.mean()[c] - statistics.shift()[c]) * scale[c];
+            }
+            rows = outRows;
         } else {
-            INDArray scale = Transforms.pow(param(VAR).add(config().getEps()), -0.5, false).muli(gamma);
-            INDArray shift = param(BETA).sub(param(MEAN).mul(scale));
-            RowOps.multiply(rows, RowOps.tiledColumn(scale, batch), outRows);
-            RowOps.add(outRows, RowOps.tiledColumn(shift, batch), outRows);
+            double[] runningMean = param(MEAN).toDoubleVector();
+            double[] runningVariance = param(VAR).toDoubleVector();
+            for (int c = 0; c < gamma.length; c++) {
+                scale[c] = gamma[c] / Math.sqrt(runningVariance[c] + config().getEps());
+                shift[c] = beta[c] - runningMean[c] * scale[c];
+            }
         }
+        RowOps.multiply(rows, RowOps.tiledColumn(scale, batch, dataType), outRows);
+        RowOps.add(outRows, RowOps.tiledColumn(shift, batch, dataType), outRows);
         if (config().isRelu()) {
             Transforms.relu(out, false);
         }
@@ -90,7 +124,7 @@ public class BatchNorm2dLayer extends BatchNormalization {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        if (batchMean == null || output == null) {
+        if (statistics == null || output == null) {
             throw new IllegalStateException("batch norm " + layerId() + ": backprop without a training forward pass");
         }
         INDArray x = RowOps.contiguous(input.castTo(dataType));
@@ -104,44 +138,64 @@ public class BatchNorm2dLayer extends BatchNormalization {
         } else {
             dy = RowOps.contiguous(epsilon.castTo(dataType));
         }
-        INDArray rows = RowOps.rows(x);
         INDArray dyRows = RowOps.rows(dy);
-        INDArray dBeta = RowOps.sumOverBatch(dyRows.sum(1), batch);
-        INDArray xDotDy = RowOps.sumOverBatch(RowOps.dot(rows, dyRows), batch);
-        INDArray dGamma = xDotDy.subi(batchMean.mul(dBeta)).muli(batchInvStd);
-
-        // dx = A (dy - dBeta / m - xhat dGamma / m) with xhat = (x - mean) invStd, A = gamma invStd
-        INDArray a = param(GAMMA).mul(batchInvStd);
-        INDArray b = a.mul(batchInvStd).muli(dGamma).divi(-count);
-        INDArray c = batchInvStd.mul(batchMean).muli(dGamma).subi(dBeta).muli(a).divi(count);
+        double[] dBeta = RowOps.channelSums(dyRows.sum(1), batch);
+        // dx starts as x - shift, whose products with dy give dγ without cancellation
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray dxRows = RowOps.rows(dx);
-        RowOps.multiply(rows, RowOps.tiledColumn(b, batch), dxRows);
-        RowOps.add(dxRows, RowOps.tiledColumn(c, batch), dxRows);
+        RowOps.subtract(RowOps.rows(x), RowOps.tiledColumn(statistics.shift(), batch, dataType), dxRows);
+        double[] shiftedDotDy = RowOps.channelSums(RowOps.dot(dxRows, dyRows), batch);
+
+        // dx = a dy + b (x - shift) + c, with a = γ invStd, b = -a invStd² Σ(xc dy) / m, c = -a Σdy / m - b (mean - shift)
+        double[] gamma = param(GAMMA).toDoubleVector();
+        int channels = gamma.length;
+        double[] dGamma = new double[channels];
+        double[] a = new double[channels];
+        double[] b = new double[channels];
+        double[] c = new double[channels];
+        for (int k = 0; k < channels; k++) {
+            double invStd = statistics.invStd()[k];
+            double centredDotDy = shiftedDotDy[k] - (statistics.mean()[k] - statistics.shift()[k]) * dBeta[k];
+            dGamma[k] = centredDotDy * invStd;
+            a[k] = gamma[k] * invStd;
+            b[k] = -a[k] * invStd * invStd * centredDotDy / count;
+            c[k] = -a[k] * dBeta[k] / count - b[k] * (statistics.mean()[k] - statistics.shift()[k]);
+        }
+        RowOps.multiply(dxRows, RowOps.tiledColumn(b, batch, dataType), dxRows);
+        RowOps.add(dxRows, RowOps.tiledColumn(c, batch, dataType), dxRows);
         INDArray scaledDy = config().isRelu() ? dy
                 : workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
-        RowOps.multiply(dyRows, RowOps.tiledColumn(a, batch), RowOps.rows(scaledDy));
+        RowOps.multiply(dyRows, RowOps.tiledColumn(a, batch, dataType), RowOps.rows(scaledDy));
         dx.addi(scaledDy);
 
-        double momentum = 1.0 - config().getDecay();
-        INDArray unbiasedVariance = batchVariance.mul(count / (count - 1));
-        Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(GAMMA, gradientViews.get(GAMMA).assign(dGamma.reshape(gradientViews.get(GAMMA).shape())));
-        gradient.setGradientFor(BETA, gradientViews.get(BETA).assign(dBeta.reshape(gradientViews.get(BETA).shape())));
         // the updater subtracts these (NoOp), giving running = decay * running + (1 - decay) * batch, as torch does
-        gradient.setGradientFor(MEAN, gradientViews.get(MEAN).assign(
-                param(MEAN).sub(batchMean).muli(momentum).reshape(gradientViews.get(MEAN).shape())));
-        gradient.setGradientFor(VAR, gradientViews.get(VAR).assign(
-                param(VAR).sub(unbiasedVariance).muli(momentum).reshape(gradientViews.get(VAR).shape())));
+        double momentum = 1.0 - config().getDecay();
+        double[] runningMean = param(MEAN).toDoubleVector();
+        double[] runningVariance = param(VAR).toDoubleVector();
+        double[] meanStep = new double[channels];
+        double[] varianceStep = new double[channels];
+        for (int k = 0; k < channels; k++) {
+            meanStep[k] = (runningMean[k] - statistics.mean()[k]) * momentum;
+            varianceStep[k] = (runningVariance[k] - statistics.variance()[k] * count / (count - 1)) * momentum;
+        }
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(GAMMA, assign(GAMMA, dGamma));
+        gradient.setGradientFor(BETA, assign(BETA, dBeta));
+        gradient.setGradientFor(MEAN, assign(MEAN, meanStep));
+        gradient.setGradientFor(VAR, assign(VAR, varianceStep));
         return new Pair<>(gradient, dx);
+    }
+
+    /** Writes per-channel values into the gradient view of {@code key}. */
+    private INDArray assign(String key, double[] values) {
+        INDArray view = gradientViews.get(key);
+        return view.assign(Nd4j.create(values, view.shape(), view.dataType()));
     }
 
     @Override
     public void clear() {
         super.clear();
-        batchMean = null;
-        batchVariance = null;
-        batchInvStd = null;
+        statistics = null;
         output = null;
     }
 

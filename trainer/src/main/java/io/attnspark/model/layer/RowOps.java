@@ -1,5 +1,6 @@
 package io.attnspark.model.layer;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.BaseScalarOp;
 import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
@@ -41,17 +42,26 @@ public final class RowOps {
      * side: C values, where ND4J's tile op costs a native call with shape inference each time.
      */
     public static INDArray tiledColumn(INDArray perChannel, long batch) {
-        double[] values = perChannel.toDoubleVector();
-        double[] tiled = new double[Math.toIntExact(batch * values.length)];
-        for (int n = 0; n < batch; n++) {
-            System.arraycopy(values, 0, tiled, n * values.length, values.length);
-        }
-        return Nd4j.create(tiled, new long[] {tiled.length, 1}, perChannel.dataType());
+        return tiledColumn(perChannel.toDoubleVector(), batch, perChannel.dataType());
     }
 
-    /** Per-row values [N*C] summed over the batch into per-channel values [C]. */
-    public static INDArray sumOverBatch(INDArray perRow, long batch) {
-        return perRow.reshape(batch, perRow.length() / batch).sum(0);
+    /** {@link #tiledColumn(INDArray, long)} of values held on the Java side, as {@code dataType}. */
+    public static INDArray tiledColumn(double[] perChannel, long batch, DataType dataType) {
+        double[] tiled = new double[Math.toIntExact(batch * perChannel.length)];
+        for (int n = 0; n < batch; n++) {
+            System.arraycopy(perChannel, 0, tiled, n * perChannel.length, perChannel.length);
+        }
+        return Nd4j.create(tiled, new long[] {tiled.length, 1}, dataType);
+    }
+
+    /** Per-row values [N*C] summed over the batch into per-channel values [C], in double precision. */
+    public static double[] channelSums(INDArray perRow, long batch) {
+        double[] values = perRow.toDoubleVector();
+        double[] sums = new double[Math.toIntExact(values.length / batch)];
+        for (int i = 0; i < values.length; i++) {
+            sums[i % sums.length] += values[i];
+        }
+        return sums;
     }
 
     /** {@code target[r, :] = rows[r, :] * column[r]}; {@code target} may be {@code rows}. */
