@@ -14,7 +14,10 @@ import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.nd4j.parameterserver.distributed.v2.transport.impl.StaticPortSupplier;
 
-/** The DL4J training master that {@code spark.trainingMaster} selects, configured from the run's settings. */
+/**
+ * The DL4J training master that {@code spark.trainingMaster} selects, configured from the run's settings. Averaging runs
+ * through {@link DeterministicAveragingMaster}, so its results do not depend on task timing or placement.
+ */
 final class TrainingMasters {
 
     /**
@@ -37,16 +40,14 @@ final class TrainingMasters {
                                        int batch, boolean export, String exportDir) {
         var approach = export ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct;
         return switch (spark.trainingMaster()) {
-            case AVERAGING -> new ParameterAveragingTrainingMaster.Builder(workers, batch)
+            case AVERAGING -> new DeterministicAveragingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batch)
                     .batchSizePerWorker(batch)
                     .averagingFrequency(spark.averagingFrequency())
                     .workerPrefetchNumBatches(spark.prefetch())
                     .aggregationDepth(spark.aggregationDepth())
                     .saveUpdater(spark.saveUpdater())
-                    .rngSeed(seed)
                     .rddTrainingApproach(approach)
-                    .exportDirectory(exportDir)
-                    .build();
+                    .exportDirectory(exportDir));
             case SHARING -> sharing(spark, sparkConf, sparkMaster, seed, workers, batch, approach, exportDir);
         };
     }

@@ -2,9 +2,12 @@ package io.attnspark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.attnspark.datasets.fashion.FashionMnistConverter;
+import io.attnspark.train.Checkpoints;
 import io.attnspark.train.cluster.LoopbackCluster;
 import io.attnspark.train.cluster.SparkHome;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.launcher.SparkLauncher;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,10 +20,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The trainer on a real standalone cluster on 127.0.0.1: a Master and a Worker JVM started from the Maven jars, executor
  * JVMs started by the Worker, and drivers submitted through Spark's own SparkLauncher / spark-submit. Covers training,
- * resuming after the driver is killed, and surviving the loss of an executor.
+ * and that neither a killed driver (resumed) nor a killed executor (its task retried) changes a bit of the result.
  */
 class StandaloneClusterIT {
 
@@ -80,44 +88,137 @@ class StandaloneClusterIT {
         assertFalse(record.get("resumed").asBoolean());
     }
 
+    /**
+     * Faults change nothing. A run loses its driver after epoch 1 and resumes from the checkpoint; the same run again
+     * loses an executor while that executor trains in epoch 1, and Spark retries the lost task. Both end with the same
+     * weights and updater state, bit for bit, and the same loss, top-1 and top-5 per epoch; the second run's epoch-1
+     * checkpoint equals the first run's, which no fault touched. Four workers share two executor cores, so results reach
+     * the driver in an order the scheduler and the retry decide, where sums in arrival order would differ in the last
+     * bits (see DeterministicAveragingMaster).
+     */
     @Test
-    void resumesAfterTheDriverIsKilled(@TempDir Path tmp) throws Exception {
-        String[] args = withEpochs(TinyRun.args(data, tmp.resolve("results"), tmp.resolve("work"), null, "none"), 2);
+    void faultsChangeNothing(@TempDir Path tmp) throws Exception {
+        Path resumedRun = tmp.resolve("driver-killed");
+        String[] args = faultRunArgs(resumedRun);
         var first = submit(tmp, "first.log", args);
         awaitLogLine(first, line -> line.startsWith("epoch 1/2"));
         first.kill();
-        assertFalse(Files.exists(tmp.resolve("results")), "the killed driver must not have written a record");
+        assertFalse(Files.exists(resumedRun.resolve("results")), "the killed driver must not have written a record");
 
         var resumed = submit(tmp, "second.log", append(args, "--resume"));
         awaitExit(resumed, () -> { });
         assertEquals(0, resumed.process.exitValue(), resumed.log());
         assertTrue(resumed.log().contains("resuming run"), resumed.log());
         assertFalse(resumed.log().contains("epoch 1/2"), "epoch 1 must not be trained again\n" + resumed.log());
+        JsonNode resumedRecord = TrainAndAggregateIT.onlyRecord(resumedRun.resolve("results"));
+        assertTrue(resumedRecord.get("resumed").asBoolean());
 
-        JsonNode record = TrainAndAggregateIT.onlyRecord(tmp.resolve("results"));
-        assertEquals("completed", record.get("status").asText());
-        assertTrue(record.get("resumed").asBoolean());
-        assertEquals(2, record.get("epochs").size());
-    }
-
-    @Test
-    void survivesTheLossOfAnExecutor(@TempDir Path tmp) throws Exception {
-        String[] args = withEpochs(TinyRun.args(data, tmp.resolve("results"), tmp.resolve("work"), null, "none"), 2);
-        var driver = submit(tmp, "executor-loss.log", args);
+        Path executorLostRun = tmp.resolve("executor-lost");
+        var driver = submit(tmp, "executor-loss.log", faultRunArgs(executorLostRun));
         awaitLogLine(driver, line -> line.startsWith("  epoch 1 "));
         List<Long> before = cluster.executorPids();
         assertEquals(2, before.size(), driver.log());
-        ProcessHandle.of(before.get(0)).ifPresent(ProcessHandle::destroyForcibly);
+        var training = awaitTrainingTask(driver);
+        long victim = executorPid(training.executor());
+        ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
 
         Set<Long> after = new HashSet<>();
         awaitExit(driver, () -> after.addAll(cluster.executorPids()));
         assertEquals(0, driver.process.exitValue(), driver.log());
-        assertFalse(after.contains(before.get(0)));
+        assertTrue(Pattern.compile("Lost task \\S+ in stage \\S+ \\(TID " + training.id() + "\\)").matcher(driver.log()).find(),
+                "the killed executor's task " + training.id() + " must have been lost and retried\n" + driver.log());
+        assertFalse(after.contains(victim));
         assertTrue(after.stream().anyMatch(pid -> !before.contains(pid)), "the Worker must start a replacement executor");
+        JsonNode executorLostRecord = TrainAndAggregateIT.onlyRecord(executorLostRun.resolve("results"));
 
-        JsonNode record = TrainAndAggregateIT.onlyRecord(tmp.resolve("results"));
-        assertEquals("completed", record.get("status").asText());
-        assertEquals(2, record.get("epochs").size());
+        for (JsonNode record : List.of(resumedRecord, executorLostRecord)) {
+            assertEquals("completed", record.get("status").asText());
+            assertEquals(2, record.get("epochs").size());
+        }
+        assertAll(
+                () -> assertEquals(metrics(resumedRecord), metrics(executorLostRecord), "loss, top-1, top-5 per epoch"),
+                () -> assertSameBits(checkpoint(resumedRun, 1), checkpoint(executorLostRun, 1), "epoch 1"),
+                () -> assertSameBits(checkpoint(resumedRun, 2), checkpoint(executorLostRun, 2), "epoch 2"));
+    }
+
+    /** Two epochs of the tiny run, four workers averaging after every minibatch. */
+    private static String[] faultRunArgs(Path dir) {
+        var list = new ArrayList<>(List.of(TinyRun.args(data, dir.resolve("results"), dir.resolve("work"), null, "none")));
+        list.set(list.indexOf("--epochs") + 1, "2");
+        list.set(list.indexOf("--workers") + 1, "4");
+        list.set(list.indexOf("spark.averagingFrequency=2"), "spark.averagingFrequency=1");
+        return list.toArray(String[]::new);
+    }
+
+    private static List<List<Double>> metrics(JsonNode record) {
+        var metrics = new ArrayList<List<Double>>();
+        record.get("epochs").forEach(epoch -> metrics.add(List.of(epoch.get("trainLoss").asDouble(),
+                epoch.get("top1").asDouble(), epoch.get("top5").asDouble())));
+        return metrics;
+    }
+
+    private static ComputationGraph checkpoint(Path run, int epoch) throws IOException {
+        try (Stream<Path> setups = Files.list(run.resolve("work/checkpoints"))) {
+            Path zip = setups.findFirst().orElseThrow().resolve(String.format("epoch-%04d.zip", epoch));
+            return Checkpoints.read(zip.toUri().toString(), new Configuration()).network();
+        }
+    }
+
+    private static void assertSameBits(ComputationGraph expected, ComputationGraph actual, String what) {
+        float[] expectedParams = expected.params().toFloatVector();
+        float[] actualParams = actual.params().toFloatVector();
+        float[] expectedUpdater = expected.getUpdater().getStateViewArray().toFloatVector();
+        float[] actualUpdater = actual.getUpdater().getStateViewArray().toFloatVector();
+        assertArrayEquals(expectedParams, actualParams, what + ": parameters differ, max abs difference "
+                + maxAbsDifference(expectedParams, actualParams));
+        assertArrayEquals(expectedUpdater, actualUpdater, what + ": updater state differs, max abs difference "
+                + maxAbsDifference(expectedUpdater, actualUpdater));
+    }
+
+    private static double maxAbsDifference(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            max = Math.max(max, Math.abs((double) a[i] - b[i]));
+        }
+        return max;
+    }
+
+    private record Task(int id, int executor) { }
+
+    /**
+     * A task that has run for half a second: a training task, as the other tasks of an epoch (listing shards,
+     * evaluating) take milliseconds or come after its progress lines.
+     */
+    private static Task awaitTrainingTask(Driver driver) throws Exception {
+        var started = Pattern.compile("Starting task \\S+ in stage \\S+ \\(TID (\\d+)\\) \\([^,]+, executor (\\d+),");
+        var ended = Pattern.compile("(?:Finished|Lost) task \\S+ in stage \\S+ \\(TID (\\d+)\\)");
+        Map<Integer, Long> firstSeenRunning = new HashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(DRIVER_TIMEOUT_MINUTES);
+        while (System.nanoTime() < deadline && driver.process.isAlive()) {
+            String log = driver.log();
+            Map<Integer, Integer> running = new HashMap<>();
+            started.matcher(log).results().forEach(m -> running.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
+            ended.matcher(log).results().forEach(m -> running.remove(Integer.parseInt(m.group(1))));
+            long now = System.nanoTime();
+            for (var task : running.entrySet()) {
+                long since = firstSeenRunning.computeIfAbsent(task.getKey(), id -> now);
+                if (now - since > TimeUnit.MILLISECONDS.toNanos(500)) {
+                    return new Task(task.getKey(), task.getValue());
+                }
+            }
+            Thread.sleep(100);
+        }
+        driver.kill();
+        return fail("no task ran for half a second\n" + driver.log());
+    }
+
+    private static long executorPid(int executorId) {
+        return cluster.executorPids().stream()
+                .filter(pid -> ProcessHandle.of(pid).flatMap(p -> p.info().arguments()).map(List::of)
+                        .map(arguments -> arguments.indexOf("--executor-id") >= 0
+                                && arguments.get(arguments.indexOf("--executor-id") + 1).equals(String.valueOf(executorId)))
+                        .orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no JVM of executor " + executorId));
     }
 
     private record Driver(Process process, Path logFile) {
@@ -136,6 +237,8 @@ class StandaloneClusterIT {
         awaitNoExecutors();
         Path log = tmp.resolve(logName);
         String nativeCache = "-Dorg.bytedeco.javacpp.cachedir=" + root.resolve(".cache/javacpp");
+        Path driverLogConfig = Path.of(StandaloneClusterIT.class.getResource("/cluster-driver-log4j2.properties").toURI());
+        String driverLog = "-Dlog4j2.configurationFile=" + driverLogConfig;
         Process process = new SparkLauncher(new HashMap<>(cluster.environment()))
                 .setSparkHome(home.dir().toString())
                 .setMaster(cluster.masterUrl())
@@ -143,7 +246,7 @@ class StandaloneClusterIT {
                 .setAppResource(jar().toString())
                 .setMainClass(AttnSpark.class.getName())
                 .setConf(SparkLauncher.DRIVER_MEMORY, "1g")
-                .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, nativeCache + " -Djava.io.tmpdir=" + tmp)
+                .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, nativeCache + " " + driverLog + " -Djava.io.tmpdir=" + tmp)
                 .setConf(SparkLauncher.EXECUTOR_MEMORY, "1g")
                 .setConf(SparkLauncher.EXECUTOR_CORES, "1")
                 .setConf(SparkLauncher.EXECUTOR_EXTRA_JAVA_OPTIONS, nativeCache)
@@ -190,12 +293,6 @@ class StandaloneClusterIT {
             }
             Thread.sleep(200);
         }
-    }
-
-    private static String[] withEpochs(String[] args, int epochs) {
-        var list = new ArrayList<>(List.of(args));
-        list.set(list.indexOf("--epochs") + 1, String.valueOf(epochs));
-        return list.toArray(String[]::new);
     }
 
     private static String[] withoutWorkers(String[] args) {

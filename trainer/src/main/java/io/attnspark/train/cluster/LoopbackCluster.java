@@ -60,10 +60,15 @@ public final class LoopbackCluster implements AutoCloseable {
         return sparkHome.environment();
     }
 
-    /** PIDs of the executor JVMs currently running on this cluster's Workers. */
+    /**
+     * PIDs of the executor JVMs currently running on this cluster's Workers. While an executor starts, its spark-class
+     * script, a subshell of it and Spark's launcher JVM carry the executor's arguments too; only the executor JVM counts.
+     */
     public List<Long> executorPids() {
         return daemons.stream().flatMap(Process::descendants)
-                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .filter(p -> p.info().command().filter(command -> command.endsWith("/java")).isPresent()
+                        && p.info().commandLine().filter(line -> line.contains("CoarseGrainedExecutorBackend")
+                        && !line.contains("org.apache.spark.launcher.Main")).isPresent())
                 .map(ProcessHandle::pid).toList();
     }
 
