@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -76,10 +77,11 @@ class StandaloneClusterIT {
     void trainsWithSeparateExecutorJvms(@TempDir Path tmp) throws Exception {
         // no --workers: the trainer derives them from the executors that register (2 x 1 core)
         var driver = submit(tmp, "train.log", withoutWorkers(TinyRun.args(data, tmp.resolve("results"), tmp.resolve("work"), null, "se")));
-        Set<Long> executors = new HashSet<>();
-        awaitExit(driver, () -> executors.addAll(cluster.executorPids()));
+        // at once, not in all: under load a Worker may replace an executor whose heartbeat was late
+        var mostAtOnce = new AtomicInteger();
+        awaitExit(driver, () -> mostAtOnce.accumulateAndGet(cluster.executorPids().size(), Math::max));
         assertEquals(0, driver.process.exitValue(), driver.log());
-        assertEquals(2, executors.size(), "executor JVMs seen while training\n" + driver.log());
+        assertEquals(2, mostAtOnce.get(), "executor JVMs running at once while training\n" + driver.log());
 
         JsonNode record = TrainAndAggregateIT.onlyRecord(tmp.resolve("results"));
         assertEquals("completed", record.get("status").asText());
