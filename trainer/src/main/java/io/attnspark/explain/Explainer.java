@@ -43,7 +43,7 @@ public final class Explainer {
     public Explainer(ExplainableModel model, PrintStream out) {
         this.model = model;
         this.out = out;
-        this.transform = EvalTransform.imagenet(model.spec().imageSize());
+        this.transform = model.augment().eval(model.spec().imageSize());
     }
 
     /**
