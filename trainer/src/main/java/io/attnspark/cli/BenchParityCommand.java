@@ -3,7 +3,6 @@ package io.attnspark.cli;
 import io.attnspark.bench.AccuracyParity;
 import io.attnspark.bench.TorchBenchmark;
 import io.attnspark.bench.TorchTraining;
-import io.attnspark.datasets.fashion.FashionMnistConverter;
 import io.attnspark.datasets.image.Augmentation;
 import io.attnspark.train.Trainer;
 import io.attnspark.train.config.ConfigLoader;
@@ -80,8 +79,7 @@ final class BenchParityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path data = out.resolve("fashion-mnist").toAbsolutePath();
-        System.out.println(new FashionMnistConverter(FashionMnistConverter.locate()).convert(data, new FashionMnistConverter.Limits(
-                DatasetsCommand.limit(trainPerClass, "--train-per-class"), DatasetsCommand.limit(valPerClass, "--val-per-class"))));
+        System.out.println(DatasetsCommand.fashionMnist(data, trainPerClass, valPerClass));
         // a bad setting fails here, before the first run trains
         for (long seed : seeds) {
             Trainer.validate(config(data, seed));

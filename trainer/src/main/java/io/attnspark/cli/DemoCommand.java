@@ -1,6 +1,5 @@
 package io.attnspark.cli;
 
-import io.attnspark.datasets.fashion.FashionMnistConverter;
 import io.attnspark.train.Trainer;
 import io.attnspark.train.config.ConfigLoader;
 import picocli.CommandLine.Command;
@@ -52,8 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         Path data = out.resolve("fashion-mnist");
-        System.out.println(new FashionMnistConverter(FashionMnistConverter.locate()).convert(data, new FashionMnistConverter.Limits(
-                DatasetsCommand.limit(trainPerClass, "--train-per-class"), DatasetsCommand.limit(valPerClass, "--val-per-class"))));
+        System.out.println(DatasetsCommand.fashionMnist(data, trainPerClass, valPerClass));
         String results = out.resolve("results-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toString();
         for (String attention : attentions) {
             var overrides = new ArrayList<>(List.of(
