@@ -56,7 +56,7 @@ public final class TorchBenchmark {
      */
     static List<String> command(Path python, Path script, List<String> arguments) {
         if (!Files.isExecutable(python)) {
-            throw new IllegalStateException(python + " not found; the PyTorch benchmarks need Python 3 with torch and"
+            throw new IllegalStateException(python + " not found; the PyTorch side of a benchmark needs Python 3 with torch and"
                     + " torchvision (Debian's /usr/bin/python3)");
         }
         if (!Files.isRegularFile(script)) {
