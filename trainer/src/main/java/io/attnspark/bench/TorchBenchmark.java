@@ -56,7 +56,8 @@ public final class TorchBenchmark {
      */
     static List<String> command(Path python, Path script, List<String> arguments) {
         if (!Files.isExecutable(python)) {
-            throw new IllegalStateException(python + " not found; bench compare needs Python 3 with torch and torchvision");
+            throw new IllegalStateException(python + " not found; the PyTorch side of a benchmark needs Python 3 with torch and"
+                    + " torchvision (Debian's /usr/bin/python3)");
         }
         if (!Files.isRegularFile(script)) {
             throw new IllegalStateException(script + " not found; run from the project root or pass --script");

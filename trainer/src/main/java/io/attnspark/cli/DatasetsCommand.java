@@ -4,6 +4,7 @@ import io.attnspark.datasets.fashion.FashionMnistConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -36,6 +37,12 @@ final class DatasetsCommand {
             System.out.println(summary);
             return 0;
         }
+    }
+
+    /** Debian's Fashion-MNIST in the ImageNet layout under {@code out}, limited as the per-class options say. */
+    static FashionMnistConverter.Summary fashionMnist(Path out, int trainPerClass, int valPerClass) throws IOException {
+        return new FashionMnistConverter(FashionMnistConverter.locate()).convert(out, new FashionMnistConverter.Limits(
+                limit(trainPerClass, "--train-per-class"), limit(valPerClass, "--val-per-class")));
     }
 
     static int limit(Integer value, String option) {

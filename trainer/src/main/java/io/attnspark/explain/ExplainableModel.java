@@ -1,5 +1,6 @@
 package io.attnspark.explain;
 
+import io.attnspark.datasets.image.Augmentation;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
 import io.attnspark.model.attention.AttentionMap;
@@ -31,8 +32,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * @param spec    the spec the network was built from
  * @param maps    its attention maps, module instance by instance in graph order; never empty
  * @param labels  a label per classifier output: the class id, followed by its name when the dataset has one
+ * @param augment the run's augmentation, whose evaluation transform the network was validated with
  */
-public record ExplainableModel(ComputationGraph network, ModelSpec spec, List<AttentionMap> maps, List<String> labels) {
+public record ExplainableModel(ComputationGraph network, ModelSpec spec, List<AttentionMap> maps, List<String> labels,
+                               Augmentation augment) {
 
     /** Files of {@code <class id> <words>} lines that the dataset layouts carry (Fashion-MNIST, Kaggle, devkit). */
     static final List<String> SYNSET_FILES = List.of("synsets.txt", "LOC_synset_mapping.txt", "ILSVRC2012_synsets_by_id.txt");
@@ -58,11 +61,13 @@ public record ExplainableModel(ComputationGraph network, ModelSpec spec, List<At
         var state = restored.state();
         ComputationGraph network = restored.network();
         String dataPath = null;
+        Augmentation augment = Augmentation.IMAGENET;
         ModelConfig model;
         if (state.config() != null) {
             var config = ConfigLoader.fromMap(state.config());
             model = config.model();
             dataPath = config.data().path();
+            augment = config.data().augment();
         } else if (fallback != null) {
             model = fallback;
         } else {
@@ -86,7 +91,7 @@ public record ExplainableModel(ComputationGraph network, ModelSpec spec, List<At
                         + spec.backbone() + " + " + spec.attention() + "): it has no vertex " + map.vertex());
             }
         }
-        return new ExplainableModel(network, spec, maps, labels(classIds, dataPath, hadoop));
+        return new ExplainableModel(network, spec, maps, labels(classIds, dataPath, hadoop), augment);
     }
 
     /** Registry names whose default configuration has an attention map. */

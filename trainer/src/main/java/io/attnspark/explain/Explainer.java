@@ -63,7 +63,7 @@ public final class Explainer {
         this.model = model;
         this.out = out;
         this.display = display;
-        this.transform = EvalTransform.imagenet(model.spec().imageSize());
+        this.transform = model.augment().eval(model.spec().imageSize());
     }
 
     /**

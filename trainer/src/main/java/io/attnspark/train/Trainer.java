@@ -140,9 +140,10 @@ public final class Trainer {
             }
         }
         run.parameterCount = Models.parameterCount(spec);
-        out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %d workers x batch %d, master %s%n", run.id,
-                spec.backbone(), spec.attention(), spec.numClasses(), data.imageCount("train"), data.imageCount("val"),
-                workers, batch, run.sc.master());
+        out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %s augmentation, %d workers x batch %d,"
+                        + " master %s%n", run.id, spec.backbone(), spec.attention(), spec.numClasses(),
+                data.imageCount("train"), data.imageCount("val"), config.data().augment().configName(), workers, batch,
+                run.sc.master());
         out.printf("learning rate %.4g: recipe.lr %.4g is for a global batch of %d, scaled to %d (%d workers x %d)%n",
                 recipe.learningRate(run.epochs.size(), globalBatch), recipe.lr(), RecipeConfig.REFERENCE_BATCH, globalBatch,
                 workers, batch);
@@ -155,8 +156,11 @@ public final class Trainer {
         // bad images are skipped on the workers; the counts come back to the driver through accumulators
         var trainSkips = SkipAccumulator.register(run.sc, "skipped training images");
         var evalSkips = SkipAccumulator.register(run.sc, "skipped validation images");
-        var trainLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), true, trainSkips);
-        var evalLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), false, evalSkips);
+        var augment = config.data().augment();
+        var trainLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), true, trainSkips)
+                .augmented(augment, config.data().padding());
+        var evalLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), false, evalSkips)
+                .augmented(augment, config.data().padding());
         List<String> trainShards = data.shardUris("train");
         JavaRDD<String> valShards = run.sc.parallelize(data.shardUris("val"), workers);
         long trainImages = data.imageCount("train");

@@ -37,7 +37,7 @@ class AttnSparkCliTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] command : new String[][]{{}, {"train"}, {"aggregate"}, {"datasets"}, {"datasets", "fashion-mnist"}, {"demo"},
-                {"submit"}, {"cluster"}, {"cluster", "up"}, {"cluster", "down"}, {"bench"}, {"bench", "scaling"}, {"models"}}) {
+                {"submit"}, {"cluster"}, {"cluster", "up"}, {"cluster", "down"}, {"bench"}, {"bench", "scaling"}, {"bench", "parity"}, {"models"}}) {
             var args = java.util.Arrays.copyOf(command, command.length + 1);
             args[command.length] = "--help";
             Run run = run(args);

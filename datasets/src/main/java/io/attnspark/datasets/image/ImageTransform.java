@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Turns a decoded RGB image into a normalized float CHW tensor of {@code 3 x size x size}.
  * Implementations never modify the input Mat.
  */
-public sealed interface ImageTransform extends Serializable permits TrainTransform, EvalTransform {
+public sealed interface ImageTransform extends Serializable permits TrainTransform, PadCropTransform, EvalTransform {
 
     /** Output side length in pixels. */
     int size();

@@ -24,6 +24,7 @@ import org.nd4j.linalg.indexing.SpecifiedIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.attnspark.datasets.image.Augmentation;
 import io.attnspark.datasets.image.ImageDecodeException;
 import io.attnspark.datasets.image.ImageTransform;
 import io.attnspark.datasets.skip.SkipAccumulator;
@@ -43,6 +44,8 @@ import io.attnspark.datasets.skip.SkipTally;
  * <p>A loader made with {@link #seeded} draws that order and every crop and flip from a seed derived from the run seed,
  * the epoch and the shard's name, so two runs with the same seed train on the same augmented batches, whichever worker
  * or thread loads a shard; an unseeded loader draws fresh randomness on every load.
+ *
+ * <p>The transforms follow the loader's {@link Augmentation}: ImageNet's unless {@link #augmented} chose another.
  */
 public final class ImageShardLoader implements DataSetLoader {
     private static final long serialVersionUID = 1L;
@@ -59,6 +62,8 @@ public final class ImageShardLoader implements DataSetLoader {
     /** Null: fresh randomness per load. */
     private final Long seed;
     private final int epoch;
+    private final Augmentation augmentation;
+    private final int padding;
     private transient Map<String, Integer> classIndex;
     private transient ImageTransform transform;
     /** One image's floats per decoding thread: 600 KB at 224, too much garbage to allocate per image. */
@@ -67,7 +72,8 @@ public final class ImageShardLoader implements DataSetLoader {
     /**
      * @param classIds class ids in class-index order, as {@link PackedDataset#classIds()} gives them
      * @param imageSize output side length (e.g. 224)
-     * @param train true: RandomResizedCrop + flip (fresh randomness per load); false: resize + center crop
+     * @param train true: the augmentation's training transform, e.g. RandomResizedCrop + flip; false: its
+     *        deterministic evaluation transform, e.g. resize + center crop
      */
     public ImageShardLoader(List<String> classIds, int imageSize, boolean train) {
         this(classIds, imageSize, train, null);
@@ -78,11 +84,11 @@ public final class ImageShardLoader implements DataSetLoader {
      *        into it, readable with {@code skips.value()} after the job. Null: count per JVM only.
      */
     public ImageShardLoader(List<String> classIds, int imageSize, boolean train, SkipAccumulator skips) {
-        this(classIds, imageSize, train, skips, null, 0);
+        this(classIds, imageSize, train, skips, null, 0, Augmentation.IMAGENET, 0);
     }
 
     private ImageShardLoader(List<String> classIds, int imageSize, boolean train, SkipAccumulator skips, Long seed,
-                             int epoch) {
+                             int epoch, Augmentation augmentation, int padding) {
         if (classIds == null || classIds.isEmpty()) {
             throw new IllegalArgumentException("class ids must not be empty; pass PackedDataset.classIds()");
         }
@@ -95,6 +101,10 @@ public final class ImageShardLoader implements DataSetLoader {
         this.skips = skips;
         this.seed = seed;
         this.epoch = epoch;
+        this.augmentation = augmentation;
+        this.padding = padding;
+        // a bad combination fails here, on the driver, not in every task
+        transform();
     }
 
     /**
@@ -106,7 +116,16 @@ public final class ImageShardLoader implements DataSetLoader {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
-        return new ImageShardLoader(classIds, imageSize, train, skips, seed, epoch);
+        return new ImageShardLoader(classIds, imageSize, train, skips, seed, epoch, augmentation, padding);
+    }
+
+    /**
+     * This loader with another augmentation (training) and its matching evaluation transform.
+     *
+     * @param padding pixels added on each side before a {@link Augmentation#PAD_CROP} crop; ignored by the others
+     */
+    public ImageShardLoader augmented(Augmentation augmentation, int padding) {
+        return new ImageShardLoader(classIds, imageSize, train, skips, seed, epoch, augmentation, padding);
     }
 
     /** Files skipped (undecodable or unknown class) by loaders in this JVM since it started. */
@@ -124,6 +143,10 @@ public final class ImageShardLoader implements DataSetLoader {
 
     public boolean train() {
         return train;
+    }
+
+    public Augmentation augmentation() {
+        return augmentation;
     }
 
     /**
@@ -275,7 +298,7 @@ public final class ImageShardLoader implements DataSetLoader {
 
     private ImageTransform transform() {
         if (transform == null) {
-            transform = train ? ImageTransform.train(imageSize) : ImageTransform.eval(imageSize);
+            transform = train ? augmentation.train(imageSize, padding) : augmentation.eval(imageSize);
         }
         return transform;
     }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.commons.lang3.SerializationUtils;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 
 import io.attnspark.datasets.TestImages;
+import io.attnspark.datasets.image.Augmentation;
+import io.attnspark.datasets.image.ImageDecoder;
 import io.attnspark.datasets.fashion.FashionMnistConverter;
 
 class ImageShardLoaderTest {
@@ -77,6 +80,36 @@ class ImageShardLoaderTest {
         DataSet second = loader.load(source(new FileBatch(bytes, names)));
         assertEquals(first.getFeatures(), second.getFeatures());
         assertEquals(first.getLabels(), second.getLabels());
+    }
+
+    @Test
+    void padCropLoadersTrainOnShiftedCropsAndEvaluateOnTheWholeImage() throws IOException {
+        ImageShardLoader evalLoader = SerializationUtils.clone(
+                new ImageShardLoader(CLASSES, 28, false).augmented(Augmentation.PAD_CROP, 4));
+        assertEquals(Augmentation.PAD_CROP, evalLoader.augmentation());
+        DataSet whole = evalLoader.load(source(new FileBatch(bytes, names)));
+        float[] expected = new float[3 * 28 * 28];
+        try (Mat rgb = ImageDecoder.decodeRgb(bytes.get(0), names.get(0))) {
+            Augmentation.PAD_CROP.eval(28).apply(rgb, null, expected, 0);
+        }
+        assertArrayEquals(expected, whole.getFeatures().slice(0).dup().data().asFloat(), "the 28 px image, uncropped");
+        assertNotEquals(whole.getFeatures(), new ImageShardLoader(CLASSES, 28, false).load(source(new FileBatch(bytes, names)))
+                .getFeatures(), "ImageNet's evaluation crops the centre instead");
+
+        ImageShardLoader train = new ImageShardLoader(CLASSES, 28, true).augmented(Augmentation.PAD_CROP, 4).seeded(1, 0);
+        DataSet crops = SerializationUtils.clone(train).load(source(new FileBatch(bytes, names)));
+        assertEquals(crops.getFeatures(), train.load(source(new FileBatch(bytes, names))).getFeatures(), "seeded");
+        // rows are shuffled in training: match them by label (one image per class here)
+        int shifted = 0;
+        for (int row = 0; row < 4; row++) {
+            int label = crops.getLabels().getRow(row).argMax().getInt(0);
+            int evalRow = whole.getLabels().getColumn(label).argMax().getInt(0);
+            shifted += crops.getFeatures().slice(row).equals(whole.getFeatures().slice(evalRow)) ? 0 : 1;
+        }
+        // seed 1 happens to draw the unshifted, unflipped crop (1 in 162) for two of the four
+        assertEquals(2, shifted, "training images shifted or flipped");
+        assertThrows(IllegalArgumentException.class,
+                () -> new ImageShardLoader(CLASSES, 28, true).augmented(Augmentation.PAD_CROP, 28));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.attnspark.train.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.attnspark.datasets.image.Augmentation;
 
 /**
  * One training run: the data, the network, the Spark side, the recipe, where result records go and where packs and
@@ -18,6 +19,10 @@ public record TrainConfig(DataConfig data, ModelConfig model, SparkConfig spark,
         }
         Checks.nonBlank(results, "results", "a directory or Hadoop URI for the result records");
         Checks.nonBlank(workDir, "workDir", "a directory or Hadoop URI for packs and checkpoints");
+        if (data.augment() == Augmentation.PAD_CROP && data.padding() >= model.imageSize()) {
+            throw new IllegalArgumentException("data.padding: " + data.padding() + " leaves crops of nothing but padding at"
+                    + " model.imageSize " + model.imageSize() + "; use less than the image size, e.g. 4");
+        }
         if (spark.trainingMaster() == SparkConfig.TrainingMaster.SHARING && recipe.epochs() > 1
                 && (recipe.schedule() != RecipeConfig.Schedule.CONSTANT || recipe.warmupEpochs() > 0)) {
             // SharedTrainingMaster broadcasts the network once and its workers keep training their copy

@@ -1,5 +1,6 @@
 package io.attnspark.train.config;
 
+import io.attnspark.datasets.image.Augmentation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +55,33 @@ class ConfigLoaderTest {
         assertEquals(2, cfg.spark().aggregationDepth());
         assertTrue(cfg.spark().saveUpdater());
         assertEquals("local[2]", cfg.spark().master());
+    }
+
+    @Test
+    void augmentationDefaultsToImageNetsAndPadCropIsRecordedUnderItsConfigName() {
+        var defaults = ConfigLoader.load(null, List.of("data.path=x")).data();
+        assertEquals(Augmentation.IMAGENET, defaults.augment());
+        assertEquals(4, defaults.padding());
+        var padCrop = ConfigLoader.load(null, List.of("data.path=x", "data.augment=pad-crop", "data.padding=2",
+                "model.imageSize=28"));
+        assertEquals(Augmentation.PAD_CROP, padCrop.data().augment());
+        @SuppressWarnings("unchecked")
+        var data = (java.util.Map<String, Object>) ConfigLoader.toMap(padCrop).get("data");
+        assertEquals("pad-crop", data.get("augment"));
+        assertEquals(2, data.get("padding"));
+        assertEquals(padCrop, ConfigLoader.fromMap(ConfigLoader.toMap(padCrop)));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "data.augment=cifar | data.augment: unknown augmentation 'cifar'; use one of imagenet, pad-crop",
+            "data.padding=-1 | data.padding: -1 is below 0; use a value >= 0",
+            "data.padding=32 | data.padding: 32 leaves crops of nothing but padding at model.imageSize 32; use less than"
+                    + " the image size, e.g. 4"})
+    void badAugmentationSettingsAreNamed(String override, String message) {
+        var error = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(null,
+                List.of("data.path=x", "model.imageSize=32", "data.augment=pad-crop", override)));
+        assertEquals(message, error.getMessage());
     }
 
     @Test
