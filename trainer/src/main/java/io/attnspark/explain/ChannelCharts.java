@@ -32,7 +32,10 @@ final class ChannelCharts {
     static final int TILE_WIDTH = 520;
     static final int TILE_HEIGHT = 240;
     static final int COLUMNS = 2;
-    private static final int HEADER = 34;
+    /** Side of the input image drawn in the header band: what the network saw, beside the labels. */
+    static final int INPUT_SIDE = 128;
+    private static final int MARGIN = 10;
+    private static final int HEADER = INPUT_SIDE + 2 * MARGIN;
     private static final Color BARS = new Color(0x4E79A7);
 
     /** One module instance's gates: a label (e.g. {@code layer1.0.attn}) and its C weights. */
@@ -40,8 +43,11 @@ final class ChannelCharts {
 
     private ChannelCharts() { }
 
-    /** @param header the image's headline, e.g. its file and the top-1 prediction */
-    static BufferedImage render(String header, List<Gates> gates) {
+    /**
+     * @param header the image's headline, e.g. its file, true class and top-1 prediction
+     * @param input  the part of the image the network saw, drawn at {@value #INPUT_SIDE} px at the left of the header
+     */
+    static BufferedImage render(String header, BufferedImage input, List<Gates> gates) {
         int columns = Math.min(COLUMNS, gates.size());
         int rows = (gates.size() + columns - 1) / columns;
         BufferedImage image = new BufferedImage(columns * TILE_WIDTH, HEADER + rows * TILE_HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -51,9 +57,13 @@ final class ChannelCharts {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            g.drawImage(input, MARGIN, MARGIN, INPUT_SIDE, INPUT_SIDE, null);
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-            g.drawString(header, 10, 22);
+            g.drawString(header, 2 * MARGIN + INPUT_SIDE, MARGIN + 22);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            g.drawString(String.format(Locale.ROOT, "left: the network's input (%dx%d px, shown at %d px)", input.getWidth(),
+                    input.getHeight(), INPUT_SIDE), 2 * MARGIN + INPUT_SIDE, MARGIN + 44);
             for (int i = 0; i < gates.size(); i++) {
                 var area = new Rectangle2D.Double(i % columns * TILE_WIDTH, HEADER + i / columns * TILE_HEIGHT,
                         TILE_WIDTH, TILE_HEIGHT);

@@ -151,7 +151,8 @@ public final class Explainer {
             if (!gates.isEmpty()) {
                 String header = name + "  (" + model.spec().attention() + ")  " + trueLabel(file).map(t -> "true: " + t + "  ")
                         .orElse("") + "predicted: " + top.get(0).describe();
-                written.add(0, write(ChannelCharts.render(header, gates), folder.resolve(CHANNEL_CHART)));
+                var input = SpatialOverlay.networkView(rgb, region, model.spec().imageSize());
+                written.add(0, write(ChannelCharts.render(header, input, gates), folder.resolve(CHANNEL_CHART)));
             }
             out.println("  " + name + trueLabel(file).map(t -> " (true: " + t + ")").orElse("") + ": " + top.stream().map(Prediction::describe).collect(Collectors.joining(", "))
                     + "  -> " + folder + " (" + written.size() + " PNGs)");

@@ -94,6 +94,15 @@ final class SpatialOverlay {
         }
     }
 
+    /** The part of {@code rgb} the network saw, at the network's input size. */
+    static BufferedImage networkView(Mat rgb, CropBox region, int imageSize) {
+        try (Rect rect = new Rect(region.left(), region.top(), region.width(), region.height());
+             Mat crop = new Mat(rgb, rect); Mat resized = new Mat(); Size size = new Size(imageSize, imageSize)) {
+            resize(crop, resized, size, 0, 0, INTER_AREA);
+            return toBufferedImage(resized);
+        }
+    }
+
     /** The map scaled to 0..255 over the range (a flat range is mid-scale), resized and coloured, RGB. */
     private static Mat heatMap(INDArray weights, int width, int height, Range scale, Explainer.Interpolation interpolation) {
         int rows = (int) weights.size(0);

@@ -141,6 +141,8 @@ class ExplainerTest {
             BufferedImage chart = ImageIO.read(image.pngs().get(0).toFile());
             assertEquals(2 * ChannelCharts.TILE_WIDTH, chart.getWidth(), "4 modules, two charts a row");
             assertTrue(distinctColours(chart) > 10);
+            BufferedImage input = chart.getSubimage(10, 10, ChannelCharts.INPUT_SIDE, ChannelCharts.INPUT_SIDE);
+            assertTrue(distinctColours(input) > 10, "the network's input is drawn at the left of the header");
         }
     }
 
