@@ -65,8 +65,8 @@ final class DemoCommand implements Callable<Integer> {
         try (var spark = LocalSpark.session("attnspark demo aggregate")) {
             System.out.println(AggregateCommand.aggregate(spark, results, null));
         }
-        System.out.println("One seed per variant: the difference between them cannot be called significant (n/a above)."
-                + " Run several seeds (attnspark sweep, recipe.seed) for a Welch test of it.");
+        System.out.println("One seed per variant: the difference between them cannot be called significant (untested above)."
+                + " Run several seeds (attnspark sweep, recipe.seed) for a paired test of it.");
         System.out.printf("demo finished in %s; records and tables under %s%n", Trainer.clock((System.nanoTime() - t0) / 1e9), results);
         return 0;
     }
