@@ -1,6 +1,7 @@
 package io.attnspark.train;
 
 import io.attnspark.record.GpuAssignment;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -40,7 +41,7 @@ final class TaskGpu<T> implements FlatMapFunction<Iterator<T>, T> {
         TaskContext task = TaskContext.get();
         ResourceInformation gpus = task.resourcesJMap().get(RESOURCE);
         if (gpus != null && gpus.addresses().length > 0) {
-            // a task trains on one device; spark.task.resource.gpu.amount above 1 would leave the others idle
+            // one address per task: checkTaskAmount refuses more
             String address = gpus.addresses()[0];
             if ("CUDA".equals(Nd4j.getExecutioner().getEnvironmentInformation().getProperty(Nd4jEnvironment.BACKEND_KEY))) {
                 useDevice(cudaDevice(address));
@@ -48,6 +49,20 @@ final class TaskGpu<T> implements FlatMapFunction<Iterator<T>, T> {
             assignments.add(new GpuAssignment(SparkEnv.get().executorId(), task.partitionId(), address));
         }
         return partition;
+    }
+
+    /**
+     * Refuses GPU amounts per task above 1 before Spark starts: a task trains on one device, so the others would idle.
+     *
+     * @throws IllegalArgumentException naming the key and the fix
+     */
+    static void checkTaskAmount(SparkConf conf) {
+        String key = "spark.task.resource." + RESOURCE + ".amount";
+        double amount = conf.getDouble(key, 0);
+        if (amount > 1) {
+            throw new IllegalArgumentException(key + "=" + conf.get(key) + ": a training task trains on one GPU, so the"
+                    + " others would idle; set it to 1, or to a fraction such as 0.5 for tasks that share a GPU");
+        }
     }
 
     /** The CUDA device index that a GPU address of the discovery script stands for. */

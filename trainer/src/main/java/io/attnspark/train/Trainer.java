@@ -86,6 +86,7 @@ public final class Trainer {
         if (config.spark().trainingMaster() == SparkConfig.TrainingMaster.SHARING) {
             SparkSetup.addExecutorJavaOption(sparkConf, TrainingMasters.executorJavaOption());
         }
+        TaskGpu.checkTaskAmount(sparkConf);
         // the Hadoop settings the context will have (spark.hadoop.*, HADOOP_CONF_DIR), without starting it
         TrainingData data = RunChecks.preflight(config, SparkHadoopUtil.get().newConfiguration(sparkConf));
         var backend = NativeBackend.check();

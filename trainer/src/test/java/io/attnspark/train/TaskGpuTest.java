@@ -1,6 +1,7 @@
 package io.attnspark.train;
 
 import io.attnspark.record.GpuAssignment;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +52,17 @@ class TaskGpuTest {
         driver.merge(task2);
 
         assertEquals(List.of(new GpuAssignment("0", 0, "1"), new GpuAssignment("1", 1, "0")), driver.value());
+    }
+
+    @Test
+    void aTaskTrainsOnOneGpuOrAShareOfOne() {
+        TaskGpu.checkTaskAmount(new SparkConf());
+        TaskGpu.checkTaskAmount(new SparkConf().set("spark.task.resource.gpu.amount", "1"));
+        TaskGpu.checkTaskAmount(new SparkConf().set("spark.task.resource.gpu.amount", "0.5"));
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> TaskGpu.checkTaskAmount(new SparkConf().set("spark.task.resource.gpu.amount", "2")));
+        assertEquals("spark.task.resource.gpu.amount=2: a training task trains on one GPU, so the others would idle;"
+                + " set it to 1, or to a fraction such as 0.5 for tasks that share a GPU", error.getMessage());
     }
 
     @Test
