@@ -1,7 +1,6 @@
 package io.attnspark.cli;
 
 import io.attnspark.train.cluster.LoopbackCluster;
-import io.attnspark.train.cluster.SparkHome;
 import org.apache.spark.launcher.SparkLauncher;
 
 import java.io.IOException;
@@ -14,25 +13,26 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * An attnspark driver submitted to a {@link LoopbackCluster} through Spark's own SparkLauncher (client mode), with its
+ * An attnspark driver submitted to a {@link TestCluster} through Spark's own SparkLauncher (client mode), with its
  * output in a log file: one executor core and 1 GB each, two cores in all, unless {@code conf} says otherwise.
  */
 record ClusterDriver(Process process, Path logFile) {
 
     static final long TIMEOUT_MINUTES = 10;
 
-    static ClusterDriver submit(Path root, SparkHome home, LoopbackCluster cluster, Path tmp, String logName,
-                                Map<String, String> conf, String... appArgs) throws Exception {
+    static ClusterDriver submit(TestCluster cluster, Path tmp, String logName, Map<String, String> conf,
+                                String... appArgs) throws Exception {
         awaitNoExecutors(cluster);
+        Path root = cluster.root();
         Path log = tmp.resolve(logName);
         String nativeCache = "-Dorg.bytedeco.javacpp.cachedir=" + root.resolve(".cache/javacpp");
         Path driverLogConfig = Path.of(ClusterDriver.class.getResource("/cluster-driver-log4j2.properties").toURI());
         String driverLog = "-Dlog4j2.configurationFile=" + driverLogConfig;
-        var launcher = new SparkLauncher(new HashMap<>(cluster.environment()))
-                .setSparkHome(home.dir().toString())
+        var launcher = new SparkLauncher(new HashMap<>(cluster.spark().environment()))
+                .setSparkHome(cluster.home().dir().toString())
                 .setMaster(cluster.masterUrl())
                 .setDeployMode("client")
-                .setAppResource(root.resolve("trainer/target/attnspark-trainer.jar").toString())
+                .setAppResource(TestCluster.jar(root).toString())
                 .setMainClass(AttnSpark.class.getName())
                 .setConf(SparkLauncher.DRIVER_MEMORY, "1g")
                 .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, nativeCache + " " + driverLog + " -Djava.io.tmpdir=" + tmp)
@@ -72,7 +72,7 @@ record ClusterDriver(Process process, Path logFile) {
     }
 
     /** Executors of an earlier test's application may still be shutting down; counting them would blur this test's. */
-    private static void awaitNoExecutors(LoopbackCluster cluster) throws InterruptedException {
+    private static void awaitNoExecutors(TestCluster cluster) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!cluster.executorPids().isEmpty()) {
             if (System.nanoTime() > deadline) {

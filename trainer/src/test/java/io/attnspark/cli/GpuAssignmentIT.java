@@ -2,9 +2,6 @@ package io.attnspark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.attnspark.datasets.fashion.FashionMnistConverter;
-import io.attnspark.train.cluster.LoopbackCluster;
-import io.attnspark.train.cluster.SparkHome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,22 +39,14 @@ class GpuAssignmentIT {
 
     @TempDir
     static Path shared;
-    private static Path root;
-    private static SparkHome home;
-    private static LoopbackCluster cluster;
-    private static Path data;
+    private static TestCluster cluster;
 
     @BeforeAll
     static void startCluster() throws IOException {
-        root = Path.of(System.getProperty("attnspark.root"));
-        home = SparkHome.assemble(root.resolve("trainer/target/lib"), root.resolve("cluster-config/spark-home/bin"),
-                shared.resolve("spark-home"));
-        data = shared.resolve("fmnist");
-        new FashionMnistConverter(FashionMnistConverter.locate()).convert(data, new FashionMnistConverter.Limits(16, 8));
         Path discovery = shared.resolve("two-fake-gpus.sh");
         Files.writeString(discovery, "#!/usr/bin/env bash\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
         Files.setPosixFilePermissions(discovery, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cluster = LoopbackCluster.start(home, shared.resolve("cluster"), 2, 2, "3g", Map.of(
+        cluster = TestCluster.start(shared, 2, 2, "3g", Map.of(
                 "spark.worker.resource.gpu.amount", "2",
                 "spark.worker.resource.gpu.discoveryScript", discovery.toString()));
     }
@@ -72,9 +61,9 @@ class GpuAssignmentIT {
     @Test
     void everyTrainingTaskUsesTheGpuSparkAssignedIt(@TempDir Path tmp) throws Exception {
         Path events = Files.createDirectories(tmp.resolve("events"));
-        var args = new ArrayList<>(List.of(TinyRun.args(data, tmp.resolve("results"), tmp.resolve("work"), null, "none")));
+        var args = new ArrayList<>(List.of(TinyRun.args(cluster.data(), tmp.resolve("results"), tmp.resolve("work"), null, "none")));
         args.set(args.indexOf("--workers") + 1, "4");
-        var driver = ClusterDriver.submit(root, home, cluster, tmp, "train.log", Map.of(
+        var driver = cluster.submit(tmp, "train.log", Map.of(
                 "spark.executor.cores", "2",
                 "spark.cores.max", "4",
                 "spark.executor.resource.gpu.amount", "2",

@@ -1,10 +1,7 @@
 package io.attnspark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.attnspark.datasets.fashion.FashionMnistConverter;
 import io.attnspark.train.Checkpoints;
-import io.attnspark.train.cluster.LoopbackCluster;
-import io.attnspark.train.cluster.SparkHome;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterAll;
@@ -43,20 +40,11 @@ class StandaloneClusterIT {
 
     @TempDir
     static Path shared;
-    private static Path root;
-    private static SparkHome home;
-    private static LoopbackCluster cluster;
-    private static Path data;
+    private static TestCluster cluster;
 
     @BeforeAll
     static void startCluster() throws IOException {
-        root = Path.of(System.getProperty("attnspark.root"));
-        assertTrue(Files.exists(jar()), "run after mvn package: " + jar());
-        home = SparkHome.assemble(root.resolve("trainer/target/lib"), root.resolve("cluster-config/spark-home/bin"),
-                shared.resolve("spark-home"));
-        data = shared.resolve("fmnist");
-        new FashionMnistConverter(FashionMnistConverter.locate()).convert(data, new FashionMnistConverter.Limits(16, 8));
-        cluster = LoopbackCluster.start(home, shared.resolve("cluster"), 1, 2, "4g");
+        cluster = TestCluster.start(shared, 1, 2, "4g", Map.of());
     }
 
     @AfterAll
@@ -67,17 +55,13 @@ class StandaloneClusterIT {
     }
 
     private static ClusterDriver submit(Path tmp, String logName, String... appArgs) throws Exception {
-        return ClusterDriver.submit(root, home, cluster, tmp, logName, Map.of(), appArgs);
-    }
-
-    private static Path jar() {
-        return root.resolve("trainer/target/attnspark-trainer.jar");
+        return cluster.submit(tmp, logName, Map.of(), appArgs);
     }
 
     @Test
     void trainsWithSeparateExecutorJvms(@TempDir Path tmp) throws Exception {
         // no --workers: the trainer derives them from the executors that register (2 x 1 core)
-        var driver = submit(tmp, "train.log", withoutWorkers(TinyRun.args(data, tmp.resolve("results"), tmp.resolve("work"), null, "se")));
+        var driver = submit(tmp, "train.log", withoutWorkers(TinyRun.args(cluster.data(), tmp.resolve("results"), tmp.resolve("work"), null, "se")));
         // at once, not in all: under load a Worker may replace an executor whose heartbeat was late
         var mostAtOnce = new AtomicInteger();
         driver.awaitExit(() -> mostAtOnce.accumulateAndGet(cluster.executorPids().size(), Math::max));
@@ -149,7 +133,7 @@ class StandaloneClusterIT {
 
     /** Two epochs of the tiny run, four workers averaging after every minibatch. */
     private static String[] faultRunArgs(Path dir) {
-        var list = new ArrayList<>(List.of(TinyRun.args(data, dir.resolve("results"), dir.resolve("work"), null, "none")));
+        var list = new ArrayList<>(List.of(TinyRun.args(cluster.data(), dir.resolve("results"), dir.resolve("work"), null, "none")));
         list.set(list.indexOf("--epochs") + 1, "2");
         list.set(list.indexOf("--workers") + 1, "4");
         list.set(list.indexOf("spark.averagingFrequency=2"), "spark.averagingFrequency=1");
