@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1: one Master and N Worker JVMs, each Worker starting executor JVMs.
@@ -79,12 +81,16 @@ public final class LoopbackCluster implements AutoCloseable {
     /**
      * PIDs of the executor JVMs currently running on this cluster's Workers. While an executor starts, its spark-class
      * script, a subshell of it and Spark's launcher JVM carry the executor's arguments too; only the executor JVM counts.
+     * A process an executor forks carries the executor's command line until it execs, so it does not count either.
      */
     public List<Long> executorPids() {
-        return daemons.stream().flatMap(Process::descendants)
+        List<ProcessHandle> executors = daemons.stream().flatMap(Process::descendants)
                 .filter(p -> p.info().command().filter(command -> command.endsWith("/java")).isPresent()
                         && p.info().commandLine().filter(line -> line.contains("CoarseGrainedExecutorBackend")
                         && !line.contains("org.apache.spark.launcher.Main")).isPresent())
+                .toList();
+        Set<Long> pids = executors.stream().map(ProcessHandle::pid).collect(Collectors.toSet());
+        return executors.stream().filter(p -> p.parent().map(ProcessHandle::pid).filter(pids::contains).isEmpty())
                 .map(ProcessHandle::pid).toList();
     }
 
