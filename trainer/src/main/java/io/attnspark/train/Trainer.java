@@ -7,7 +7,6 @@ import io.attnspark.datasets.skip.SkipAccumulator;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
 import io.attnspark.model.attention.AttentionRegistry;
-import io.attnspark.model.attention.DynamicConvolution;
 import io.attnspark.record.DatasetIdentity;
 import io.attnspark.record.EpochMetrics;
 import io.attnspark.record.Experiments;
@@ -209,13 +208,12 @@ public final class Trainer {
     }
 
     /**
-     * Settings inside the network that change per epoch: dynconv's routing temperature follows its schedule (set in the
-     * configuration, which Spark ships to the workers on each fit). Nothing for other modules.
+     * Settings inside the network that change per epoch, which the module owns ({@code AttentionModule.startEpoch}): set
+     * in the configuration, which Spark ships to the workers on each fit.
      */
     static void startEpoch(ComputationGraph network, ModelSpec spec, int epoch) {
-        if (spec.hasAttention()
-                && AttentionRegistry.create(spec.attention(), spec.attentionOptions()) instanceof DynamicConvolution dynamic) {
-            dynamic.temperatureSchedule().applyTo(network, epoch);
+        if (spec.hasAttention()) {
+            AttentionRegistry.create(spec.attention(), spec.attentionOptions()).startEpoch(network, epoch);
         }
     }
 

@@ -64,6 +64,12 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
         return NAME;
     }
 
+    /** After every stage but the last, as BAM's reference code places it. */
+    @Override
+    public PlacementRole placementRole() {
+        return PlacementRole.STAGE_ENDS;
+    }
+
     /** @throws IllegalArgumentException when {@code channels} leaves no bottleneck channel */
     public int bottleneck(int channels) {
         int bottleneck = channels / reduction;

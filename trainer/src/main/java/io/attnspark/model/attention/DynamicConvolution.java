@@ -102,6 +102,12 @@ public record DynamicConvolution(int experts, int reduction, boolean bias, doubl
         return NAME;
     }
 
+    /** The routing temperature of the epoch, from {@link #temperatureSchedule()}. */
+    @Override
+    public void startEpoch(ComputationGraph network, int epoch) {
+        temperatureSchedule().applyTo(network, epoch);
+    }
+
     @Override
     public boolean normalizesAndActivates() {
         return false;

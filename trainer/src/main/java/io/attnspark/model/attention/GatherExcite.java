@@ -2,6 +2,7 @@ package io.attnspark.model.attention;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -41,6 +42,11 @@ public record GatherExcite(int extent) implements AttentionModule {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Optional<String> attentionMapsRemark() {
+        return Optional.of(GatherExciteParts.MAPS_REMARK);
     }
 
     /**

@@ -94,6 +94,9 @@ final class GatherExciteParts {
         return params;
     }
 
+    /** Which extents give which maps, for {@link AttentionModule#attentionMapsRemark}. */
+    static final String MAPS_REMARK = "per channel at extent 0, else spatial";
+
     /** The sigmoid gate {@code vertex}: one weight per channel for the global extent, else per channel and position. */
     static AttentionMap gateMap(String prefix, String vertex, int extent) {
         return extent == 0

@@ -3,6 +3,7 @@ package io.attnspark.model.attention;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
@@ -44,6 +45,11 @@ public record GatherExcitePlus(int extent, int reduction) implements AttentionMo
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Optional<String> attentionMapsRemark() {
+        return Optional.of(GatherExciteParts.MAPS_REMARK);
     }
 
     /** @throws IllegalArgumentException when {@code channels} leaves no bottleneck channel */

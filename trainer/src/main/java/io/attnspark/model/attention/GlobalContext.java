@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
@@ -76,6 +77,17 @@ public record GlobalContext(int reduction, Pooling pooling, Fusion fusion) imple
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** GCNet's c3-c5: after the add, past the first stage. */
+    @Override
+    public PlacementRole placementRole() {
+        return PlacementRole.AFTER_ADD_PAST_FIRST_STAGE;
+    }
+
+    @Override
+    public Optional<String> attentionMapsRemark() {
+        return Optional.of("with pooling att or fusion mul");
     }
 
     /** @throws IllegalArgumentException when {@code channels} leaves no transform channel */

@@ -98,6 +98,12 @@ public record MultiHeadSelfAttention(int heads, PositionEncoding pos, boolean ti
         return NAME;
     }
 
+    /** BoTNet: in place of the 3×3 convs of the last stage. */
+    @Override
+    public PlacementRole placementRole() {
+        return PlacementRole.CONV_LAST_STAGE;
+    }
+
     /** BN and ReLU of the block follow, as after the 3×3 conv (BoTNet). */
     @Override
     public boolean normalizesAndActivates() {

@@ -4,7 +4,6 @@ import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Placement;
 import io.attnspark.model.attention.AttentionModule;
-import io.attnspark.model.attention.ConvReplacement;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -70,7 +69,7 @@ public final class MobileNetV2 implements Backbone {
      */
     @Override
     public Placement defaultPlacement(AttentionModule module) {
-        if (module instanceof ConvReplacement) {
+        if (module.placementRole().replacesConv()) {
             throw new IllegalArgumentException(name() + " has no dense 3x3 conv for " + module.name() + " to replace"
                     + " (its 3x3 convs are depthwise); use a ResNet, or position standard to add " + module.name()
                     + " after every depthwise conv in its shape-keeping form");

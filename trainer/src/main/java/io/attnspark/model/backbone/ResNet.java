@@ -5,14 +5,13 @@ import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Placement;
 import io.attnspark.model.attention.AttentionModule;
 import io.attnspark.model.attention.AttentionRegistry;
-import io.attnspark.model.attention.BottleneckAttention;
 import io.attnspark.model.attention.ConvReplacement;
-import io.attnspark.model.attention.GlobalContext;
-import io.attnspark.model.attention.MultiHeadSelfAttention;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -78,27 +77,21 @@ public final class ResNet implements Backbone {
         return blockName(stage, depths.get(stage - 1) - 1) + ".relu";
     }
 
-    /**
-     * The papers' placements: BAM after stages 1-3 (its reference code puts none after the last stage), GC after the
-     * add in stages 2-4 (GCNet's c3-c5), multi-head self-attention in place of the 3x3 convs of the last stage
-     * (BoTNet), the other conv replacements in place of every block's 3x3 conv, and add-ons at the standard position
-     * in every stage (SE).
-     */
+    /** The papers' placements ({@link AttentionModule#placementRole}) in a ResNet's blocks and stages. */
     @Override
     public Placement defaultPlacement(AttentionModule module) {
-        if (module instanceof BottleneckAttention) {
-            return new Placement(AttentionPosition.STAGE, new TreeSet<>(Set.of(1, 2, 3)));
-        }
-        if (module instanceof GlobalContext) {
-            return new Placement(AttentionPosition.AFTER_ADD, new TreeSet<>(Set.of(2, 3, 4)));
-        }
-        if (module instanceof MultiHeadSelfAttention) {
-            return new Placement(AttentionPosition.CONV, new TreeSet<>(Set.of(depths.size())));
-        }
-        if (module instanceof ConvReplacement) {
-            return new Placement(AttentionPosition.CONV, ModelSpec.ALL_STAGES);
-        }
-        return Placement.STANDARD;
+        int last = depths.size();
+        return switch (module.placementRole()) {
+            case EVERY_BLOCK -> Placement.STANDARD;
+            case AFTER_ADD_PAST_FIRST_STAGE -> new Placement(AttentionPosition.AFTER_ADD, stages(2, last));
+            case STAGE_ENDS -> new Placement(AttentionPosition.STAGE, stages(1, last - 1));
+            case CONV_EVERY_BLOCK -> new Placement(AttentionPosition.CONV, stages(1, last));
+            case CONV_LAST_STAGE -> new Placement(AttentionPosition.CONV, stages(last, last));
+        };
+    }
+
+    private static SortedSet<Integer> stages(int first, int last) {
+        return IntStream.rangeClosed(first, last).boxed().collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Override
