@@ -77,7 +77,7 @@ public record ExplainableModel(ComputationGraph network, ModelSpec spec, List<At
         }
         List<String> classIds = state.classIds() != null ? state.classIds() : numbered(classifierOutputs(network));
         ModelSpec spec = model.toSpec(classIds.size());
-        List<AttentionMap> maps = Models.attentionMaps(spec);
+        List<AttentionMap> maps = Models.attentionMaps(spec.resolve());
         if (maps.isEmpty()) {
             throw new IllegalArgumentException("model " + spec.backbone() + " + " + spec.attention()
                     + (spec.attentionOptions().isEmpty() ? "" : " " + spec.attentionOptions())

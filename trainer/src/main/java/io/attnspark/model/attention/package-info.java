@@ -17,8 +17,10 @@
  * Through the plain {@code attach} it keeps the shape (C → C, stride 1), the seeds' form.
  * Dynamic convolution's softmax temperature lives in its layers' configuration:
  * {@link io.attnspark.model.attention.DynamicConvolution#setTemperature DynamicConvolution.setTemperature(network, T)}
- * sets it on a built network, and the trainer applies the module's
- * {@link io.attnspark.model.attention.TemperatureSchedule} before each epoch.
+ * sets it on a built network, and the module's per-epoch hook
+ * ({@link io.attnspark.model.attention.AttentionModule#startEpoch}, which the trainer calls before each epoch) applies its
+ * {@link io.attnspark.model.attention.TemperatureSchedule}. Where a module goes by default is its
+ * {@link io.attnspark.model.attention.PlacementRole}, which each backbone turns into its own position and stages.
  *
  * <h2>PyTorch weights: the naming contract</h2>
  * {@code torchParams(prefix, channels)} lists one {@link io.attnspark.model.attention.TorchParam} per tensor in the
