@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
-import io.attnspark.model.attention.KernelMixtureConvolution;
+import io.attnspark.model.layer.KernelMixtureConvolution;
 import io.attnspark.train.config.ConfigLoader;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;

@@ -1,5 +1,7 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.NearestGateVertex;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
