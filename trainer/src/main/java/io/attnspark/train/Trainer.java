@@ -178,10 +178,18 @@ public final class Trainer {
 
             long t0 = System.nanoTime();
             int chunk = chunkSize(order.size(), workers);
+            // a chunk is whole averaging rounds; per-round rates set each round's rate before it starts
+            boolean perRound = recipe.schedulePer() == RecipeConfig.SchedulePer.ROUND;
+            int step = perRound ? workers * config.spark().averagingFrequency() : chunk;
             for (int from = 0; from < order.size(); from += chunk) {
-                var part = order.subList(from, Math.min(order.size(), from + chunk));
-                sparkNet.fitPaths(run.sc.parallelize(part, workers), epochLoader);
-                progress(epoch, (double) (from + part.size()) / order.size(), trainImages, System.nanoTime() - t0,
+                int end = Math.min(order.size(), from + chunk);
+                for (int start = from; start < end; start += step) {
+                    if (perRound) {
+                        sparkNet.getNetwork().setLearningRate(recipe.learningRate(epoch + (double) start / order.size(), globalBatch));
+                    }
+                    sparkNet.fitPaths(run.sc.parallelize(order.subList(start, Math.min(end, start + step)), workers), epochLoader);
+                }
+                progress(epoch, (double) end / order.size(), trainImages, System.nanoTime() - t0,
                         sharing ? Double.NaN : sparkNet.getScore());
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
