@@ -4,10 +4,8 @@ import io.attnspark.datasets.pack.ImageShardLoader;
 import io.attnspark.datasets.pack.PackedDataset;
 import io.attnspark.datasets.pack.TrainingData;
 import io.attnspark.datasets.skip.SkipAccumulator;
-import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
-import io.attnspark.model.attention.AttentionRegistry;
-import io.attnspark.model.attention.DynamicConvolution;
+import io.attnspark.model.ResolvedModel;
 import io.attnspark.record.DatasetIdentity;
 import io.attnspark.record.EpochMetrics;
 import io.attnspark.record.Experiments;
@@ -110,7 +108,7 @@ public final class Trainer {
     private RunRecord train(RunContext run, TrainingData source) throws IOException {
         Configuration hadoop = run.sc.hadoopConfiguration();
         PackedDataset data = pack(source, run.sc, hadoop);
-        ModelSpec spec = config.model().toSpec(data.classIds().size());
+        ResolvedModel model = config.model().toSpec(data.classIds().size()).resolve();
         run.classIds = data.classIds();
         run.dataset = new DatasetIdentity(data.fingerprint(), new Path(config.data().path()).getName(),
                 data.numClasses(), data.imageCount("train"), data.imageCount("val"));
@@ -132,16 +130,16 @@ public final class Trainer {
             if (resume) {
                 out.println("no checkpoint in " + checkpoints.dir() + "; starting from scratch");
             }
-            network = new ComputationGraph(configure(spec, recipe, globalBatch));
+            network = new ComputationGraph(configure(model, recipe, globalBatch));
             network.init();
             if (config.model().initFrom() != null) {
-                loadTorchWeights(network, spec, config.model().initFrom(), hadoop);
+                loadTorchWeights(network, model, config.model().initFrom(), hadoop);
                 out.println("initialized the network from " + config.model().initFrom());
             }
         }
-        run.parameterCount = Models.parameterCount(spec);
+        run.parameterCount = Models.parameterCount(model);
         out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %s augmentation, %d workers x batch %d,"
-                        + " master %s%n", run.id, spec.backbone(), spec.attention(), spec.numClasses(),
+                        + " master %s%n", run.id, model.backbone(), model.attentionName(), model.numClasses(),
                 data.imageCount("train"), data.imageCount("val"), config.data().augment().configName(), workers, batch,
                 run.sc.master());
         out.printf("learning rate %.4g: recipe.lr %.4g is for a global batch of %d, scaled to %d (%d workers x %d)%n",
@@ -157,9 +155,9 @@ public final class Trainer {
         var trainSkips = SkipAccumulator.register(run.sc, "skipped training images");
         var evalSkips = SkipAccumulator.register(run.sc, "skipped validation images");
         var augment = config.data().augment();
-        var trainLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), true, trainSkips)
+        var trainLoader = new ImageShardLoader(data.classIds(), model.imageSize(), true, trainSkips)
                 .augmented(augment, config.data().padding());
-        var evalLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), false, evalSkips)
+        var evalLoader = new ImageShardLoader(data.classIds(), model.imageSize(), false, evalSkips)
                 .augmented(augment, config.data().padding());
         List<String> trainShards = data.shardUris("train");
         JavaRDD<String> valShards = run.sc.parallelize(data.shardUris("val"), workers);
@@ -170,7 +168,7 @@ public final class Trainer {
         for (int epoch = run.epochs.size(); epoch < recipe.epochs(); epoch++) {
             double lr = recipe.learningRate(epoch, globalBatch);
             sparkNet.getNetwork().setLearningRate(lr);
-            startEpoch(sparkNet.getNetwork(), spec, epoch);
+            startEpoch(sparkNet.getNetwork(), model, epoch);
             var order = new ArrayList<>(trainShards);
             Collections.shuffle(order, new Random(recipe.seed() * 31 + epoch));
             // crops, flips and in-shard order repeat for the same seed and epoch (a resumed run sees the same batches)
@@ -217,19 +215,16 @@ public final class Trainer {
     }
 
     /**
-     * Settings inside the network that change per epoch: dynconv's routing temperature follows its schedule (set in the
-     * configuration, which Spark ships to the workers on each fit). Nothing for other modules.
+     * Settings inside the network that change per epoch, which the module owns ({@code AttentionModule.startEpoch}): set
+     * in the configuration, which Spark ships to the workers on each fit.
      */
-    static void startEpoch(ComputationGraph network, ModelSpec spec, int epoch) {
-        if (spec.hasAttention()
-                && AttentionRegistry.create(spec.attention(), spec.attentionOptions()) instanceof DynamicConvolution dynamic) {
-            dynamic.temperatureSchedule().applyTo(network, epoch);
-        }
+    static void startEpoch(ComputationGraph network, ResolvedModel model, int epoch) {
+        model.attention().module().startEpoch(network, epoch);
     }
 
     /** The network of a run, with the recipe's updater, regularization and loss. */
-    public static ComputationGraphConfiguration configure(ModelSpec spec, RecipeConfig recipe, int globalBatch) {
-        var conf = Models.configure(spec, baseConfiguration(recipe, globalBatch), recipe.labelSmoothing());
+    public static ComputationGraphConfiguration configure(ResolvedModel model, RecipeConfig recipe, int globalBatch) {
+        var conf = Models.configure(model, baseConfiguration(recipe, globalBatch), recipe.labelSmoothing());
         // M2.1 copies a global WeightDecay into every layer twice (LayerValidation adds non-L1/L2 terms unconditionally)
         for (var vertex : conf.getVertices().values()) {
             if (vertex instanceof LayerVertex layerVertex && layerVertex.getLayerConf().getLayer() instanceof BaseLayer layer
@@ -363,12 +358,12 @@ public final class Trainer {
     }
 
     /** Copies the state dict at {@code uri} from its file system and loads it; every key must fit (see Models.loadTorchWeights). */
-    static void loadTorchWeights(ComputationGraph network, ModelSpec spec, String uri, Configuration hadoop) throws IOException {
+    static void loadTorchWeights(ComputationGraph network, ResolvedModel model, String uri, Configuration hadoop) throws IOException {
         Path source = new Path(uri);
         java.nio.file.Path local = Files.createTempFile("attnspark-init-", ".npz");
         try {
             source.getFileSystem(hadoop).copyToLocalFile(false, source, new Path(local.toUri()), true);
-            Models.loadTorchWeights(network, spec, local);
+            Models.loadTorchWeights(network, model, local);
         } finally {
             Files.deleteIfExists(local);
         }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.ChannelSpatialProductVertex;
+import io.attnspark.model.layer.GlobalAvgPoolVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -62,6 +64,12 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** After every stage but the last, as BAM's reference code places it. */
+    @Override
+    public PlacementRole placementRole() {
+        return PlacementRole.STAGE_ENDS;
     }
 
     /** @throws IllegalArgumentException when {@code channels} leaves no bottleneck channel */

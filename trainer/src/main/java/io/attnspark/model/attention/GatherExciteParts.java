@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.NearestGateVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -93,6 +95,9 @@ final class GatherExciteParts {
         }
         return params;
     }
+
+    /** Which extents give which maps, for {@link AttentionModule#attentionMapsRemark}. */
+    static final String MAPS_REMARK = "per channel at extent 0, else spatial";
 
     /** The sigmoid gate {@code vertex}: one weight per channel for the global extent, else per channel and position. */
     static AttentionMap gateMap(String prefix, String vertex, int extent) {

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.BranchSelectVertex;
+import io.attnspark.model.layer.GlobalAvgPoolVertex;
 import io.attnspark.model.layer.GroupedConvolution;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

@@ -8,6 +8,8 @@ import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
 import io.attnspark.model.layer.GroupedConvolution;
+import io.attnspark.model.layer.RadixSelectVertex;
+import io.attnspark.model.layer.RadixSumVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;

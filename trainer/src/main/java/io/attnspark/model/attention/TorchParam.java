@@ -1,5 +1,6 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.KernelMixtureConvolution;
 import java.util.Arrays;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
