@@ -84,6 +84,7 @@ public final class Trainer {
         if (config.spark().trainingMaster() == SparkConfig.TrainingMaster.SHARING) {
             SparkSetup.addExecutorJavaOption(sparkConf, TrainingMasters.executorJavaOption());
         }
+        TaskGpu.checkTaskAmount(sparkConf);
         // the Hadoop settings the context will have (spark.hadoop.*, HADOOP_CONF_DIR), without starting it
         TrainingData data = RunChecks.preflight(config, SparkHadoopUtil.get().newConfiguration(sparkConf));
         var backend = NativeBackend.check();
@@ -91,6 +92,9 @@ public final class Trainer {
         if (!backend.fast() && !Boolean.getBoolean("attnspark.allowSlowBackend")) {
             throw new IllegalStateException("oneDNN layer helpers are not active (" + backend.describe() + "): CPU training would be"
                     + " 12-20x slower. Use the nd4j-native linux-x86_64-onednn jar, or pass -Dattnspark.allowSlowBackend=true");
+        }
+        if (!backend.unsupportedGpus().isEmpty()) {
+            throw new IllegalStateException(backend.unsupportedGpus().get(0));
         }
         try (var sc = new JavaSparkContext(sparkConf)) {
             var run = new RunContext(Instant.now(), sc);
@@ -148,7 +152,7 @@ public final class Trainer {
 
         SparkSetup.useSystemClockForStats();
         var master = TrainingMasters.create(config.spark(), run.sc.getConf(), run.sc.master(), recipe.seed(), workers, batch,
-                !isLocalFileSystem(hadoop), config.workDir().replaceAll("/+$", "") + "/export/" + run.id);
+                !isLocalFileSystem(hadoop), config.workDir().replaceAll("/+$", "") + "/export/" + run.id, run.gpuAssignments);
         var sparkNet = new SparkComputationGraph(run.sc, network, master);
         sparkNet.setCollectTrainingStats(true);
         // bad images are skipped on the workers; the counts come back to the driver through accumulators
@@ -380,11 +384,13 @@ public final class Trainer {
         int workers = 1;
         List<String> classIds;
         DatasetIdentity dataset;
+        final TaskGpu.Assignments gpuAssignments;
 
         RunContext(Instant started, JavaSparkContext sc) {
             this.started = started;
             this.sc = sc;
             this.id = runId(started);
+            this.gpuAssignments = TaskGpu.Assignments.register(sc);
         }
 
         void resumeFrom(Checkpoints.State state) {
@@ -415,7 +421,7 @@ public final class Trainer {
                     parameterCount, Duration.between(started, finished).toMillis() / 1000.0,
                     RunRecord.imagesPerSecondOf(epochs), sc.master(), workers, resumed,
                     Provenance.current(sc.version(), started, finished), dataset,
-                    Experiments.of(stored, dataset, workers, List.of()));
+                    Experiments.of(stored, dataset, workers, List.of()), gpuAssignments.value());
         }
     }
 }
