@@ -88,10 +88,7 @@ final class GatherExciteParts {
             String conv = "gather." + (3 * i) + ".";
             String bn = "gather." + (3 * i + 1) + ".";
             params.add(new TorchParam(conv + "weight", vertex + "_conv", "W", Layout.DEPTHWISE_FROM_CONV));
-            params.add(new TorchParam(bn + "weight", vertex + "_bn", "gamma", Layout.SAME));
-            params.add(new TorchParam(bn + "bias", vertex + "_bn", "beta", Layout.SAME));
-            params.add(new TorchParam(bn + "running_mean", vertex + "_bn", "mean", Layout.SAME));
-            params.add(new TorchParam(bn + "running_var", vertex + "_bn", "var", Layout.SAME));
+            params.addAll(TorchParam.batchNorm(bn, vertex + "_bn"));
         }
         return params;
     }

@@ -1,27 +1,18 @@
 package io.attnspark.model.layer;
 
-import io.attnspark.model.layer.HandWrittenLayers;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A k×k convolution whose kernel is a per-example mixture of E expert kernels (CondConv, dynamic convolution):
@@ -37,7 +28,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * layers and the expert biases start like torch's defaults, uniform in ±1/√fan_in. No activation is applied.
  * Parameter keys have no underscore: DL4J's updater splits {@code layer_param} at the last one.
  */
-public class KernelMixtureConvolution extends FeedForwardLayer {
+public class KernelMixtureConvolution extends HandWrittenLayer {
 
     /** How the routing logits become expert weights. */
     public enum Gate {
@@ -176,10 +167,13 @@ public class KernelMixtureConvolution extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        return HandWrittenLayers.wire(new KernelMixtureConvolutionLayer(conf, networkDataType), initializer(), conf, listeners, layerIndex,
-                layerParamsView, initializeParams);
+    protected String describe() {
+        return "kernel mixture convolution '" + getLayerName() + "'";
+    }
+
+    @Override
+    protected org.deeplearning4j.nn.api.Layer runtimeLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new KernelMixtureConvolutionLayer(conf, dataType);
     }
 
     @Override
@@ -189,42 +183,15 @@ public class KernelMixtureConvolution extends FeedForwardLayer {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
-        var conv = convolutional(inputType);
-        if (outputSize(conv.getHeight()) < 1 || outputSize(conv.getWidth()) < 1) {
-            throw new IllegalArgumentException("kernel mixture convolution '" + getLayerName() + "': input " + conv.getHeight()
-                    + "x" + conv.getWidth() + " is smaller than the kernel " + kernel + " with padding " + padding);
-        }
-        return InputType.convolutional(outputSize(conv.getHeight()), outputSize(conv.getWidth()), nOut);
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-        if (nIn <= 0 || override) {
-            nIn = convolutional(inputType).getChannels();
-        }
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
+        return slidingKernelOutput(inputType, this::outputSize, kernel + " with padding " + padding);
     }
 
     /** Working memory: the im2col buffer and the per-example kernels, per example. */
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
         var output = (InputType.InputTypeConvolutional) getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
-        long columns = patchSize() * output.getHeight() * output.getWidth();
-        long working = columns + nOut * patchSize();
-        return new LayerMemoryReport.Builder(getLayerName(), KernelMixtureConvolution.class, inputType, output)
-                .standardMemory(params, params)
-                .workingMemory(0, working, 0, working)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .build();
-    }
-
-    private InputType.InputTypeConvolutional convolutional(InputType inputType) {
-        return HandWrittenLayers.nchwInput("kernel mixture convolution '" + getLayerName() + "'", inputType);
+        long working = patchSize() * output.getHeight() * output.getWidth() + nOut * patchSize();
+        return memoryReport(inputType, working, working);
     }
 
     @Override
@@ -299,11 +266,12 @@ public class KernelMixtureConvolution extends FeedForwardLayer {
     }
 
     /** The parameters in torch's layouts ('c' order), laid out one after the other in {@link #paramKeys} order. */
-    static final class Params implements ParamInitializer {
+    static final class Params extends HandWrittenParams {
         static final Params INSTANCE = new Params();
 
-        /** Each parameter's shape, in flattening order. */
-        private static Map<String, long[]> shapes(KernelMixtureConvolution conv) {
+        @Override
+        protected Map<String, long[]> shapes(Layer layer) {
+            var conv = (KernelMixtureConvolution) layer;
             Map<String, long[]> shapes = new LinkedHashMap<>();
             if (conv.hiddenWidth > 0) {
                 shapes.put(REDUCE_WEIGHT, new long[] {conv.hiddenWidth, conv.nIn});
@@ -319,31 +287,6 @@ public class KernelMixtureConvolution extends FeedForwardLayer {
         }
 
         @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
-        }
-
-        @Override
-        public long numParams(Layer layer) {
-            return shapes((KernelMixtureConvolution) layer).values().stream().mapToLong(shape -> shape[0] * shape[1]).sum();
-        }
-
-        @Override
-        public List<String> paramKeys(Layer layer) {
-            return new ArrayList<>(shapes((KernelMixtureConvolution) layer).keySet());
-        }
-
-        @Override
-        public List<String> weightKeys(Layer layer) {
-            return paramKeys(layer).stream().filter(key -> isWeightParam(layer, key)).toList();
-        }
-
-        @Override
-        public List<String> biasKeys(Layer layer) {
-            return paramKeys(layer).stream().filter(key -> isBiasParam(layer, key)).toList();
-        }
-
-        @Override
         public boolean isWeightParam(Layer layer, String key) {
             return REDUCE_WEIGHT.equals(key) || ROUTE_WEIGHT.equals(key) || EXPERT_WEIGHT.equals(key);
         }
@@ -354,52 +297,30 @@ public class KernelMixtureConvolution extends FeedForwardLayer {
         }
 
         @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-            var conv = (KernelMixtureConvolution) conf.getLayer();
-            Map<String, INDArray> table = views(conv, paramsView);
-            if (initializeParams) {
-                if (conv.hiddenWidth > 0) {
-                    torchDefault(table.get(REDUCE_WEIGHT), conv.nIn);
-                    torchDefault(table.get(REDUCE_BIAS), conv.nIn);
-                }
-                torchDefault(table.get(ROUTE_WEIGHT), conv.routeInputs());
-                torchDefault(table.get(ROUTE_BIAS), conv.routeInputs());
-                long[] kernelShape = {conv.nOut, conv.nIn, conv.kernel, conv.kernel};
-                double fanIn = (double) conv.patchSize();
-                double fanOut = (double) conv.nOut * conv.kernel * conv.kernel;
-                INDArray experts = table.get(EXPERT_WEIGHT);
-                for (int i = 0; i < conv.experts; i++) {
-                    conv.getWeightInitFn().init(fanIn, fanOut, kernelShape, 'c', experts.getRow(i).reshape('c', kernelShape));
-                }
-                if (conv.expertBias) {
-                    torchDefault(table.get(EXPERT_BIAS), conv.patchSize());
-                }
+        protected void initialize(Layer layer, Map<String, INDArray> table) {
+            var conv = (KernelMixtureConvolution) layer;
+            if (conv.hiddenWidth > 0) {
+                torchDefault(table.get(REDUCE_WEIGHT), conv.nIn);
+                torchDefault(table.get(REDUCE_BIAS), conv.nIn);
             }
-            return table;
+            torchDefault(table.get(ROUTE_WEIGHT), conv.routeInputs());
+            torchDefault(table.get(ROUTE_BIAS), conv.routeInputs());
+            long[] kernelShape = {conv.nOut, conv.nIn, conv.kernel, conv.kernel};
+            double fanIn = (double) conv.patchSize();
+            double fanOut = (double) conv.nOut * conv.kernel * conv.kernel;
+            INDArray experts = table.get(EXPERT_WEIGHT);
+            for (int i = 0; i < conv.experts; i++) {
+                conv.getWeightInitFn().init(fanIn, fanOut, kernelShape, 'c', experts.getRow(i).reshape('c', kernelShape));
+            }
+            if (conv.expertBias) {
+                torchDefault(table.get(EXPERT_BIAS), conv.patchSize());
+            }
         }
 
         /** torch's default for Linear and Conv2d weights and biases: uniform in ±1/√fan_in. */
         private static void torchDefault(INDArray param, long fanIn) {
             double bound = 1.0 / Math.sqrt(fanIn);
             param.assign(Nd4j.rand(param.dataType(), param.shape()).muli(2 * bound).subi(bound));
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-            return views((KernelMixtureConvolution) conf.getLayer(), gradientView);
-        }
-
-        private static Map<String, INDArray> views(KernelMixtureConvolution conv, INDArray flat) {
-            INDArray vector = flat.reshape('c', new long[] {flat.length()});
-            Map<String, INDArray> table = new LinkedHashMap<>();
-            long offset = 0;
-            for (var entry : shapes(conv).entrySet()) {
-                long[] shape = entry.getValue();
-                long length = shape[0] * shape[1];
-                table.put(entry.getKey(), vector.get(NDArrayIndex.interval(offset, offset + length)).reshape('c', shape));
-                offset += length;
-            }
-            return table;
         }
     }
 }

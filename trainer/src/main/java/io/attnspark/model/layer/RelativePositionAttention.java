@@ -1,26 +1,17 @@
 package io.attnspark.model.layer;
 
-import io.attnspark.model.layer.HandWrittenLayers;
-import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Multi-head dot-product attention over the H·W positions with BoTNet's relative position logits (timm's
@@ -41,7 +32,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * fed another map size than it was built for fails with a message instead of reading the wrong embeddings.
  * The runtime layer is {@link RelativePositionAttentionLayer}.
  */
-public class RelativePositionAttention extends FeedForwardLayer {
+public class RelativePositionAttention extends HandWrittenLayer {
 
     public static final String HEIGHT_KEY = "heightRel";
     public static final String WIDTH_KEY = "widthRel";
@@ -116,10 +107,8 @@ public class RelativePositionAttention extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        return HandWrittenLayers.wire(new RelativePositionAttentionLayer(conf, networkDataType), initializer(), conf, listeners, layerIndex,
-                layerParamsView, initializeParams);
+    protected org.deeplearning4j.nn.api.Layer runtimeLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new RelativePositionAttentionLayer(conf, dataType);
     }
 
     @Override
@@ -155,27 +144,16 @@ public class RelativePositionAttention extends FeedForwardLayer {
     }
 
     @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
-    }
-
-    @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType output = getOutputType(-1, inputType);
         var packed = packed(inputType);
         long positions = packed.getHeight() * packed.getWidth();
         // the attention matrix per head, and in backward also its gradient and the score gradient
         long attention = heads * positions * positions;
-        long params = initializer().numParams(this);
-        return new LayerMemoryReport.Builder(getLayerName(), RelativePositionAttention.class, inputType, output)
-                .standardMemory(params, params)
-                .workingMemory(0, attention, 0, 3 * attention)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .build();
+        return memoryReport(inputType, attention, 3 * attention);
     }
 
     private InputType.InputTypeConvolutional packed(InputType inputType) {
-        var conv = HandWrittenLayers.nchwInput(describe(), inputType);
+        var conv = nchwInput(inputType);
         if (conv.getChannels() % 3 != 0 || conv.getChannels() / 3 % heads != 0) {
             throw new IllegalArgumentException(describe() + " needs 3·C packed channels (Q, K, V) with C a multiple of the "
                     + heads + " heads; got " + conv.getChannels() + " channels");
@@ -183,7 +161,8 @@ public class RelativePositionAttention extends FeedForwardLayer {
         return conv;
     }
 
-    private String describe() {
+    @Override
+    protected String describe() {
         return "relative-position attention '" + getLayerName() + "'";
     }
 
@@ -213,37 +192,20 @@ public class RelativePositionAttention extends FeedForwardLayer {
     }
 
     /** {@code heightRel} then {@code widthRel}, each in timm's layout [2·side − 1, d] and order ('c'). */
-    static final class Params implements ParamInitializer {
+    static final class Params extends HandWrittenParams {
         static final Params INSTANCE = new Params();
 
         @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
-        }
-
-        @Override
-        public long numParams(Layer layer) {
+        protected Map<String, long[]> shapes(Layer layer) {
             var attention = (RelativePositionAttention) layer;
             attention.requireSize();
-            return (2 * attention.height - 1 + 2 * attention.width - 1) * attention.headChannels();
-        }
-
-        @Override
-        public List<String> paramKeys(Layer layer) {
-            return List.of(HEIGHT_KEY, WIDTH_KEY);
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            shapes.put(HEIGHT_KEY, attention.heightRelShape());
+            shapes.put(WIDTH_KEY, attention.widthRelShape());
+            return shapes;
         }
 
         /** Weights for regularization (timm decays every parameter of rank 2). */
-        @Override
-        public List<String> weightKeys(Layer layer) {
-            return paramKeys(layer);
-        }
-
-        @Override
-        public List<String> biasKeys(Layer layer) {
-            return List.of();
-        }
-
         @Override
         public boolean isWeightParam(Layer layer, String key) {
             return HEIGHT_KEY.equals(key) || WIDTH_KEY.equals(key);
@@ -255,33 +217,11 @@ public class RelativePositionAttention extends FeedForwardLayer {
         }
 
         @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-            var attention = (RelativePositionAttention) conf.getLayer();
-            Map<String, INDArray> table = views(attention, paramsView);
-            if (initializeParams) {
-                for (INDArray embedding : table.values()) {
-                    embedding.assign(Nd4j.randn(embedding.dataType(), embedding.shape())
-                            .muli(attention.scale));
-                }
+        protected void initialize(Layer layer, Map<String, INDArray> params) {
+            var attention = (RelativePositionAttention) layer;
+            for (INDArray embedding : params.values()) {
+                embedding.assign(Nd4j.randn(embedding.dataType(), embedding.shape()).muli(attention.scale));
             }
-            return table;
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-            return views((RelativePositionAttention) conf.getLayer(), gradientView);
-        }
-
-        private static Map<String, INDArray> views(RelativePositionAttention attention, INDArray flat) {
-            long[] heightShape = attention.heightRelShape();
-            long heightLength = heightShape[0] * heightShape[1];
-            INDArray row = flat.reshape(flat.length());
-            Map<String, INDArray> table = new LinkedHashMap<>();
-            table.put(HEIGHT_KEY, row.get(NDArrayIndex.interval(0, heightLength))
-                    .reshape('c', heightShape));
-            table.put(WIDTH_KEY, row.get(NDArrayIndex.interval(heightLength, flat.length()))
-                    .reshape('c', attention.widthRelShape()));
-            return table;
         }
     }
 }

@@ -5,5 +5,9 @@
  * and graph vertices ({@code *Vertex} configs, {@code *VertexImpl} runtime), each with an explicit backward pass.
  * One drawer for both: in a DL4J graph a vertex and a layer are the same kind of thing, an op with a forward and a
  * backward pass, and neither knows which module uses it (ArchitectureTest: ops never import modules).
+ * <p>
+ * DL4J writes a layer's and a vertex's JSON type as its fully qualified class name; the ops that lived in
+ * {@code io.attnspark.model.attention} until the modules got a package of their own are here now, so a network
+ * configuration saved before the move (a checkpoint of an earlier run) names the old classes.
  */
 package io.attnspark.model.layer;
