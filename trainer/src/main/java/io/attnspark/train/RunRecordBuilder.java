@@ -35,12 +35,14 @@ final class RunRecordBuilder {
     int workers = 1;
     List<String> classIds;
     DatasetIdentity dataset;
+    final TaskGpu.Assignments gpuAssignments;
 
     RunRecordBuilder(TrainConfig config, Instant started, JavaSparkContext sc) {
         this.config = config;
         this.started = started;
         this.sc = sc;
         this.id = runId(started);
+        this.gpuAssignments = TaskGpu.Assignments.register(sc);
     }
 
     void resumeFrom(Checkpoints.State state) {
@@ -71,7 +73,7 @@ final class RunRecordBuilder {
                 parameterCount, Duration.between(started, finished).toMillis() / 1000.0,
                 RunRecord.imagesPerSecondOf(epochs), sc.master(), workers, resumed,
                 Provenance.current(sc.version(), started, finished), dataset,
-                Experiments.of(stored, dataset, workers, List.of()));
+                Experiments.of(stored, dataset, workers, List.of()), gpuAssignments.value());
     }
 
     private String runId(Instant started) {

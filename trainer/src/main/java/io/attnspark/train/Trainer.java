@@ -66,6 +66,7 @@ public final class Trainer {
         if (config.spark().trainingMaster() == SparkConfig.TrainingMaster.SHARING) {
             SparkSetup.addExecutorJavaOption(sparkConf, TrainingMasters.executorJavaOption());
         }
+        TaskGpu.checkTaskAmount(sparkConf);
         // the Hadoop settings the context will have (spark.hadoop.*, HADOOP_CONF_DIR), without starting it
         TrainingData data = RunChecks.preflight(config, SparkHadoopUtil.get().newConfiguration(sparkConf));
         var backend = NativeBackend.check();
@@ -73,6 +74,9 @@ public final class Trainer {
         if (!backend.fast() && !Boolean.getBoolean("attnspark.allowSlowBackend")) {
             throw new IllegalStateException("oneDNN layer helpers are not active (" + backend.describe() + "): CPU training would be"
                     + " 12-20x slower. Use the nd4j-native linux-x86_64-onednn jar, or pass -Dattnspark.allowSlowBackend=true");
+        }
+        if (!backend.unsupportedGpus().isEmpty()) {
+            throw new IllegalStateException(backend.unsupportedGpus().get(0));
         }
         try (var sc = new JavaSparkContext(sparkConf)) {
             var run = new RunRecordBuilder(config, Instant.now(), sc);
@@ -113,7 +117,7 @@ public final class Trainer {
             sparkNet.getNetwork().setLearningRate(lr);
             startEpoch(sparkNet.getNetwork(), model, epoch);
             var epochFeed = feed.epoch(config.recipe().seed(), epoch);
-            double trainSeconds = fit(run, sparkNet, feed, epochFeed, progress, epoch);
+            double trainSeconds = fit(run, sparkNet, feed, epochFeed, progress, epoch, globalBatch);
             var timesNow = TrainingTimes.of(sparkNet.getSparkTrainingStats(), run.workers);
             var times = timesNow.minus(timesSoFar);
             timesSoFar = timesNow;
@@ -166,7 +170,8 @@ public final class Trainer {
                                                Configuration hadoop) {
         SparkSetup.useSystemClockForStats();
         var master = TrainingMasters.create(config.spark(), run.sc.getConf(), run.sc.master(), config.recipe().seed(),
-                run.workers, batch, !isLocalFileSystem(hadoop), config.workDir().replaceAll("/+$", "") + "/export/" + run.id);
+                run.workers, batch, !isLocalFileSystem(hadoop), config.workDir().replaceAll("/+$", "") + "/export/" + run.id,
+                run.gpuAssignments);
         var sparkNet = new SparkComputationGraph(run.sc, network, master);
         sparkNet.setCollectTrainingStats(true);
         return sparkNet;
@@ -174,14 +179,24 @@ public final class Trainer {
 
     /** One epoch of training, fed in chunks of shards so that progress is printed while it runs; returns its seconds. */
     private double fit(RunRecordBuilder run, SparkComputationGraph sparkNet, TrainingFeed feed, TrainingFeed.Epoch epochFeed,
-                       ProgressPrinter progress, int epoch) {
+                       ProgressPrinter progress, int epoch, int globalBatch) {
         List<String> order = epochFeed.shards();
         long t0 = System.nanoTime();
         int chunk = progress.chunkSize(order.size(), run.workers);
+        // a chunk is whole averaging rounds; per-round rates set each round's rate before it starts
+        boolean perRound = config.recipe().schedulePer() == RecipeConfig.SchedulePer.ROUND;
+        int step = perRound ? run.workers * config.spark().averagingFrequency() : chunk;
         for (int from = 0; from < order.size(); from += chunk) {
-            var part = order.subList(from, Math.min(order.size(), from + chunk));
-            sparkNet.fitPaths(run.sc.parallelize(part, run.workers), epochFeed.loader());
-            progress.progress(epoch, (double) (from + part.size()) / order.size(), feed.trainImages(), System.nanoTime() - t0,
+            int end = Math.min(order.size(), from + chunk);
+            for (int start = from; start < end; start += step) {
+                if (perRound) {
+                    double at = epoch + (double) start / order.size();
+                    sparkNet.getNetwork().setLearningRate(config.recipe().learningRate(at, globalBatch));
+                }
+                sparkNet.fitPaths(run.sc.parallelize(order.subList(start, Math.min(end, start + step)), run.workers),
+                        epochFeed.loader());
+            }
+            progress.progress(epoch, (double) end / order.size(), feed.trainImages(), System.nanoTime() - t0,
                     sharing() ? Double.NaN : sparkNet.getScore());
         }
         return (System.nanoTime() - t0) / 1e9;

@@ -76,7 +76,7 @@ class AveragingTrajectoryParityIT {
         var recipe = TrajectoryFixtures.recipe(EPOCHS);
         int globalBatch = WORKERS * TrajectoryFixtures.BATCH;
         var master = TrainingMasters.create(config.spark(), spark.getConf(), spark.master(), recipe.seed(), WORKERS,
-                TrajectoryFixtures.BATCH, false, dir.resolve("export").toString());
+                TrajectoryFixtures.BATCH, false, dir.resolve("export").toString(), TaskGpu.Assignments.register(spark));
         var sparkNet = new SparkComputationGraph(spark, TrajectoryFixtures.network(name, recipe, globalBatch), master);
         sparkNet.setCollectTrainingStats(true);
         List<String> paths = shards(dir);
