@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * PyTorch, from one run.
  */
 @Command(name = "variants", mixinStandardHelpOptions = true, defaultValueProvider = BenchVariantsCommand.Defaults.class,
-        header = "Each attention module's training-step overhead over plain, DL4J next to PyTorch.",
+        header = "Each module's training-step overhead, DL4J next to PyTorch.",
         description = {"For each module, times four networks alternately, round by round (as bench compare does): the "
                 + "plain backbone and the backbone with the module, in DL4J and in PyTorch (bench_torch.py --serve, the "
                 + "same modules at the same places; the parameter counts must agree). Prints per module the median "
