@@ -8,6 +8,7 @@
  * <p>
  * DL4J writes a layer's and a vertex's JSON type as its fully qualified class name; the ops that lived in
  * {@code io.attnspark.model.attention} until the modules got a package of their own are here now, so a network
- * configuration saved before the move (a checkpoint of an earlier run) names the old classes.
+ * configuration saved before the move (a checkpoint of an earlier run) names the old classes, which
+ * {@code io.attnspark.train.MovedLayerClasses} renames when it reads the checkpoint.
  */
 package io.attnspark.model.layer;
