@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A note as Zeppelin would show it, from its REST JSON (the web UI is not on Maven Central): each paragraph's title,
- * its markdown HTML or its TABLE rows, and the chart the note configures for them.
+ * its markdown HTML, the bar or line chart the note configures (other charts are named) and its TABLE rows.
  */
 final class NoteHtml {
     private NoteHtml() { }
@@ -22,7 +22,7 @@ final class NoteHtml {
             .status.ERROR { color: #d9534f; }
             .chart { color: #777; font-size: 11px; margin-bottom: 4px; }
             table { border-collapse: collapse; font-size: 12px; }
-            th, td { border-bottom: 1px solid #e3e3e3; padding: 3px 8px; text-align: left; white-space: nowrap; }
+            th, td { border-bottom: 1px solid #e3e3e3; padding: 3px 8px; text-align: left; max-width: 360px; }
             th { background: #f5f5f5; }
             .more { color: #777; font-size: 11px; margin-top: 4px; }
             """;
@@ -40,12 +40,12 @@ final class NoteHtml {
             if (paragraph.path("config").path("title").asBoolean(false)) {
                 html.append("<h3>").append(escape(paragraph.path("title").asText())).append("</h3>");
             }
-            String chart = paragraph.path("config").path("results").path("0").path("graph").path("mode").asText("table");
+            JsonNode graph = paragraph.path("config").path("results").path("0").path("graph");
             for (JsonNode message : paragraph.path("results").path("msg")) {
                 String data = message.path("data").asText();
                 switch (message.path("type").asText()) {
                     case "HTML" -> html.append(data);
-                    case "TABLE" -> html.append(table(data, chart));
+                    case "TABLE" -> html.append(table(data, graph));
                     default -> html.append("<pre>").append(escape(data)).append("</pre>");
                 }
             }
@@ -54,32 +54,36 @@ final class NoteHtml {
         return html.append("</body></html>").toString();
     }
 
-    private static String table(String tsv, String chart) {
+    private static String table(String tsv, JsonNode graph) {
         List<String> lines = tsv.lines().toList();
+        List<String> header = List.of(lines.get(0).split("\t", -1));
+        List<String[]> rows = lines.subList(1, lines.size()).stream().map(line -> line.split("\t", -1)).toList();
+        String mode = graph.path("mode").asText("table");
         StringBuilder html = new StringBuilder();
-        if (!chart.equals("table")) {
-            html.append("<div class=\"chart\">shown in Zeppelin as a ").append(escape(chart)).append("</div>");
+        if (!mode.equals("table")) {
+            html.append(NoteChart.svg(graph, header, rows).orElse("<div class=\"chart\">shown in Zeppelin as a "
+                    + escape(mode) + "</div>"));
         }
         html.append("<table><tr>");
-        for (String column : lines.get(0).split("\t", -1)) {
+        for (String column : header) {
             html.append("<th>").append(escape(column)).append("</th>");
         }
         html.append("</tr>");
-        for (String line : lines.subList(1, Math.min(lines.size(), MAX_ROWS + 1))) {
+        for (String[] row : rows.subList(0, Math.min(rows.size(), MAX_ROWS))) {
             html.append("<tr>");
-            for (String cell : line.split("\t", -1)) {
+            for (String cell : row) {
                 html.append("<td>").append(escape(cell)).append("</td>");
             }
             html.append("</tr>");
         }
         html.append("</table>");
-        if (lines.size() - 1 > MAX_ROWS) {
-            html.append("<div class=\"more\">").append(lines.size() - 1 - MAX_ROWS).append(" more rows</div>");
+        if (rows.size() > MAX_ROWS) {
+            html.append("<div class=\"more\">").append(rows.size() - MAX_ROWS).append(" more rows</div>");
         }
         return html.toString();
     }
 
-    private static String escape(String text) {
+    static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

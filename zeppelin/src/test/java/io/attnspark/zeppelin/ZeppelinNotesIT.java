@@ -39,10 +39,10 @@ class ZeppelinNotesIT {
         lap("4 runs trained and aggregated", start);
         SparkHome sparkHome = SparkHome.assemble(ROOT.resolve("zeppelin/target/spark-jars"),
                 ROOT.resolve("cluster-config/spark-home/bin"), tmp.resolve("spark-home"));
-        // read by Zeppelin's launcher and spark-submit; few shuffle partitions keep the small queries fast
+        // read by spark-submit (the master is the interpreter setting's, local[*]); few shuffle partitions keep the
+        // small queries fast
         Files.createDirectories(sparkHome.dir().resolve("conf"));
         Files.writeString(sparkHome.dir().resolve("conf/spark-defaults.conf"), """
-                spark.master local[2]
                 spark.ui.enabled false
                 spark.sql.shuffle.partitions 2
                 spark.driver.host 127.0.0.1
@@ -127,7 +127,7 @@ class ZeppelinNotesIT {
                   spark.batchSizePerWorker: 8
                   spark.averagingFrequency: 2
                   spark.conf: {spark.ui.enabled: 'false'}
-                  recipe.epochs: 1
+                  recipe.epochs: 2
                   recipe.lr: 0.2
                 grid:
                   model.backbone: [resnet18]
