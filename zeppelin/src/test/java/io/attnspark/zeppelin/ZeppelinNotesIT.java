@@ -67,7 +67,13 @@ class ZeppelinNotesIT {
                 for (JsonNode paragraph : rest.note(noteId).path("paragraphs")) {
                     runAndCheck(rest, noteId, paragraph, name + " / " + paragraph.path("title").asText());
                 }
-                Files.writeString(out.resolve(name + ".html"), NoteHtml.render(rest.note(noteId)));
+                JsonNode ran = rest.note(noteId);
+                for (JsonNode paragraph : ran.path("paragraphs")) {
+                    // the server kept the run request's form values with the paragraph, as it does the UI's
+                    assertEquals(paragraphForms(paragraph.path("text").asText()).get("backbone"),
+                            paragraph.path("settings").path("params").path("backbone").textValue(), name);
+                }
+                Files.writeString(out.resolve(name + ".html"), NoteHtml.render(ran));
                 lap(name + " ran", start);
             }
             String scratch = rest.importNote(Files.readString(notes.get(0)), "/attnspark-it/bad-sql");
