@@ -135,6 +135,14 @@ class ArchitectureTest {
                 .should().dependOnClassesThat(CONCRETE_MODULE));
     }
 
+    /** Backbones take a placed module, not the spec that names them, so ModelSpec and Backbone form no cycle. */
+    @Test
+    void backbonesKnowNeitherTheSpecNorTheResolvedModel() {
+        check(noClasses().that().resideInAPackage(BACKBONES).should().dependOnClassesThat()
+                .haveFullyQualifiedName("io.attnspark.model.ModelSpec")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.attnspark.model.ResolvedModel"));
+    }
+
     @Test
     void theModuleRuleSeesTheModules() {
         assertTrue(CONCRETE_MODULE.test(classes.get("io.attnspark.model.attention.SqueezeExcite")));

@@ -13,7 +13,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
  * @param numClasses size of the classifier, at least 2
  * @param imageSize  input height and width in pixels, at least the backbone's minimum
  * @param smallStem  a stride-1 stem for small inputs
- * @param attention  the module and where it goes; {@link PlacedAttention#NONE} style for no attention
+ * @param attention  the module and where it goes; a module that adds nothing for attention {@code none}
  */
 public record ResolvedModel(Backbone backbone, double width, int numClasses, int imageSize, boolean smallStem,
                             PlacedAttention attention) {

@@ -27,6 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code expertBias}, {@code b} [E, out]. The experts take the layer's weight init with a conv's fans; the routing
  * layers and the expert biases start like torch's defaults, uniform in ±1/√fan_in. No activation is applied.
  * Parameter keys have no underscore: DL4J's updater splits {@code layer_param} at the last one.
+ * <p>
+ * Somewhat over 300 lines: DL4J reads and writes layer configurations as beans, so each of the eight settings needs
+ * a field, a getter, a setter and a builder method.
  */
 public class KernelMixtureConvolution extends HandWrittenLayer {
 

@@ -10,7 +10,6 @@ import static io.attnspark.model.layer.KernelMixtureConvolution.ROUTE_WEIGHT;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -34,22 +33,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * average's {@code 1/(H·W)} add the routing's share to the input gradient. The routing and columns are recomputed in
  * backward rather than kept, so nothing outlives a workspace.
  */
-public class KernelMixtureConvolutionLayer extends BaseLayer<KernelMixtureConvolution> {
+public class KernelMixtureConvolutionLayer extends HandWrittenRuntimeLayer<KernelMixtureConvolution> {
 
     private static final int[] BATCH_AND_CHANNEL = {0, 1};
 
     public KernelMixtureConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    @Override
-    public Type type() {
-        return Type.CONVOLUTIONAL;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
     }
 
     /**

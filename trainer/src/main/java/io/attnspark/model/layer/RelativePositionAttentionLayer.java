@@ -5,7 +5,6 @@ import java.util.Arrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -31,20 +30,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * add (or one copy, backward) of a [B, W, H] or [B, H, W] slice. A is recomputed in the backward pass, since forward
  * working memory does not outlive the forward pass under workspaces.
  */
-public class RelativePositionAttentionLayer extends BaseLayer<RelativePositionAttention> {
+public class RelativePositionAttentionLayer extends HandWrittenRuntimeLayer<RelativePositionAttention> {
 
     public RelativePositionAttentionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    @Override
-    public Type type() {
-        return Type.CONVOLUTIONAL;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
     }
 
     @Override
