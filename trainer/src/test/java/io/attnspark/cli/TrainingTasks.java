@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class TrainingTasks {
 
-    private static final Pattern STARTED = Pattern.compile("Starting task \\S+ in stage \\S+ \\(TID (\\d+)\\) \\([^,]+, executor (\\d+),");
+    private static final Pattern STARTED =
+            Pattern.compile("Starting task \\S+ in stage \\S+ \\(TID (\\d+)\\) \\([^,]+, executor (\\d+),");
     private static final Pattern ENDED = Pattern.compile("(?:Finished|Lost) task \\S+ in stage \\S+ \\(TID (\\d+)\\)");
 
     private TrainingTasks() { }

@@ -3,16 +3,10 @@ package io.attnspark.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attnspark.datasets.fashion.FashionMnistConverter;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.api.records.YarnApplicationState;
-import org.apache.hadoop.yarn.client.api.YarnClient;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
-import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +23,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -45,66 +37,43 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * attnspark on a real YARN, all on 127.0.0.1: a MiniYARNCluster (a ResourceManager and one NodeManager, which starts
- * each container as processes of their own) and a MiniDFSCluster in this JVM. {@code bin/attnspark submit --master
- * yarn} runs as a user runs it, with HADOOP_CONF_DIR, cluster-config/yarn/spark-defaults.conf, Spark's jars from an
- * archive on HDFS, and the sizes of this machine, as cluster-config/yarn/README.md describes. The images, the packs
- * made from them, the checkpoints and the records are on HDFS.
+ * each container as processes of their own) and a MiniDFSCluster in this JVM ({@link LoopbackYarn}).
+ * {@code bin/attnspark submit --master yarn} runs as a user runs it, with HADOOP_CONF_DIR,
+ * cluster-config/yarn/spark-defaults.conf, Spark's jars from an archive on HDFS, and the sizes of this machine, as
+ * cluster-config/yarn/README.md describes. The images, the packs made from them, the checkpoints and the records are
+ * on HDFS.
  */
 class YarnClusterIT {
 
     private static final int NODE_MEMORY_MB = 6144;
-    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     /** Where cluster-config/yarn/spark-defaults.conf expects Spark's jars. */
     private static final String SPARK_ARCHIVE = "/apps/attnspark/spark-jars.zip";
-    private static final Set<YarnApplicationState> ENDED =
-            Set.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED, YarnApplicationState.KILLED);
 
     @TempDir
     static Path tmp;
     private static Path root;
-    private static MiniDFSCluster dfs;
+    private static LoopbackYarn yarn;
     private static FileSystem hdfs;
-    private static MiniYARNCluster yarn;
-    private static YarnClient yarnClient;
-    private static Path hadoopConfDir;
 
     @BeforeAll
     static void startClusters() throws Exception {
         root = Path.of(System.getProperty("attnspark.root"));
         assertTrue(Files.exists(root.resolve("trainer/target/attnspark-trainer.jar")), "run after mvn package");
         long start = System.nanoTime();
-        Configuration dfsConf = new Configuration();
-        for (String key : List.of("dfs.namenode.rpc-address", "dfs.namenode.http-address", "dfs.datanode.address",
-                "dfs.datanode.http.address", "dfs.datanode.ipc.address")) {
-            dfsConf.set(key, "127.0.0.1:0");
-        }
-        dfs = new MiniDFSCluster.Builder(dfsConf, tmp.resolve("dfs").toFile()).numDataNodes(1).build();
-        dfs.waitActive();
-        hdfs = dfs.getFileSystem();
-        // Spark stages each application under the submitting user's home
-        hdfs.mkdirs(new org.apache.hadoop.fs.Path("/user/" + System.getProperty("user.name")));
-
-        yarn = new MiniYARNCluster("YarnClusterIT", 1, 1, 1);
-        yarn.init(yarnConfiguration(hdfs.getUri().toString()));
-        yarn.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (yarn.getConfig().get(YarnConfiguration.RM_ADDRESS).endsWith(":0")) {
-            assertTrue(System.nanoTime() < deadline, "the ResourceManager did not publish its address");
-            Thread.sleep(100);
-        }
-        yarnClient = YarnClient.createYarnClient();
-        yarnClient.init(yarn.getConfig());
-        yarnClient.start();
-        hadoopConfDir = writeHadoopConf();
+        yarn = LoopbackYarn.start(tmp, NODE_MEMORY_MB);
+        hdfs = yarn.hdfs();
         long clustersUp = System.nanoTime();
 
         Path images = tmp.resolve("fmnist");
         new FashionMnistConverter(FashionMnistConverter.locate()).convert(images, new FashionMnistConverter.Limits(8, 4));
+        long converted = System.nanoTime();
         hdfs.copyFromLocalFile(new org.apache.hadoop.fs.Path(images.toUri()), new org.apache.hadoop.fs.Path("/data/fmnist"));
         long imagesUp = System.nanoTime();
         uploadSparkArchive(root.resolve("trainer/target/lib"));
-        System.out.printf("HDFS and YARN up in %.1f s, 120 images on HDFS in %.1f s, Spark's jars in %.1f s%n",
-                seconds(start, clustersUp), seconds(clustersUp, imagesUp), seconds(imagesUp, System.nanoTime()));
+        System.out.printf("HDFS and YARN up in %.1f s, 120 images converted in %.1f s and put on HDFS in %.1f s, Spark's jars"
+                        + " in %.1f s%n", seconds(start, clustersUp), seconds(clustersUp, converted), seconds(converted, imagesUp),
+                seconds(imagesUp, System.nanoTime()));
     }
 
     private static double seconds(long fromNanos, long toNanos) {
@@ -113,69 +82,9 @@ class YarnClusterIT {
 
     @AfterAll
     static void stopClusters() {
-        if (yarnClient != null) {
-            yarnClient.stop();
-        }
         if (yarn != null) {
-            yarn.stop();
+            yarn.close();
         }
-        if (dfs != null) {
-            dfs.shutdown(true);
-        }
-    }
-
-    /** One NodeManager of 6 GB that enforces physical memory like a real one; the capacity scheduler's single queue. */
-    private static YarnConfiguration yarnConfiguration(String defaultFs) {
-        var conf = new YarnConfiguration();
-        conf.set("fs.defaultFS", defaultFs);
-        conf.set(YarnConfiguration.RM_HOSTNAME, "127.0.0.1");
-        conf.set("yarn.nodemanager.hostname", "127.0.0.1");
-        conf.set(YarnConfiguration.NM_ADDRESS, "127.0.0.1:0");
-        conf.setInt(YarnConfiguration.NM_PMEM_MB, NODE_MEMORY_MB);
-        // MiniYARNCluster gives its NodeManagers this memory, not the one above (default 4096)
-        conf.setInt("yarn.minicluster.yarn.nodemanager.resource.memory-mb", NODE_MEMORY_MB);
-        // without this MiniYARNCluster switches the memory checks off
-        conf.setBoolean("yarn.minicluster.control-resource-monitoring", true);
-        conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, true);
-        // Java 17 reserves far more virtual memory than it uses
-        conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
-        conf.setFloat(YarnConfiguration.NM_MAX_PER_DISK_UTILIZATION_PERCENTAGE, 100);
-        conf.setInt(YarnConfiguration.NM_VCORES, 4);
-        conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 256);
-        conf.setInt(YarnConfiguration.RM_SCHEDULER_MAXIMUM_ALLOCATION_MB, NODE_MEMORY_MB);
-        // containers run $JAVA_HOME/bin/java, and this JVM's environment may have no JAVA_HOME
-        conf.set(YarnConfiguration.NM_ADMIN_USER_ENV, "JAVA_HOME=" + System.getProperty("java.home"));
-        // the minicluster jar has no capacity-scheduler.xml
-        String queue = "yarn.scheduler.capacity.root.default.";
-        conf.set("yarn.scheduler.capacity.root.queues", "default");
-        conf.set(queue + "capacity", "100");
-        conf.set(queue + "maximum-capacity", "100");
-        conf.set(queue + "user-limit-factor", "1");
-        conf.set(queue + "state", "RUNNING");
-        conf.set(queue + "acl_submit_applications", "*");
-        conf.set(queue + "acl_administer_queue", "*");
-        conf.set("yarn.scheduler.capacity.node-locality-delay", "-1");
-        return conf;
-    }
-
-    /** HADOOP_CONF_DIR of a client: the default file system, and the ResourceManager's addresses (every yarn.* key). */
-    private static Path writeHadoopConf() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("hadoop-conf"));
-        var core = new Configuration(false);
-        core.set("fs.defaultFS", hdfs.getUri().toString());
-        var yarnSite = new Configuration(false);
-        Configuration live = yarn.getConfig();
-        for (Map.Entry<String, String> entry : live) {
-            if (entry.getKey().startsWith("yarn.")) {
-                yarnSite.set(entry.getKey(), live.get(entry.getKey()));
-            }
-        }
-        for (var site : Map.of("core-site.xml", core, "yarn-site.xml", yarnSite).entrySet()) {
-            try (OutputStream out = Files.newOutputStream(dir.resolve(site.getKey()))) {
-                site.getValue().writeXml(out);
-            }
-        }
-        return dir;
     }
 
     /** The zip of Spark's jars that spark.yarn.archive names: the jars at its top level, stored uncompressed. */
@@ -197,8 +106,8 @@ class YarnClusterIT {
         var run = submit("client", "client", "spark.driver.extraJavaOptions=" + driverJavaOptions()
                 + " -Dlog4j2.configurationFile=" + driverLog + " -Djava.io.tmpdir=" + tmp);
         var training = TrainingTasks.await(run.process, run::trainingLog, RUN_TIMEOUT);
-        ProcessHandle victim = containerJvms("YarnCoarseGrainedExecutorBackend")
-                .filter(p -> arguments(p).contains("--executor-id " + training.executor() + " ")).findFirst()
+        ProcessHandle victim = LoopbackYarn.containerJvms("YarnCoarseGrainedExecutorBackend")
+                .filter(p -> LoopbackYarn.arguments(p).contains("--executor-id " + training.executor() + " ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no JVM of executor " + training.executor()));
         victim.destroyForcibly();
 
@@ -213,15 +122,20 @@ class YarnClusterIT {
     void clusterModeSucceedsInOneAttemptWithOneRecordAndContainersOnLoopback() throws Exception {
         var run = submit("cluster", "cluster", "spark.driver.extraJavaOptions=" + driverJavaOptions());
         Map<Long, String> localIps = new HashMap<>();
+        long largestExecutorKb = 0;
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         while (!run.process.waitFor(500, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
-            containerJvms("ApplicationMaster", "YarnCoarseGrainedExecutorBackend").forEach(jvm -> environment(jvm)
-                    .ifPresent(environment -> localIps.put(jvm.pid(), environment.getOrDefault("SPARK_LOCAL_IP", "unset"))));
+            LoopbackYarn.containerJvms("ApplicationMaster", "YarnCoarseGrainedExecutorBackend")
+                    .forEach(jvm -> LoopbackYarn.environment(jvm).ifPresent(environment ->
+                            localIps.put(jvm.pid(), environment.getOrDefault("SPARK_LOCAL_IP", "unset"))));
+            largestExecutorKb = Math.max(largestExecutorKb, LoopbackYarn.containerJvms("YarnCoarseGrainedExecutorBackend")
+                    .mapToLong(LoopbackYarn::residentKb).max().orElse(0));
         }
+        System.out.printf("cluster mode: largest executor resident size %d MB%n", largestExecutorKb / 1024);
 
         ApplicationReport app = awaitSuccess(run);
         assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app.getDiagnostics());
-        assertEquals(1, yarnClient.getApplicationAttempts(app.getApplicationId()).size());
+        assertEquals(1, yarn.client().getApplicationAttempts(app.getApplicationId()).size());
         assertTrue(localIps.size() >= 3, "the driver's and two executors' containers: " + localIps);
         assertTrue(localIps.values().stream().allMatch("127.0.0.1"::equals), "SPARK_LOCAL_IP of the containers: " + localIps);
         assertTrainedOnHdfs("cluster");
@@ -246,7 +160,8 @@ class YarnClusterIT {
      */
     private static Run submit(String deployMode, String name, String... conf) throws IOException {
         var command = new ArrayList<>(List.of(root.resolve("bin/attnspark").toString(), "submit", "--master", "yarn",
-                "--deploy-mode", deployMode, "--properties-file", root.resolve("cluster-config/yarn/spark-defaults.conf").toString()));
+                "--deploy-mode", deployMode,
+                "--properties-file", root.resolve("cluster-config/yarn/spark-defaults.conf").toString()));
         var settings = new ArrayList<>(List.of("spark.executor.instances=2", "spark.executor.cores=1", "spark.task.cpus=1",
                 "spark.executor.memory=1g", "spark.executor.memoryOverhead=1024m", "spark.executor.extraJavaOptions="
                         + "-Dorg.eclipse.deeplearning4j.helpers.disable=false -Dorg.bytedeco.javacpp.maxbytes=700M"
@@ -256,7 +171,8 @@ class YarnClusterIT {
         settings.addAll(List.of(conf));
         settings.forEach(setting -> command.addAll(List.of("--conf", setting)));
         command.add("--");
-        String fs = hdfs.getUri().toString();
+        // paths without a host resolve against fs.defaultFS of HADOOP_CONF_DIR, as in cluster-config/yarn/README.md
+        String fs = "hdfs://";
         String[] train = TinyRun.args(fs + "/data/fmnist", fs + "/" + name + "/results", fs + "/" + name + "/work", null, "none");
         command.addAll(Arrays.asList(train).subList(1, train.length));
         // the first run packs the images, the second finds the packs complete
@@ -264,8 +180,8 @@ class YarnClusterIT {
 
         Path log = tmp.resolve(name + ".log");
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of("HADOOP_CONF_DIR", hadoopConfDir.toString(), "YARN_CONF_DIR",
-                hadoopConfDir.toString(), "ATTNSPARK_HEAP", "512m"));
+        builder.environment().putAll(Map.of("HADOOP_CONF_DIR", yarn.confDir().toString(), "YARN_CONF_DIR",
+                yarn.confDir().toString(), "ATTNSPARK_HEAP", "512m"));
         // submit then uses the SPARK_HOME assembled from the trainer's jars
         builder.environment().remove("SPARK_HOME");
         return new Run(name, builder.start(), log, System.currentTimeMillis());
@@ -286,17 +202,11 @@ class YarnClusterIT {
             run.process.destroyForcibly();
             fail("submit did not end within " + RUN_TIMEOUT + "\n" + run.log());
         }
-        List<ApplicationReport> apps = yarnClient.getApplications().stream()
-                .filter(app -> app.getStartTime() >= run.submitted).toList();
+        List<ApplicationReport> apps = yarn.applicationsSince(run.submitted);
         assertEquals(1, apps.size(), "applications started by submit: " + apps);
         // in client mode the application master reports the driver's end after the driver has ended
-        ApplicationReport app = apps.get(0);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!ENDED.contains(app.getYarnApplicationState()) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            app = yarnClient.getApplicationReport(app.getApplicationId());
-        }
-        assertEquals(0, run.process.exitValue(), run.log() + "\n" + app.getDiagnostics() + "\n" + applicationMasterLog(app));
+        ApplicationReport app = yarn.awaitEnd(apps.get(0), Duration.ofMinutes(1));
+        assertEquals(0, run.process.exitValue(), run.log() + "\n" + app.getDiagnostics() + "\n" + yarn.applicationMasterLog(app));
         System.out.printf("%s mode: submit ended after %.1f s%n", run.name, (System.currentTimeMillis() - run.submitted) / 1e3);
         return app;
     }
@@ -320,55 +230,8 @@ class YarnClusterIT {
         assertFalse(names("/" + name + "/work/checkpoints/*/epoch-0001.zip").isEmpty(), "the epoch's checkpoint");
     }
 
-    /** The output of the application master's container (the first): the driver's, in cluster mode. */
-    private static String applicationMasterLog(ApplicationReport app) throws IOException {
-        var log = new StringBuilder();
-        for (String dir : yarn.getNodeManager(0).getConfig().getTrimmedStrings(YarnConfiguration.NM_LOG_DIRS)) {
-            Path logs = Path.of(dir, app.getApplicationId().toString());
-            if (!Files.isDirectory(logs)) {
-                continue;
-            }
-            try (var containers = Files.newDirectoryStream(logs, "container_*_000001")) {
-                for (Path container : containers) {
-                    for (String file : List.of("stdout", "stderr")) {
-                        log.append("--- application master ").append(file).append(":\n")
-                                .append(Files.readString(container.resolve(file)));
-                    }
-                }
-            }
-        }
-        return log.toString();
-    }
-
     private static List<String> names(String glob) throws IOException {
         FileStatus[] found = hdfs.globStatus(new org.apache.hadoop.fs.Path(glob));
         return found == null ? List.of() : Arrays.stream(found).map(status -> status.getPath().toString()).toList();
-    }
-
-    /** The JVMs of this NodeManager's containers that run one of the given main classes. */
-    private static Stream<ProcessHandle> containerJvms(String... mainClasses) {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().filter(command -> command.endsWith("/java")).isPresent())
-                .filter(p -> Arrays.stream(mainClasses).anyMatch(arguments(p)::contains));
-    }
-
-    private static String arguments(ProcessHandle process) {
-        return process.info().arguments().map(args -> String.join(" ", args) + " ").orElse("");
-    }
-
-    /** Empty if the process ended before its environment was read. */
-    private static Optional<Map<String, String>> environment(ProcessHandle process) {
-        try {
-            Map<String, String> environment = new HashMap<>();
-            for (String entry : Files.readString(Path.of("/proc", String.valueOf(process.pid()), "environ")).split("\0")) {
-                int eq = entry.indexOf('=');
-                if (eq > 0) {
-                    environment.put(entry.substring(0, eq), entry.substring(eq + 1));
-                }
-            }
-            return Optional.of(environment);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }
