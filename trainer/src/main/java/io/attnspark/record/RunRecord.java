@@ -34,13 +34,16 @@ import java.util.regex.Pattern;
  *                         before opening their data
  * @param experiment       which runs this one is comparable with ({@link Experiments#of}); null in records that
  *                         predate it, for which the aggregator computes it from the config
+ * @param gpuAssignments   the GPUs Spark gave the training tasks, each (executor, partition, GPU) once, in
+ *                         {@link GpuAssignment#ORDER}; empty for runs without GPU tasks and in records that predate it
  */
 public record RunRecord(int schemaVersion, String runId, RunStatus status, String error,
                         String backbone, String attention, Map<String, Object> attentionOptions, String position,
                         Boolean defaultPlacement, long seed, Map<String, Object> config, List<EpochMetrics> epochs,
                         Double finalTop1, Double finalTop5, Double bestTop1, long parameterCount,
                         double wallTimeSeconds, double imagesPerSecond, String sparkMaster, int workers,
-                        boolean resumed, Provenance provenance, DatasetIdentity dataset, Experiment experiment) {
+                        boolean resumed, Provenance provenance, DatasetIdentity dataset, Experiment experiment,
+                        List<GpuAssignment> gpuAssignments) {
 
     public static final int SCHEMA_VERSION = 1;
     /** The {@link #attention} of a plain backbone. */
@@ -120,6 +123,7 @@ public record RunRecord(int schemaVersion, String runId, RunStatus status, Strin
         if (provenance == null) {
             throw new IllegalArgumentException("provenance must be given; Provenance.current(...) gathers it");
         }
+        gpuAssignments = gpuAssignments == null ? List.of() : gpuAssignments.stream().sorted(GpuAssignment.ORDER).toList();
     }
 
     /** Top-1 of the last epoch; null if there is none. */

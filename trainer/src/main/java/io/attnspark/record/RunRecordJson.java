@@ -41,7 +41,7 @@ public final class RunRecordJson {
     }
 
     /** Fields added after schema version 1 was first written: an older record without them reads them as null. */
-    private static final List<String> ADDED_FIELDS = List.of("defaultPlacement", "dataset", "experiment");
+    private static final List<String> ADDED_FIELDS = List.of("defaultPlacement", "dataset", "experiment", "gpuAssignments");
 
     /** Parses one record; the record constructors' checks apply, so an invalid record fails here. */
     public static RunRecord fromBytes(byte[] json) throws IOException {

@@ -37,8 +37,15 @@ import java.util.List;
  */
 final class DeterministicAveragingMaster extends ParameterAveragingTrainingMaster {
 
-    DeterministicAveragingMaster(Builder builder) {
+    /** The name of each averaging round's shard RDD, as the Spark UI and event log show it. */
+    static final String TRAINING_ROUND = "attnspark training round";
+
+    private final TaskGpu.Assignments gpuAssignments;
+
+    /** @param gpuAssignments where the training tasks record the GPUs Spark gave them ({@link TaskGpu}) */
+    DeterministicAveragingMaster(Builder builder, TaskGpu.Assignments gpuAssignments) {
         super(builder);
+        this.gpuAssignments = gpuAssignments;
         // each round arrives partitioned as it should be trained; DL4J's re-balancing would shuffle it
         this.repartition = Repartition.Never;
     }
@@ -59,8 +66,10 @@ final class DeterministicAveragingMaster extends ParameterAveragingTrainingMaste
         int rounds = (shards.size() + round - 1) / round;
         for (int r = 0; r < rounds; r++) {
             var roundShards = shards.subList(r * round, Math.min(shards.size(), (r + 1) * round));
-            doIterationPaths(null, graph, sc.parallelize(roundShards, workers), r + 1, rounds, rddDataSetNumExamples,
-                    dataSetLoader, multiDataSetLoader);
+            // each task selects its GPU in this step, before DL4J's worker function runs in the same task
+            JavaRDD<String> roundRdd = sc.parallelize(roundShards, workers)
+                    .mapPartitions(new TaskGpu<>(gpuAssignments), true).setName(TRAINING_ROUND);
+            doIterationPaths(null, graph, roundRdd, r + 1, rounds, rddDataSetNumExamples, dataSetLoader, multiDataSetLoader);
         }
         if (collectTrainingStats) {
             stats.logFitEnd(shards.size());

@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * The ND4J backend of this JVM, and the settings without which DL4J trains 12-20x slower on CPU.
@@ -34,10 +35,12 @@ public final class NativeBackend {
     private NativeBackend() { }
 
     /**
-     * What {@link #check()} found: backend name, whether oneDNN is compiled in and used by conv layers. Batch norm
-     * needs no helper: our networks use the hand-written {@code BatchNorm2d}.
+     * What {@link #check()} found: backend name, whether oneDNN is compiled in and used by conv layers, and the GPUs
+     * this build has no kernels for ({@link CudaCapability}; none on CPU). Batch norm needs no helper: our networks use
+     * the hand-written {@code BatchNorm2d}.
      */
-    public record Status(String backend, boolean onednnBuilt, String convHelper, String ompWaitPolicy) implements Serializable {
+    public record Status(String backend, boolean onednnBuilt, String convHelper, String ompWaitPolicy,
+                         List<String> unsupportedGpus) implements Serializable {
 
         public boolean isCpu() {
             return backend.toUpperCase().contains("CPU");
@@ -62,7 +65,8 @@ public final class NativeBackend {
     /** Builds a one-conv network and reports which helpers its layers really use. */
     public static Status check() {
         enableHelpers();
-        String backend = String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+        var environment = Nd4j.getExecutioner().getEnvironmentInformation();
+        String backend = String.valueOf(environment.getProperty("backend"));
         boolean onednn = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
         var conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder()
                 .addInputs("in")
@@ -75,7 +79,7 @@ public final class NativeBackend {
         graph.output(Nd4j.rand(DataType.FLOAT, 1, 1, 5, 5));
         String waitPolicy = System.getenv(OMP_WAIT_POLICY);
         return new Status(backend, onednn, helperName(graph.getLayer("conv").getHelper()),
-                waitPolicy == null ? "unset (spinning)" : waitPolicy);
+                waitPolicy == null ? "unset (spinning)" : waitPolicy, CudaCapability.refusals(environment));
     }
 
     private static String helperName(LayerHelper helper) {

@@ -35,9 +35,10 @@ final class TrainingMasters {
      * @param batch       examples per worker minibatch, which is also the examples per loaded shard
      * @param export      export approach (a distributed file system) instead of direct (local files)
      * @param exportDir   where the export approach writes
+     * @param gpuAssignments where averaging tasks record their GPUs; gradient sharing keeps DL4J's own device placement
      */
     static TrainingMaster<?, ?> create(SparkConfig spark, SparkConf sparkConf, String sparkMaster, long seed, int workers,
-                                       int batch, boolean export, String exportDir) {
+                                       int batch, boolean export, String exportDir, TaskGpu.Assignments gpuAssignments) {
         var approach = export ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct;
         return switch (spark.trainingMaster()) {
             case AVERAGING -> new DeterministicAveragingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batch)
@@ -47,7 +48,7 @@ final class TrainingMasters {
                     .aggregationDepth(spark.aggregationDepth())
                     .saveUpdater(spark.saveUpdater())
                     .rddTrainingApproach(approach)
-                    .exportDirectory(exportDir));
+                    .exportDirectory(exportDir), gpuAssignments);
             case SHARING -> sharing(spark, sparkConf, sparkMaster, seed, workers, batch, approach, exportDir);
         };
     }

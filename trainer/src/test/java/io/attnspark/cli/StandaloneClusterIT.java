@@ -6,7 +6,6 @@ import io.attnspark.train.Checkpoints;
 import io.attnspark.train.cluster.LoopbackCluster;
 import io.attnspark.train.cluster.SparkHome;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.launcher.SparkLauncher;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,8 +40,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * and that neither a killed driver (resumed) nor a killed executor (its task retried) changes a bit of the result.
  */
 class StandaloneClusterIT {
-
-    private static final long DRIVER_TIMEOUT_MINUTES = 10;
 
     @TempDir
     static Path shared;
@@ -69,6 +66,10 @@ class StandaloneClusterIT {
         }
     }
 
+    private static ClusterDriver submit(Path tmp, String logName, String... appArgs) throws Exception {
+        return ClusterDriver.submit(root, home, cluster, tmp, logName, Map.of(), appArgs);
+    }
+
     private static Path jar() {
         return root.resolve("trainer/target/attnspark-trainer.jar");
     }
@@ -79,8 +80,8 @@ class StandaloneClusterIT {
         var driver = submit(tmp, "train.log", withoutWorkers(TinyRun.args(data, tmp.resolve("results"), tmp.resolve("work"), null, "se")));
         // at once, not in all: under load a Worker may replace an executor whose heartbeat was late
         var mostAtOnce = new AtomicInteger();
-        awaitExit(driver, () -> mostAtOnce.accumulateAndGet(cluster.executorPids().size(), Math::max));
-        assertEquals(0, driver.process.exitValue(), driver.log());
+        driver.awaitExit(() -> mostAtOnce.accumulateAndGet(cluster.executorPids().size(), Math::max));
+        assertEquals(0, driver.process().exitValue(), driver.log());
         assertEquals(2, mostAtOnce.get(), "executor JVMs running at once while training\n" + driver.log());
 
         JsonNode record = TrainAndAggregateIT.onlyRecord(tmp.resolve("results"));
@@ -111,8 +112,8 @@ class StandaloneClusterIT {
         }
 
         var resumed = submit(tmp, "second.log", append(args, "--resume"));
-        awaitExit(resumed, () -> { });
-        assertEquals(0, resumed.process.exitValue(), resumed.log());
+        resumed.awaitExit(() -> { });
+        assertEquals(0, resumed.process().exitValue(), resumed.log());
         assertTrue(resumed.log().contains("resuming run"), resumed.log());
         assertFalse(resumed.log().contains("epoch 1/2"), "epoch 1 must not be trained again\n" + resumed.log());
         JsonNode resumedRecord = TrainAndAggregateIT.onlyRecord(resumedRun.resolve("results"));
@@ -123,13 +124,13 @@ class StandaloneClusterIT {
         awaitLogLine(driver, line -> line.startsWith("  epoch 1 "));
         List<Long> before = cluster.executorPids();
         assertEquals(2, before.size(), driver.log());
-        var training = TrainingTasks.await(driver.process, driver::log, Duration.ofMinutes(DRIVER_TIMEOUT_MINUTES));
+        var training = TrainingTasks.await(driver.process(), driver::log, Duration.ofMinutes(ClusterDriver.TIMEOUT_MINUTES));
         long victim = executorPid(training.executor());
         ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
 
         Set<Long> after = new HashSet<>();
-        awaitExit(driver, () -> after.addAll(cluster.executorPids()));
-        assertEquals(0, driver.process.exitValue(), driver.log());
+        driver.awaitExit(() -> after.addAll(cluster.executorPids()));
+        assertEquals(0, driver.process().exitValue(), driver.log());
         assertTrue(Pattern.compile("Lost task \\S+ in stage \\S+ \\(TID " + training.id() + "\\)").matcher(driver.log()).find(),
                 "the killed executor's task " + training.id() + " must have been lost and retried\n" + driver.log());
         assertFalse(after.contains(victim));
@@ -197,70 +198,10 @@ class StandaloneClusterIT {
                 .findFirst().orElseThrow(() -> new AssertionError("no JVM of executor " + executorId));
     }
 
-    private record Driver(Process process, Path logFile) {
-        String log() throws IOException {
-            return Files.exists(logFile) ? Files.readString(logFile) : "";
-        }
-
-        void kill() throws InterruptedException {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static Driver submit(Path tmp, String logName, String... appArgs) throws Exception {
-        awaitNoExecutors();
-        Path log = tmp.resolve(logName);
-        String nativeCache = "-Dorg.bytedeco.javacpp.cachedir=" + root.resolve(".cache/javacpp");
-        Path driverLogConfig = Path.of(StandaloneClusterIT.class.getResource("/cluster-driver-log4j2.properties").toURI());
-        String driverLog = "-Dlog4j2.configurationFile=" + driverLogConfig;
-        Process process = new SparkLauncher(new HashMap<>(cluster.environment()))
-                .setSparkHome(home.dir().toString())
-                .setMaster(cluster.masterUrl())
-                .setDeployMode("client")
-                .setAppResource(jar().toString())
-                .setMainClass(AttnSpark.class.getName())
-                .setConf(SparkLauncher.DRIVER_MEMORY, "1g")
-                .setConf(SparkLauncher.DRIVER_EXTRA_JAVA_OPTIONS, nativeCache + " " + driverLog + " -Djava.io.tmpdir=" + tmp)
-                .setConf(SparkLauncher.EXECUTOR_MEMORY, "1g")
-                .setConf(SparkLauncher.EXECUTOR_CORES, "1")
-                .setConf(SparkLauncher.EXECUTOR_EXTRA_JAVA_OPTIONS, nativeCache)
-                .setConf("spark.cores.max", "2")
-                .setConf("spark.driver.host", LoopbackCluster.HOST)
-                .addAppArgs(appArgs)
-                .redirectOutput(log.toFile())
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .launch();
-        return new Driver(process, log);
-    }
-
-    /** Executors of an earlier test's application may still be shutting down; counting them would blur this test's. */
-    private static void awaitNoExecutors() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!cluster.executorPids().isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                fail("executors of an earlier application are still running: " + cluster.executorPids());
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static void awaitExit(Driver driver, Runnable whileRunning) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(DRIVER_TIMEOUT_MINUTES);
-        while (!driver.process.waitFor(500, TimeUnit.MILLISECONDS)) {
-            whileRunning.run();
-            if (System.nanoTime() > deadline) {
-                driver.kill();
-                fail("the driver did not finish within " + DRIVER_TIMEOUT_MINUTES + " minutes\n" + driver.log());
-            }
-        }
-    }
-
-    private static void awaitLogLine(Driver driver, Predicate<String> line) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(DRIVER_TIMEOUT_MINUTES);
+    private static void awaitLogLine(ClusterDriver driver, Predicate<String> line) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(ClusterDriver.TIMEOUT_MINUTES);
         while (driver.log().lines().noneMatch(line)) {
-            if (!driver.process.isAlive()) {
+            if (!driver.process().isAlive()) {
                 fail("the driver ended before the expected line\n" + driver.log());
             }
             if (System.nanoTime() > deadline) {

@@ -46,7 +46,7 @@ class RunRecordTest {
         assertEquals(new TreeSet<>(List.of("schemaVersion", "runId", "status", "error", "backbone", "attention",
                 "attentionOptions", "position", "defaultPlacement", "seed", "config", "epochs", "finalTop1", "finalTop5", "bestTop1",
                 "parameterCount", "wallTimeSeconds", "imagesPerSecond", "sparkMaster", "workers", "resumed",
-                "provenance", "dataset", "experiment")), fieldNames(json));
+                "provenance", "dataset", "experiment", "gpuAssignments")), fieldNames(json));
         assertEquals(new TreeSet<>(List.of("epoch", "trainLoss", "top1", "top5", "trainImages", "trainSeconds",
                 "evalSeconds", "imagesPerSecond", "workerSeconds", "overheadSeconds")), fieldNames(json.get("epochs").get(0)));
         assertEquals(new TreeSet<>(List.of("gitCommit", "attnsparkVersion", "dl4jVersion", "sparkVersion",
@@ -79,7 +79,7 @@ class RunRecordTest {
     void aRecordWrittenBeforeTheDatasetAndExperimentFieldsStillReads() throws IOException {
         ObjectNode json = (ObjectNode) new ObjectMapper().readTree(
                 RunRecordJson.toBytes(RunRecords.completed("r1", "resnet18", "se", 7, 0.7)));
-        json.remove(List.of("dataset", "experiment", "defaultPlacement"));
+        json.remove(List.of("dataset", "experiment", "defaultPlacement", "gpuAssignments"));
 
         RunRecord old = RunRecordJson.fromBytes(new ObjectMapper().writeValueAsBytes(json));
 
@@ -87,6 +87,25 @@ class RunRecordTest {
         assertNull(old.dataset());
         assertNull(old.experiment());
         assertNull(old.defaultPlacement());
+        assertEquals(List.of(), old.gpuAssignments());
+    }
+
+    @Test
+    void gpuAssignmentsAreWrittenInOrderAndReadBack() throws IOException {
+        RunRecord r = RunRecords.completed("r1", "resnet18", "se", 7, 0.7);
+        var assignments = List.of(new GpuAssignment("10", 0, "1"), new GpuAssignment("2", 1, "0"),
+                new GpuAssignment("2", 0, "1"));
+        RunRecord withGpus = new RunRecord(r.schemaVersion(), r.runId(), r.status(), r.error(), r.backbone(), r.attention(),
+                r.attentionOptions(), r.position(), r.defaultPlacement(), r.seed(), r.config(), r.epochs(), r.finalTop1(),
+                r.finalTop5(), r.bestTop1(), r.parameterCount(), r.wallTimeSeconds(), r.imagesPerSecond(), r.sparkMaster(),
+                r.workers(), r.resumed(), r.provenance(), r.dataset(), r.experiment(), assignments);
+
+        assertEquals(List.of(assignments.get(2), assignments.get(1), assignments.get(0)), withGpus.gpuAssignments());
+        JsonNode json = new ObjectMapper().readTree(RunRecordJson.toBytes(withGpus));
+        assertEquals(new TreeSet<>(List.of("executor", "partition", "gpu")), fieldNames(json.get("gpuAssignments").get(0)));
+        assertEquals(withGpus, RunRecordJson.fromBytes(RunRecordJson.toBytes(withGpus)));
+        assertInvalid("gpuAssignments.gpu", () -> new GpuAssignment("1", 0, " "));
+        assertInvalid("gpuAssignments.partition", () -> new GpuAssignment("1", -1, "0"));
     }
 
     @Test
@@ -125,7 +144,7 @@ class RunRecordTest {
     void failedRunMayLackResults() {
         RunRecord failed = new RunRecord(1, "r1", RunStatus.FAILED, "OutOfMemoryError", "resnet18", "none", null,
                 "standard", null, 1, Map.of(), List.of(), null, null, null, 0, 1.0, 0.0, "local[1]", 1, false,
-                RunRecords.PROVENANCE, null, null);
+                RunRecords.PROVENANCE, null, null, null);
         assertEquals(Map.of(), failed.attentionOptions());
     }
 

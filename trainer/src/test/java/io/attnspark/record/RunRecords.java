@@ -21,7 +21,7 @@ public final class RunRecords {
                 Map.of("reduction", 16), "standard", true, seed,
                 Map.of("epochs", 2, "learningRate", 0.1, "dataset", Map.of("name", "tiny", "classes", 10)),
                 epochs, RunRecord.finalTop1Of(epochs), RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs),
-                11_689_512L, 30.0, RunRecord.imagesPerSecondOf(epochs), "local[2]", 2, false, PROVENANCE, null, null);
+                11_689_512L, 30.0, RunRecord.imagesPerSecondOf(epochs), "local[2]", 2, false, PROVENANCE, null, null, List.of());
     }
 
     /** A run that failed during its second epoch. */
@@ -30,6 +30,6 @@ public final class RunRecords {
         return new RunRecord(RunRecord.SCHEMA_VERSION, runId, RunStatus.FAILED, error, backbone, attention, Map.of(),
                 "standard", true, 1, Map.of("epochs", 2), epochs, RunRecord.finalTop1Of(epochs),
                 RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs), 11_689_512L, 15.0,
-                RunRecord.imagesPerSecondOf(epochs), "local[2]", 2, false, PROVENANCE, null, null);
+                RunRecord.imagesPerSecondOf(epochs), "local[2]", 2, false, PROVENANCE, null, null, List.of());
     }
 }

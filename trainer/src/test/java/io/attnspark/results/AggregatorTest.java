@@ -273,7 +273,7 @@ class AggregatorTest {
                 Experiments.of(config, null, 2, List.of()));
         Path results = write("old-and-new", List.of(old, current));
         ObjectNode oldJson = (ObjectNode) new ObjectMapper().readTree(results.resolve("old.json").toFile());
-        oldJson.remove(List.of("dataset", "experiment", "defaultPlacement"));
+        oldJson.remove(List.of("dataset", "experiment", "defaultPlacement", "gpuAssignments"));
         Files.writeString(results.resolve("old.json"), oldJson.toString());
         // the local file system's checksum of the file as written
         Files.delete(results.resolve(".old.json.crc"));
@@ -354,7 +354,7 @@ class AggregatorTest {
                 r.attentionOptions(), r.position(), r.defaultPlacement(), r.seed(), r.config(), r.epochs(),
                 r.finalTop1(), r.finalTop5(), r.bestTop1(), r.parameterCount(), r.wallTimeSeconds(),
                 r.imagesPerSecond(), r.sparkMaster(), r.workers(), r.resumed(), r.provenance(), r.dataset(),
-                experiment);
+                experiment, r.gpuAssignments());
     }
 
     private static String uri(Path file) {

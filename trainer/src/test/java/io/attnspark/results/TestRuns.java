@@ -50,7 +50,7 @@ final class TestRuns {
         return new RunRecord(RunRecord.SCHEMA_VERSION, runId, RunStatus.COMPLETED, null, backbone, attention,
                 Map.of(), position, defaultPlacement, seed, config, epochs, RunRecord.finalTop1Of(epochs),
                 RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs), parameters, 30.0, imagesPerSecond,
-                "local[2]", 2, false, PROVENANCE, null, null);
+                "local[2]", 2, false, PROVENANCE, null, null, List.of());
     }
 
     /** The config keys of the trainer's TrainConfig that an experiment holds fixed, at the given values. */
@@ -71,6 +71,6 @@ final class TestRuns {
                 1.0, 100.0));
         return new RunRecord(RunRecord.SCHEMA_VERSION, runId, RunStatus.COMPLETED, null, backbone, attention,
                 Map.of(), "standard", true, seed, config, epochs, top1, Math.min(1.0, top1 + 0.1), top1,
-                11_689_512L, 30.0, 100.0, "local[2]", workers, false, PROVENANCE, null, null);
+                11_689_512L, 30.0, 100.0, "local[2]", workers, false, PROVENANCE, null, null, List.of());
     }
 }

@@ -156,6 +156,7 @@ class SweepTest {
         return new RunRecord(r.schemaVersion(), runId, status, status == RunStatus.FAILED ? "boom" : null, r.backbone(),
                 r.attention(), r.attentionOptions(), r.position(), r.defaultPlacement(), r.seed(), ConfigLoader.toMap(config), r.epochs(),
                 r.finalTop1(), r.finalTop5(), r.bestTop1(), r.parameterCount(), r.wallTimeSeconds(), r.imagesPerSecond(),
-                r.sparkMaster(), r.workers(), r.resumed(), r.provenance(), r.dataset(), r.experiment());
+                r.sparkMaster(), r.workers(), r.resumed(), r.provenance(), r.dataset(), r.experiment(),
+                r.gpuAssignments());
     }
 }

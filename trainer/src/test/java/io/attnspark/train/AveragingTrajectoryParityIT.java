@@ -76,7 +76,7 @@ class AveragingTrajectoryParityIT {
         var recipe = TrajectoryFixtures.recipe(EPOCHS);
         int globalBatch = WORKERS * TrajectoryFixtures.BATCH;
         var master = TrainingMasters.create(config.spark(), spark.getConf(), spark.master(), recipe.seed(), WORKERS,
-                TrajectoryFixtures.BATCH, false, dir.resolve("export").toString());
+                TrajectoryFixtures.BATCH, false, dir.resolve("export").toString(), TaskGpu.Assignments.register(spark));
         var sparkNet = new SparkComputationGraph(spark, TrajectoryFixtures.network(name, recipe, globalBatch), master);
         sparkNet.setCollectTrainingStats(true);
         List<String> paths = shards(dir);
@@ -87,7 +87,7 @@ class AveragingTrajectoryParityIT {
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
             // as Trainer.train: the rate of the epoch, then one fitPaths call per averaging round
             sparkNet.getNetwork().setLearningRate(recipe.learningRate(epoch, globalBatch));
-            Trainer.startEpoch(sparkNet.getNetwork(), TrajectoryFixtures.spec(name), epoch);
+            Trainer.startEpoch(sparkNet.getNetwork(), TrajectoryFixtures.spec(name).resolve(), epoch);
             sparkNet.fitPaths(spark.parallelize(paths, WORKERS), new SerializedDataSetLoader());
             double relative = Math.abs(sparkNet.getScore() - expected.getDouble(epoch)) / expected.getDouble(epoch);
             worstRound = Math.max(worstRound, relative);

@@ -85,7 +85,7 @@ class DeterministicAveragingMasterIT {
         network.init();
         var master = new DeterministicAveragingMaster(new ParameterAveragingTrainingMaster.Builder(WORKERS, BATCH)
                 .batchSizePerWorker(BATCH).averagingFrequency(AVERAGING_FREQUENCY).workerPrefetchNumBatches(0)
-                .rddTrainingApproach(RDDTrainingApproach.Direct));
+                .rddTrainingApproach(RDDTrainingApproach.Direct), TaskGpu.Assignments.register(spark));
         var sparkNet = new SparkComputationGraph(spark, network, master);
         sparkNet.fitPaths(spark.parallelize(shards, 2), new RecordingLoader());
     }

@@ -35,7 +35,8 @@ class RunListingTest {
                 record.attention(), record.attentionOptions(), record.position(), record.defaultPlacement(), record.seed(),
                 ConfigLoader.toMap(config), record.epochs(), record.finalTop1(), record.finalTop5(), record.bestTop1(),
                 record.parameterCount(), record.wallTimeSeconds(), record.imagesPerSecond(), record.sparkMaster(),
-                record.workers(), record.resumed(), record.provenance(), record.dataset(), record.experiment());
+                record.workers(), record.resumed(), record.provenance(), record.dataset(), record.experiment(),
+                record.gpuAssignments());
     }
 
     @Test

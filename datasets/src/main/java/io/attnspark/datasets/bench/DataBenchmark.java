@@ -38,6 +38,7 @@ import io.attnspark.datasets.image.ImageDecodeException;
 import io.attnspark.datasets.image.ImageDecoder;
 import io.attnspark.datasets.image.ImageTransform;
 import io.attnspark.datasets.pack.ImageShardLoader;
+import io.attnspark.datasets.pack.ShardEntryName;
 import io.attnspark.datasets.pack.ShardZip;
 
 /**
@@ -233,7 +234,7 @@ public final class DataBenchmark {
             List<byte[]> members = images.subList(from, Math.min(from + shardSize, images.size()));
             List<String> names = new ArrayList<>();
             for (int i = 0; i < members.size(); i++) {
-                names.add(classIds.get((from + i) % classIds.size()) + "/bench_" + (from + i) + ".JPEG");
+                names.add(ShardEntryName.of(classIds.get((from + i) % classIds.size()), "bench_" + (from + i) + ".JPEG"));
             }
             Path shard = dir.resolve(String.format("shard-%05d.zip", shards.size()));
             try (OutputStream out = Files.newOutputStream(shard)) {

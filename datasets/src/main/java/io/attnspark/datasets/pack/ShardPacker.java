@@ -174,10 +174,8 @@ public final class ShardPacker {
                 throw new IllegalArgumentException(image.uri() + " has label " + image.label() + " but there are only "
                         + classIds.size() + " class ids");
             }
-            String uri = image.uri();
-            String fileName = uri.substring(uri.lastIndexOf('/') + 1);
-            sources.add(uri);
-            names.add(classIds.get(image.label()) + "/" + fileName);
+            sources.add(image.uri());
+            names.add(ShardEntryName.of(classIds.get(image.label()), image.uri()));
         }
         return new ShardTask(split, index, sources, names);
     }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1: one Master and N Worker JVMs, each Worker starting executor JVMs.
@@ -37,12 +38,27 @@ public final class LoopbackCluster implements AutoCloseable {
      */
     public static LoopbackCluster start(SparkHome sparkHome, Path logDir, int workers, int coresPerWorker,
                                         String memoryPerWorker) throws IOException {
+        return start(sparkHome, logDir, workers, coresPerWorker, memoryPerWorker, Map.of());
+    }
+
+    /**
+     * As {@link #start(SparkHome, Path, int, int, String)}, every Worker also reading {@code workerConf}, e.g. its GPUs
+     * ({@code spark.worker.resource.gpu.amount} and {@code .discoveryScript}).
+     */
+    public static LoopbackCluster start(SparkHome sparkHome, Path logDir, int workers, int coresPerWorker,
+                                        String memoryPerWorker, Map<String, String> workerConf) throws IOException {
         Files.createDirectories(logDir);
         var cluster = new LoopbackCluster(sparkHome, logDir);
         try {
             cluster.startMaster();
+            Path propertiesFile = logDir.resolve("worker.conf");
+            var properties = new Properties();
+            properties.putAll(workerConf);
+            try (var out = Files.newBufferedWriter(propertiesFile)) {
+                properties.store(out, "Spark Worker properties");
+            }
             for (int i = 0; i < workers; i++) {
-                cluster.startWorker(i, coresPerWorker, memoryPerWorker);
+                cluster.startWorker(i, coresPerWorker, memoryPerWorker, propertiesFile);
             }
             return cluster;
         } catch (IOException | RuntimeException e) {
@@ -81,12 +97,12 @@ public final class LoopbackCluster implements AutoCloseable {
         masterUrl = "spark://" + HOST + ":" + port;
     }
 
-    private void startWorker(int index, int cores, String memory) throws IOException {
+    private void startWorker(int index, int cores, String memory, Path propertiesFile) throws IOException {
         Path log = logDir.resolve("worker-" + index + ".log");
         Path workDir = Files.createDirectories(logDir.resolve("worker-" + index));
         daemons.add(launch(log, "org.apache.spark.deploy.worker.Worker", "--host", HOST,
                 "--webui-port", String.valueOf(freePort()), "--cores", String.valueOf(cores), "--memory", memory,
-                "--work-dir", workDir.toString(), masterUrl));
+                "--work-dir", workDir.toString(), "--properties-file", propertiesFile.toString(), masterUrl));
         awaitLog(log, "Successfully registered with master");
     }
 
