@@ -52,8 +52,6 @@ final class LoopbackYarn implements AutoCloseable {
                 "dfs.datanode.http.address", "dfs.datanode.ipc.address")) {
             dfsConf.set(key, "127.0.0.1:0");
         }
-        // a file closes once its last block is committed, without waiting for the DataNode's report: 0.3 s less per file
-        dfsConf.setInt("dfs.namenode.file.close.num-committed-allowed", 1);
         var dfs = new MiniDFSCluster.Builder(dfsConf, dir.resolve("dfs").toFile()).numDataNodes(1).build();
         dfs.waitActive();
         // Spark stages each application under the submitting user's home
