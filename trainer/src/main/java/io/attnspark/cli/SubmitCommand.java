@@ -112,7 +112,8 @@ final class SubmitCommand implements Callable<Integer> {
         try {
             return InetAddress.getByName(address).isLoopbackAddress();
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("SPARK_LOCAL_IP=" + address + " does not resolve; set it to an address of this host or unset it");
+            throw new IllegalArgumentException("SPARK_LOCAL_IP=" + address
+                    + " does not resolve; set it to an address of this host or unset it");
         }
     }
 

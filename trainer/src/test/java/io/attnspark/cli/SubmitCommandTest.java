@@ -31,7 +31,8 @@ class SubmitCommandTest {
     void anAddressOfThisHostOrNoneStaysHere() {
         assertEquals(Map.of("spark.yarn.maxAppAttempts", "1"), SubmitCommand.sparkConf("yarn", Map.of(), "192.0.2.2"));
         assertEquals(Map.of("spark.yarn.maxAppAttempts", "1"), SubmitCommand.sparkConf("yarn", Map.of(), null));
-        var error = assertThrows(IllegalArgumentException.class, () -> SubmitCommand.sparkConf("yarn", Map.of(), "no-such-host.invalid"));
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> SubmitCommand.sparkConf("yarn", Map.of(), "no-such-host.invalid"));
         assertTrue(error.getMessage().startsWith("SPARK_LOCAL_IP=no-such-host.invalid does not resolve"), error.getMessage());
     }
 
