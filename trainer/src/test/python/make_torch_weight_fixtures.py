@@ -32,8 +32,8 @@ from torchvision.models import mobilenet_v2
 from torchvision.models.resnet import BasicBlock, ResNet
 
 OUT_DIR = pathlib.Path(__file__).resolve().parents[1] / "resources" / "fixtures" / "backbone"
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from make_attention_fixtures import SK, TimmCbamModule  # noqa: E402  (the attention tests' reference classes)
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "main" / "python"))
+from attention_torch import SK, TimmCbamModule  # noqa: E402  (the attention tests' reference classes)
 
 
 class NarrowResNet(ResNet):

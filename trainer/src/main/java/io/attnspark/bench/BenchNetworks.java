@@ -22,7 +22,7 @@ public final class BenchNetworks {
 
     /** The network exactly as the trainer configures it with the default recipe. */
     public static ComputationGraph build(ModelSpec spec) {
-        var network = new ComputationGraph(Trainer.configure(spec, RecipeConfig.defaults(), 256));
+        var network = new ComputationGraph(Trainer.configure(spec.resolve(), RecipeConfig.defaults(), 256));
         network.init();
         return network;
     }

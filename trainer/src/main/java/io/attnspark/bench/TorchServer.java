@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,8 @@ import java.util.function.Supplier;
  * in one timed loop ({@link #subject}) instead of running minutes later under other load. Each step's duration is the
  * one Python measured, without the pipe round trip.
  *
- * <p>Protocol, one JSON line per line of input: first {@code {"ready": true, "torch": VERSION, "threads": N}}; then
+ * <p>Protocol, one JSON line per line of input: first {@code {"ready": true, "torch": VERSION, "threads": N,
+ * "parameters": P}}; then
  * {@code forward} or {@code train} → {@code {"phase": "train", "ms": MILLIS}}, {@code stats} →
  * {@code {"peak_rss_bytes": BYTES}}; end of input ends the script.
  */
@@ -33,8 +35,8 @@ public final class TorchServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NAME = "bench_torch.py --serve";
 
-    /** The script's first line: it has built the model, batch and optimizer. */
-    record Ready(String torchVersion, int threads) { }
+    /** The script's first line: it has built the model (of {@code parameters} trainable parameters), batch and optimizer. */
+    record Ready(String torchVersion, int threads, long parameters) { }
 
     private final Process process;
     private final Path errors;
@@ -84,6 +86,24 @@ public final class TorchServer implements AutoCloseable {
     /** The threads PyTorch uses, as it reports them. */
     public int threads() {
         return ready.threads();
+    }
+
+    /** The trainable parameters of PyTorch's network, as it reports them. */
+    public long parameters() {
+        return ready.parameters();
+    }
+
+    /**
+     * @param network     the network's name, for the message
+     * @param dl4jParameters the trainable parameters of the DL4J network it is timed against
+     * @throws IllegalStateException when PyTorch's network has another parameter count, i.e. is another network
+     */
+    public void requireParameters(String network, long dl4jParameters) {
+        if (parameters() != dl4jParameters) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "bench_torch.py built %s with %,d parameters"
+                    + " where attnspark's has %,d: not the same network, so no fair comparison; fix bench_torch.py's"
+                    + " build (TorchParameterCountTest compares them)", network, parameters(), dl4jParameters));
+        }
     }
 
     /**
@@ -188,11 +208,13 @@ public final class TorchServer implements AutoCloseable {
     }
 
     static Ready parseReady(String line) {
-        JsonNode json = object(line, "{\"ready\": true, \"torch\": ..., \"threads\": ...}");
-        if (!json.path("ready").asBoolean(false) || !json.path("torch").isTextual() || !json.path("threads").canConvertToInt()) {
-            throw unexpected(line, "{\"ready\": true, \"torch\": ..., \"threads\": ...}");
+        String expected = "{\"ready\": true, \"torch\": ..., \"threads\": ..., \"parameters\": ...}";
+        JsonNode json = object(line, expected);
+        if (!json.path("ready").asBoolean(false) || !json.path("torch").isTextual() || !json.path("threads").canConvertToInt()
+                || !json.path("parameters").canConvertToLong()) {
+            throw unexpected(line, expected);
         }
-        return new Ready(json.get("torch").asText(), json.get("threads").asInt());
+        return new Ready(json.get("torch").asText(), json.get("threads").asInt(), json.get("parameters").asLong());
     }
 
     static double parseStep(String line, String phase) {

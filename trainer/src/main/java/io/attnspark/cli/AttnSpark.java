@@ -15,8 +15,15 @@ import java.util.List;
                 CommandLine.HelpCommand.class})
 public final class AttnSpark {
 
+    /**
+     * Returns on success rather than exiting: under YARN in cluster mode, an exit before the application master has
+     * reported success fails the application, and YARN runs it again. Failures exit with their code.
+     */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int exitCode = commandLine().execute(args);
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
     }
 
     /** Bad input gives one line that says what is wrong, never a stack trace. */

@@ -2,11 +2,10 @@ package io.attnspark.cli;
 
 import io.attnspark.bench.AlternatingBenchmark;
 import io.attnspark.bench.ModelBenchmark;
-import io.attnspark.bench.TorchBenchmark;
 import io.attnspark.bench.TorchServer;
+import io.attnspark.model.Models;
 import io.attnspark.train.NativeBackend;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +26,9 @@ import picocli.CommandLine.Spec;
                 + "(trainer/src/main/python/bench_torch.py --serve, same threads), alternating round by round: each"
                 + " round runs a DL4J forward pass and training step, then PyTorch's. Prints the medians after "
                 + "warm-up, their DL4J/PyTorch ratios, and the median and min-max of the per-round ratios. PyTorch "
-                + "builds resnet18/34/50/101, resnext50_32x4d and mobilenet_v2, attention none or se."})
+                + "builds resnet18/34/50/101, resnext50_32x4d and mobilenet_v2 with any attention module at its "
+                + "default options and placement (the classes of attention_torch.py); the two networks must have "
+                + "the same parameter count."})
 final class BenchCompareCommand implements Callable<Integer> {
 
     @Spec
@@ -36,11 +37,11 @@ final class BenchCompareCommand implements Callable<Integer> {
     @Mixin
     BenchModelCommand.Options options;
 
-    @Option(names = "--python", paramLabel = "PATH", description = "Python with torch (default: ${DEFAULT-VALUE})")
-    Path python = Path.of(TorchBenchmark.PYTHON);
+    @Option(names = "--attention", paramLabel = "NAME", defaultValue = "none", description = "attention module or none (default: ${DEFAULT-VALUE})")
+    String attention;
 
-    @Option(names = "--script", paramLabel = "PATH", description = "bench_torch.py (default: under -Dattnspark.root or the working directory)")
-    Path script;
+    @Mixin
+    TorchScriptOptions torchScript;
 
     @Override
     public Integer call() throws Exception {
@@ -48,12 +49,13 @@ final class BenchCompareCommand implements Callable<Integer> {
         options.applyThreads();
         out.println("backend: " + NativeBackend.check().describe() + "; threads " + options.effectiveThreads());
         out.flush();
-        String name = options.backbone + ":" + options.attention;
+        String name = options.backbone + ":" + attention;
         var benchmark = new ModelBenchmark(options.batch, options.warmup, options.iterations);
         // PyTorch first: a missing torch fails before the DL4J network is built
-        try (TorchServer torch = TorchServer.start(python, script == null ? TorchBenchmark.script() : script,
-                options.torchArguments())) {
-            List<AlternatingBenchmark.Result> results = benchmark.run(Map.of(name, options.spec()),
+        try (TorchServer torch = TorchServer.start(torchScript.python, torchScript.script(),
+                options.torchArguments(attention))) {
+            torch.requireParameters(name, Models.parameterCount(options.spec(attention).resolve()));
+            List<AlternatingBenchmark.Result> results = benchmark.run(Map.of(name, options.spec(attention)),
                     List.of(torch.subject(name)));
             List<ModelBenchmark.Row> rows = ModelBenchmark.rows(results, options.batch);
             ModelBenchmark.Row dl4j = rows.get(0);

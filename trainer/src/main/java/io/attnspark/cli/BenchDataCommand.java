@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 import org.apache.commons.io.file.PathUtils;
 
 import io.attnspark.datasets.bench.DataBenchmark;
+import io.attnspark.datasets.bench.SyntheticJpegs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,8 +48,8 @@ final class BenchDataCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--images, --passes and --shard must be >= 1");
         }
         int multi = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        System.out.printf("generating %d synthetic %dx%d JPEGs...%n", images, DataBenchmark.WIDTH, DataBenchmark.HEIGHT);
-        List<byte[]> jpegs = DataBenchmark.syntheticJpegs(images, 1L);
+        System.out.printf("generating %d synthetic %dx%d JPEGs...%n", images, SyntheticJpegs.WIDTH, SyntheticJpegs.HEIGHT);
+        List<byte[]> jpegs = SyntheticJpegs.of(images, 1L);
         var bench = new DataBenchmark(jpegs, size);
         System.out.printf("mean JPEG size %.1f KB; %d core(s) available%n", bench.totalBytes() / 1e3 / images,
                 Runtime.getRuntime().availableProcessors());
@@ -63,7 +64,7 @@ final class BenchDataCommand implements Callable<Integer> {
         int large = Math.max(1, images / 8);
         System.out.printf("%d large %dx%d JPEGs (decode-time reduction applies when the crop allows):%n", large,
                 LARGE_WIDTH, LARGE_HEIGHT);
-        var largeBench = new DataBenchmark(DataBenchmark.syntheticJpegs(large, 2L, LARGE_WIDTH, LARGE_HEIGHT), size);
+        var largeBench = new DataBenchmark(SyntheticJpegs.of(large, 2L, LARGE_WIDTH, LARGE_HEIGHT), size);
         largeBench.decodeAndTrainTransform(1, 1);
         System.out.println(largeBench.fullDecodeAndTrainTransform(1, passes));
         System.out.println(largeBench.decodeAndTrainTransform(1, passes));

@@ -31,6 +31,9 @@ final class BenchModelCommand implements Callable<Integer> {
     @Mixin
     Options options;
 
+    @Option(names = "--attention", paramLabel = "NAME", defaultValue = "none", description = "attention module or none (default: ${DEFAULT-VALUE})")
+    String attention;
+
     @Option(names = "--variants", paramLabel = "BACKBONE:ATTENTION", split = ",",
             description = "networks to time alternately instead of --backbone/--attention, e.g. resnet50:none,resnet50:se")
     List<String> variants;
@@ -38,7 +41,7 @@ final class BenchModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        var specs = variants == null ? Map.of(options.backbone + ":" + options.attention, options.spec())
+        var specs = variants == null ? Map.of(options.backbone + ":" + attention, options.spec(attention))
                 : options.variants(variants);
         options.applyThreads();
         out.println("backend: " + NativeBackend.check().describe() + "; threads " + options.effectiveThreads());
@@ -53,14 +56,11 @@ final class BenchModelCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The network and timing options shared by {@code bench model} and {@code bench compare}. */
+    /** The network and timing options shared by {@code bench model}, {@code bench compare} and {@code bench variants}. */
     static final class Options {
 
         @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18", description = "backbone (default: ${DEFAULT-VALUE})")
         String backbone;
-
-        @Option(names = "--attention", paramLabel = "NAME", defaultValue = "none", description = "attention module or none (default: ${DEFAULT-VALUE})")
-        String attention;
 
         @Option(names = "--size", paramLabel = "PX", defaultValue = "224", description = "input side in pixels (default: ${DEFAULT-VALUE})")
         int size;
@@ -87,7 +87,7 @@ final class BenchModelCommand implements Callable<Integer> {
                 description = "native (OpenMP) threads; 0 keeps ND4J's default (OMP_NUM_THREADS or the cores)")
         int threads;
 
-        ModelSpec spec() {
+        ModelSpec spec(String attention) {
             return spec(backbone, attention);
         }
 
@@ -124,8 +124,8 @@ final class BenchModelCommand implements Callable<Integer> {
             return threads > 0 ? threads : Nd4j.getEnvironment().maxThreads();
         }
 
-        /** bench_torch.py's arguments for the same network and method. */
-        List<String> torchArguments() {
+        /** bench_torch.py's arguments for the same network, with {@code attention}, and method. */
+        List<String> torchArguments(String attention) {
             List<String> arguments = new ArrayList<>(List.of("--backbone", backbone, "--attention", attention,
                     "--size", Integer.toString(size), "--batch", Integer.toString(batch), "--width", Double.toString(width),
                     "--classes", Integer.toString(classes), "--warmup", Integer.toString(warmup),

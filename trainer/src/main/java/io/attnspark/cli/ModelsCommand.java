@@ -3,6 +3,8 @@ package io.attnspark.cli;
 import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
+import io.attnspark.model.PlacedAttention;
+import io.attnspark.model.ResolvedModel;
 import io.attnspark.model.attention.AttentionRegistry;
 import io.attnspark.model.backbone.Backbones;
 import java.io.IOException;
@@ -138,23 +140,30 @@ public final class ModelsCommand implements Callable<Integer> {
         return byModule;
     }
 
-    private static Row measure(ModelSpec model, Row plain) {
+    private static Row measure(ModelSpec spec, Row plain) {
+        ResolvedModel model;
+        try {
+            model = spec.resolve();
+        } catch (IllegalArgumentException e) {
+            return new Row(spec.backbone(), spec.attention(), "", null, null, null, null, reason(e));
+        }
+        PlacedAttention attention = model.attention();
         // e.g. "after_add 2/3/4": no comma, so the CSV cell needs no quoting
-        String placement = model.hasAttention() ? model.position().configName() + " "
-                + model.stages().stream().map(String::valueOf).collect(Collectors.joining("/")) : "";
+        String placement = attention.hasAttention() ? attention.position().configName() + " "
+                + attention.placement().stages().stream().map(String::valueOf).collect(Collectors.joining("/")) : "";
         long params;
         try {
             params = Models.parameterCount(model);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return new Row(model.backbone(), model.attention(), placement, null, null, null, null, reason(e));
+            return new Row(spec.backbone(), spec.attention(), placement, null, null, null, null, reason(e));
         }
         Double paramsOverhead = plain == null || plain.params() == null ? null : percent(params, plain.params());
         try {
             long macs = Models.macs(model);
             Double macsOverhead = plain == null || plain.macs() == null ? null : percent(macs, plain.macs());
-            return new Row(model.backbone(), model.attention(), placement, params, macs, paramsOverhead, macsOverhead, null);
+            return new Row(spec.backbone(), spec.attention(), placement, params, macs, paramsOverhead, macsOverhead, null);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return new Row(model.backbone(), model.attention(), placement, params, null, paramsOverhead, null, reason(e));
+            return new Row(spec.backbone(), spec.attention(), placement, params, null, paramsOverhead, null, reason(e));
         }
     }
 

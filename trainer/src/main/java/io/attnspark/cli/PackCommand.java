@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import org.apache.spark.api.java.JavaSparkContext;
 
+import io.attnspark.datasets.image.ImageDownscale;
 import io.attnspark.datasets.imagenet.ImageFolderLayout;
 import io.attnspark.datasets.imagenet.ImageLayouts;
 import io.attnspark.datasets.pack.PackSpec;
@@ -52,13 +53,19 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--no-check", description = "pack files without decoding them; bad files are then skipped at train time")
     boolean noCheck;
 
+    @Option(names = "--max-side", paramLabel = "PX",
+            description = "store images whose longer side is over PX shrunk to PX (aspect kept; re-encoded as JPEG of "
+                    + "quality " + ImageDownscale.JPEG_QUALITY + "; smaller ones untouched), as FFCV stores ImageNet: "
+                    + "decoding then costs less. Recorded in pack.json: another side is another pack")
+    Integer maxSide;
+
     @Option(names = "--master", paramLabel = "M", description = "spark.master: local[*], spark://HOST:PORT, yarn, ... (default: spark-submit's, else local[*])")
     String master;
 
     @Override
     public Integer call() throws Exception {
         var kind = ImageLayouts.Kind.parse(layout);
-        var spec = new PackSpec(dst, batch, seed, !noCheck);
+        var spec = new PackSpec(dst, batch, seed, !noCheck, maxSide == null ? null : ImageDownscale.toMaxSide(maxSide));
         try (var sc = new JavaSparkContext(SparkSetup.conf("attnspark datasets pack", master, Map.of()))) {
             ImageFolderLayout source = ImageLayouts.open(src, sc.hadoopConfiguration(), kind);
             for (String split : splits) {
@@ -67,9 +74,10 @@ final class PackCommand implements Callable<Integer> {
                             + split + "'; choose --splits from what it has");
                 }
             }
-            System.out.printf("packing %s (%s layout, %d classes) splits %s into %s, batch %d, seed %d%s%n",
+            System.out.printf("packing %s (%s layout, %d classes) splits %s into %s, batch %d, seed %d%s%s%n",
                     source.rootUri(), source.kind(), source.classIds().size(), splits, dst, batch, seed,
-                    noCheck ? ", without the image check" : "");
+                    noCheck ? ", without the image check" : "",
+                    maxSide == null ? "" : ", longer side at most " + maxSide + " px");
             PackedDataset packed = new ShardPacker(sc, sc.hadoopConfiguration()).pack(source, splits, spec);
             System.out.print(packed.summary());
         }

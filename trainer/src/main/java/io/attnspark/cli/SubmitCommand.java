@@ -10,9 +10,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +68,8 @@ final class SubmitCommand implements Callable<Integer> {
             throw new IllegalStateException("submit runs from the packaged trainer (bin/attnspark), not from " + jar);
         }
         SparkHome home = sparkHome(jar);
-        var launcher = new SparkLauncher(home.environment())
+        // SPARK_LOCAL_IP comes from this shell, if at all: a cluster's driver must not be held on loopback
+        var launcher = new SparkLauncher(home.launcherEnvironment())
                 .setSparkHome(home.dir().toString())
                 .setMaster(master)
                 .setDeployMode(deployMode)
@@ -78,11 +82,39 @@ final class SubmitCommand implements Callable<Integer> {
         if (propertiesFile != null) {
             launcher.setPropertiesFile(propertiesFile.toString());
         }
-        conf.forEach(launcher::setConf);
+        sparkConf(master, conf, System.getenv("SPARK_LOCAL_IP")).forEach(launcher::setConf);
         for (Path dependency : jarsMissingFrom(home, jar.resolveSibling("lib"))) {
             launcher.addJar(dependency.toString());
         }
         return launcher.launch().waitFor();
+    }
+
+    /**
+     * The --conf properties, on YARN with what training needs unless they give it: one application attempt, since a
+     * second attempt would train the whole run again and write a second record; and a loopback SPARK_LOCAL_IP of this
+     * shell for the application master and the executors, which otherwise bind the address of their host. Another
+     * address is this host's own, which containers on other hosts could not bind, so it is not passed on.
+     */
+    static Map<String, String> sparkConf(String master, Map<String, String> given, String localIp) {
+        var all = new LinkedHashMap<String, String>();
+        if (master.startsWith("yarn")) {
+            all.put("spark.yarn.maxAppAttempts", "1");
+            if (localIp != null && !localIp.isBlank() && isLoopback(localIp)) {
+                all.put("spark.executorEnv.SPARK_LOCAL_IP", localIp);
+                all.put("spark.yarn.appMasterEnv.SPARK_LOCAL_IP", localIp);
+            }
+        }
+        all.putAll(given);
+        return all;
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("SPARK_LOCAL_IP=" + address
+                    + " does not resolve; set it to an address of this host or unset it");
+        }
     }
 
     /** The given or environment's SPARK_HOME, else one assembled from attnspark's jars (Master/Workers then need it too). */

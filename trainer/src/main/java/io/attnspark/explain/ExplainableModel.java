@@ -77,12 +77,12 @@ public record ExplainableModel(ComputationGraph network, ModelSpec spec, List<At
         }
         List<String> classIds = state.classIds() != null ? state.classIds() : numbered(classifierOutputs(network));
         ModelSpec spec = model.toSpec(classIds.size());
-        List<AttentionMap> maps = Models.attentionMaps(spec);
+        List<AttentionMap> maps = Models.attentionMaps(spec.resolve());
         if (maps.isEmpty()) {
             throw new IllegalArgumentException("model " + spec.backbone() + " + " + spec.attention()
                     + (spec.attentionOptions().isEmpty() ? "" : " " + spec.attentionOptions())
                     + " has no attention map to show; explain supports " + String.join(", ", supportedModules())
-                    + " (gc with pooling att or fusion mul; ge, ge_plus and ge_minus per channel at extent 0, else spatial)");
+                    + " (" + String.join("; ", mapRemarks()) + ")");
         }
         var vertices = network.getConfiguration().getVertices().keySet();
         for (AttentionMap map : maps) {
@@ -98,6 +98,13 @@ public record ExplainableModel(ComputationGraph network, ModelSpec spec, List<At
     static List<String> supportedModules() {
         return AttentionRegistry.names().stream()
                 .filter(name -> !AttentionRegistry.create(name, Map.of()).attentionMaps("m").isEmpty())
+                .toList();
+    }
+
+    /** What the option-dependent modules need to show maps, e.g. "gc with pooling att or fusion mul". */
+    static List<String> mapRemarks() {
+        return AttentionRegistry.names().stream()
+                .flatMap(name -> AttentionRegistry.create(name, Map.of()).attentionMapsRemark().map(r -> name + " " + r).stream())
                 .toList();
     }
 

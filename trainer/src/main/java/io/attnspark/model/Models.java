@@ -1,12 +1,8 @@
 package io.attnspark.model;
 
 import io.attnspark.model.attention.AttentionMap;
-import io.attnspark.model.attention.AttentionModule;
-import io.attnspark.model.attention.AttentionRegistry;
 import io.attnspark.model.attention.TorchParam;
 import io.attnspark.model.attention.TorchStateDict;
-import io.attnspark.model.backbone.Backbone;
-import io.attnspark.model.backbone.Backbones;
 import io.attnspark.model.layer.GroupedConvolution;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +29,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Builds the network a {@link ModelSpec} describes: input {@value ModelSpec#INPUT} (NCHW RGB, imageSize squared),
+ * Builds the network a {@link ResolvedModel} describes: input {@value ModelSpec#INPUT} (NCHW RGB, imageSize squared),
  * the backbone with its attention modules, and a param-free softmax + cross-entropy {@link LossLayer} named
  * {@value ModelSpec#OUTPUT} on top of the backbone's classifier. The classifier is a separate dense layer ({@code fc}
  * for ResNets) rather than an {@code OutputLayer}, so that the weights sit under torchvision's module name and
@@ -41,61 +37,43 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Models {
 
-    private static final AttentionModule NO_ATTENTION = new AttentionModule() {
-        @Override
-        public String name() {
-            return ModelSpec.NONE;
-        }
-
-        @Override
-        public String attach(GraphBuilder graph, String prefix, String input, int channels) {
-            return input;
-        }
-
-        @Override
-        public List<TorchParam> torchParams(String prefix, int channels) {
-            return List.of();
-        }
-    };
-
     private Models() { }
 
     /**
      * The network's configuration. {@code base} carries everything global (updater, seed, regularization, data type,
      * workspace and cache modes); layers override only their initialization, convolution mode and activation.
-     *
-     * @throws IllegalArgumentException when the spec names an unknown backbone or attention, or a size is out of range
      */
-    public static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base) {
-        return configure(spec, base, 0);
+    public static ComputationGraphConfiguration configure(ResolvedModel model, NeuralNetConfiguration.Builder base) {
+        return configure(model, base, 0);
     }
 
-    /** As {@link #configure(ModelSpec, NeuralNetConfiguration.Builder)}, training against smoothed labels. */
-    public static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base,
+    /** As {@link #configure(ResolvedModel, NeuralNetConfiguration.Builder)}, training against smoothed labels. */
+    public static ComputationGraphConfiguration configure(ResolvedModel model, NeuralNetConfiguration.Builder base,
                                                           double labelSmoothing) {
-        return configure(spec, base, attention(spec), new LabelSmoothingCrossEntropy(labelSmoothing));
+        return configure(model, base, model.attention(), new LabelSmoothingCrossEntropy(labelSmoothing));
     }
 
-    private static AttentionModule attention(ModelSpec spec) {
-        validatedBackbone(spec);
-        return spec.hasAttention() ? AttentionRegistry.create(spec.attention(), spec.attentionOptions()) : NO_ATTENTION;
-    }
-
-    private static ComputationGraphConfiguration configure(ModelSpec spec, NeuralNetConfiguration.Builder base,
-                                                           AttentionModule attention, LabelSmoothingCrossEntropy loss) {
-        Backbone backbone = validatedBackbone(spec);
+    private static ComputationGraphConfiguration configure(ResolvedModel model, NeuralNetConfiguration.Builder base,
+                                                           PlacedAttention attention, LabelSmoothingCrossEntropy loss) {
         GraphBuilder graph = base.graphBuilder()
                 .addInputs(ModelSpec.INPUT)
-                .setInputTypes(inputType(spec));
-        String logits = backbone.addLogits(graph, ModelSpec.INPUT, spec, attention);
+                .setInputTypes(model.inputType());
+        String logits = model.backbone().addLogits(graph, ModelSpec.INPUT, model.width(), model.smallStem(),
+                model.numClasses(), attention);
         graph.addLayer(ModelSpec.OUTPUT, new LossLayer.Builder(loss).activation(Activation.SOFTMAX).build(), logits);
         graph.setOutputs(ModelSpec.OUTPUT);
         return graph.build();
     }
 
+    /** The network's configuration with the module replaced by one that records where it is attached. */
+    private static ComputationGraphConfiguration recorded(ResolvedModel model, TorchWeights.Recorder recorder) {
+        PlacedAttention attention = model.attention().hasAttention() ? model.attention().withModule(recorder) : model.attention();
+        return configure(model, new NeuralNetConfiguration.Builder(), attention, new LabelSmoothingCrossEntropy(0));
+    }
+
     /** {@link #configure} followed by an initialized network. */
-    public static ComputationGraph build(ModelSpec spec, NeuralNetConfiguration.Builder base) {
-        ComputationGraph network = new ComputationGraph(configure(spec, base));
+    public static ComputationGraph build(ResolvedModel model, NeuralNetConfiguration.Builder base) {
+        ComputationGraph network = new ComputationGraph(configure(model, base));
         network.init();
         return network;
     }
@@ -103,7 +81,7 @@ public final class Models {
     /**
      * Copies a PyTorch {@code state_dict} (e.g. read by {@link TorchStateDict#readNpz} from an uncompressed
      * {@code numpy.savez} file without 0-d arrays, which ND4J cannot read) into {@code network}, which
-     * must have been built from {@code spec}. Keys are torchvision's ({@code conv1.weight}, {@code layer1.0.bn1.running_var},
+     * must have been built from {@code model}. Keys are torchvision's ({@code conv1.weight}, {@code layer1.0.bn1.running_var},
      * {@code layer1.0.downsample.0.weight}, {@code features.1.conv.0.0.weight}, {@code classifier.1.weight}, {@code fc.bias},
      * ...); an attention module's keys sit under {@code <block>.se.} as in timm (e.g. {@code layer1.0.se.fc1.weight}
      * for timm's SE, or the module's own {@code layer1.0.se.excitation.0.weight}); {@code num_batches_tracked} is
@@ -112,10 +90,9 @@ public final class Models {
      *
      * @throws IllegalArgumentException listing every missing, unexpected, unmapped and mis-shaped key
      */
-    public static void loadTorchWeights(ComputationGraph network, ModelSpec spec, Map<String, INDArray> stateDict) {
-        var recorder = TorchWeights.recording(attention(spec));
-        ComputationGraphConfiguration configuration = configure(spec, new NeuralNetConfiguration.Builder(), recorder,
-                new LabelSmoothingCrossEntropy(0));
+    public static void loadTorchWeights(ComputationGraph network, ResolvedModel model, Map<String, INDArray> stateDict) {
+        var recorder = TorchWeights.recording(model.attention().module());
+        ComputationGraphConfiguration configuration = recorded(model, recorder);
         List<String> problems = new ArrayList<>();
         List<TorchParam> mapping = TorchWeights.mapping(configuration, recorder.sites, problems);
         if (!problems.isEmpty()) {
@@ -125,30 +102,30 @@ public final class Models {
     }
 
     /**
-     * {@link #loadTorchWeights(ComputationGraph, ModelSpec, Map)} from a file written in Python with
+     * {@link #loadTorchWeights(ComputationGraph, ResolvedModel, Map)} from a file written in Python with
      * {@code numpy.savez(path, **{k: v.numpy() for k, v in model.state_dict().items() if v.dim() > 0})}.
      *
      * @throws IOException when the file cannot be read as an uncompressed .npz
      */
-    public static void loadTorchWeights(ComputationGraph network, ModelSpec spec, Path npz) throws IOException {
-        loadTorchWeights(network, spec, TorchStateDict.readNpz(npz));
+    public static void loadTorchWeights(ComputationGraph network, ResolvedModel model, Path npz) throws IOException {
+        loadTorchWeights(network, model, TorchStateDict.readNpz(npz));
     }
 
     /**
-     * Every attention map of the network {@code spec} describes, module instance by instance in graph order (see
+     * Every attention map of the network {@code model} describes, module instance by instance in graph order (see
      * {@link AttentionModule#attentionMaps}); empty for no attention or a module without maps. Allocates nothing.
      */
-    public static List<AttentionMap> attentionMaps(ModelSpec spec) {
-        var recorder = TorchWeights.recording(attention(spec));
-        configure(spec, new NeuralNetConfiguration.Builder(), recorder, new LabelSmoothingCrossEntropy(0));
+    public static List<AttentionMap> attentionMaps(ResolvedModel model) {
+        var recorder = TorchWeights.recording(model.attention().module());
+        recorded(model, recorder);
         List<AttentionMap> maps = new ArrayList<>();
         recorder.sites.forEach(site -> maps.addAll(recorder.attentionMaps(site.prefix())));
         return List.copyOf(maps);
     }
 
     /** Trainable parameters, counted like PyTorch; see {@link #parameterCounts}. Allocates nothing. */
-    public static long parameterCount(ModelSpec spec) {
-        return parameterCounts(configure(spec, new NeuralNetConfiguration.Builder())).values().stream()
+    public static long parameterCount(ResolvedModel model) {
+        return parameterCounts(configure(model, new NeuralNetConfiguration.Builder())).values().stream()
                 .mapToLong(Long::longValue).sum();
     }
 
@@ -176,9 +153,9 @@ public final class Models {
      *
      * @throws IllegalArgumentException for a convolution variant that has no formula here yet
      */
-    public static long macs(ModelSpec spec) {
-        ComputationGraphConfiguration configuration = configure(spec, new NeuralNetConfiguration.Builder());
-        Map<String, InputType> outputTypes = configuration.getLayerActivationTypes(inputType(spec));
+    public static long macs(ResolvedModel model) {
+        ComputationGraphConfiguration configuration = configure(model, new NeuralNetConfiguration.Builder());
+        Map<String, InputType> outputTypes = configuration.getLayerActivationTypes(model.inputType());
         long macs = 0;
         for (Map.Entry<String, GraphVertex> entry : configuration.getVertices().entrySet()) {
             if (entry.getValue() instanceof LayerVertex vertex) {
@@ -221,35 +198,5 @@ public final class Models {
                 && layerVertex.getLayerConf().getLayer() instanceof BatchNormalization batchNorm
                 ? 2 * batchNorm.getNOut()
                 : 0;
-    }
-
-    private static InputType inputType(ModelSpec spec) {
-        return InputType.convolutional(spec.imageSize(), spec.imageSize(), 3);
-    }
-
-    private static Backbone validatedBackbone(ModelSpec spec) {
-        Backbone backbone = Backbones.find(spec.backbone()).orElseThrow(() -> new IllegalArgumentException(
-                "unknown backbone '" + spec.backbone() + "'; known: " + String.join(", ", Backbones.names())));
-        if (!(spec.width() > 0) || Double.isInfinite(spec.width())) {
-            throw new IllegalArgumentException("width must be a positive multiplier (1.0 = the published network), got "
-                    + spec.width());
-        }
-        if (spec.numClasses() < 2) {
-            throw new IllegalArgumentException("numClasses must be at least 2, got " + spec.numClasses());
-        }
-        int minSize = backbone.minImageSize(spec.smallStem());
-        if (spec.imageSize() < minSize) {
-            throw new IllegalArgumentException("imageSize " + spec.imageSize() + " is too small for " + backbone.name()
-                    + " with the " + (spec.smallStem() ? "small" : "ImageNet") + " stem; use at least " + minSize
-                    + (spec.smallStem() ? "" : ", or the small stem for inputs of 64 px or less"));
-        }
-        if (spec.attention() == null) {
-            throw new IllegalArgumentException("attention must be a registry name or '" + ModelSpec.NONE + "', got null");
-        }
-        if (spec.stages().isEmpty() || !ModelSpec.ALL_STAGES.containsAll(spec.stages())) {
-            throw new IllegalArgumentException("stages must be a non-empty subset of " + ModelSpec.ALL_STAGES + ", got "
-                    + spec.stages() + "; for no attention at all use attention '" + ModelSpec.NONE + "'");
-        }
-        return backbone;
     }
 }

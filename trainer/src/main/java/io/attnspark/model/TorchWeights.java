@@ -3,6 +3,7 @@ package io.attnspark.model;
 import io.attnspark.model.attention.AttentionMap;
 import io.attnspark.model.attention.AttentionModule;
 import io.attnspark.model.attention.ConvReplacement;
+import io.attnspark.model.attention.PlacementRole;
 import io.attnspark.model.attention.TorchParam;
 import io.attnspark.model.attention.TorchParam.Layout;
 import io.attnspark.model.layer.GroupedConvolution;
@@ -77,6 +78,11 @@ final class TorchWeights {
         @Override
         public List<AttentionMap> attentionMaps(String prefix) {
             return module.attentionMaps(prefix);
+        }
+
+        @Override
+        public PlacementRole placementRole() {
+            return module.placementRole();
         }
 
         final String record(GraphBuilder graph, String prefix, Supplier<String> attach, List<TorchParam> params) {

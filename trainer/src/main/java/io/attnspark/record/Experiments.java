@@ -33,6 +33,11 @@ public final class Experiments {
     public static final String WORKERS = "spark.workers";
 
     private static final int KEY_LENGTH = 12;
+    /**
+     * Settings added after records were first written, with the value a record without them ran with; the summary
+     * shows them only where they differ from it.
+     */
+    private static final Map<String, Object> ADDED_LATER = Map.of("recipe.schedulePer", "EPOCH");
     /** Settings whose zero means "not used", which the summary leaves out. */
     private static final Set<String> OFF_WHEN_ZERO = Set.of("recipe.warmupEpochs", "recipe.labelSmoothing");
 
@@ -63,6 +68,11 @@ public final class Experiments {
             remove(fixed, "spark.sharing");
         }
         put(fixed, WORKERS, workers);
+        ADDED_LATER.forEach((path, value) -> {
+            if (valueAt(fixed, path) == null) {
+                put(fixed, path, value);
+            }
+        });
         if (dataset != null) {
             // the content decides, not where it lies; the pack seed is in the shard digests
             remove(fixed, "data.path");
@@ -105,7 +115,7 @@ public final class Experiments {
         parts.add(join(fixed, "model.width", "width ", "", "model.imageSize", "", " px", "model.smallStem", "small stem ",
                 "", "model.initFrom", "init from ", ""));
         parts.add(join(fixed, "recipe.epochs", "", " epochs", "recipe.optimizer", "", "", "recipe.lr", "lr ", "",
-                "recipe.schedule", "", " schedule", "recipe.warmupEpochs", "warmup ", "", "recipe.momentum", "momentum ",
+                "recipe.schedule", "", " schedule", "recipe.schedulePer", "updated per ", "", "recipe.warmupEpochs", "warmup ", "", "recipe.momentum", "momentum ",
                 "", "recipe.weightDecay", "wd ", "", "recipe.labelSmoothing", "label smoothing ", ""));
         parts.add(display(valueAt(fixed, WORKERS)) + " workers x batch " + display(valueAt(fixed,
                 "spark.batchSizePerWorker")) + ", " + display(valueAt(fixed, "spark.trainingMaster"))
@@ -124,6 +134,9 @@ public final class Experiments {
             Object value = valueAt(fixed, pathPrefixSuffix[i]);
             if (value instanceof Number number && number.doubleValue() == 0 && OFF_WHEN_ZERO.contains(
                     pathPrefixSuffix[i])) {
+                continue;
+            }
+            if (value != null && value.equals(ADDED_LATER.get(pathPrefixSuffix[i]))) {
                 continue;
             }
             if (Boolean.TRUE.equals(value)) {

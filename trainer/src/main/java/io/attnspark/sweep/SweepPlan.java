@@ -43,7 +43,7 @@ public record SweepPlan(SweepSpec spec, List<SweepPoint> points, List<TrainConfi
             try {
                 config = ConfigLoader.load(spec.baseConfig(), overrides(spec, point));
                 // the network too (attention name, its options, channels vs reduction), as the trainer checks it first
-                Models.parameterCount(config.model().toSpec(2));
+                Models.parameterCount(config.model().toSpec(2).resolve());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("point " + point.index() + " (" + point.describe() + "): " + e.getMessage(), e);
             }

@@ -2,16 +2,8 @@ package io.attnspark.sweep;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.attnspark.train.config.ConfigLoader;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -20,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * A sweep: a base run config, the points to vary it at (a grid or a random search, times seeds) and how to run them.
@@ -45,10 +36,6 @@ public record SweepSpec(String name, Path baseConfig, Map<String, Object> base, 
     public static final String SEED_KEY = "recipe.seed";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*");
-
-    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
 
     public SweepSpec {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -110,32 +97,15 @@ public record SweepSpec(String name, Path baseConfig, Map<String, Object> base, 
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("sweep spec " + file + " does not exist");
         }
-        try {
-            SweepSpec spec = YAML.readValue(file.toFile(), SweepSpec.class);
-            if (spec == null) {
-                throw new IllegalArgumentException("sweep spec " + file + " is empty; it needs at least a name");
-            }
-            // a relative base config is relative to the spec, so a spec and its config can move together
-            if (spec.baseConfig() != null && !spec.baseConfig().isAbsolute()) {
-                return spec.withBaseConfig(file.toAbsolutePath().getParent().resolve(spec.baseConfig()).normalize());
-            }
-            return spec;
-        } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause();
-            throw new IllegalArgumentException("sweep spec " + file + ": "
-                    + (cause != null && cause.getMessage() != null ? cause.getMessage() : e.getOriginalMessage()));
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException("sweep spec " + file + ": " + path(e) + ": unknown key; known keys here: "
-                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
-        } catch (MismatchedInputException e) {
-            throw new IllegalArgumentException("sweep spec " + file + ": " + path(e) + ": wrong type; expected "
-                    + e.getTargetType().getSimpleName());
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("sweep spec " + file + " is not valid YAML: "
-                    + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " ").strip());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("sweep spec " + file + " cannot be read: " + e.getMessage());
+        SweepSpec spec = ConfigLoader.readStrict(file, SweepSpec.class, "sweep spec");
+        if (spec == null) {
+            throw new IllegalArgumentException("sweep spec " + file + " is empty; it needs at least a name");
         }
+        // a relative base config is relative to the spec, so a spec and its config can move together
+        if (spec.baseConfig() != null && !spec.baseConfig().isAbsolute()) {
+            return spec.withBaseConfig(file.toAbsolutePath().getParent().resolve(spec.baseConfig()).normalize());
+        }
+        return spec;
     }
 
     SweepSpec withBaseConfig(Path file) {
@@ -145,11 +115,6 @@ public record SweepSpec(String name, Path baseConfig, Map<String, Object> base, 
     /** Where the sweep index lives in a results directory; hidden from Spark (leading '_') so aggregation skips it. */
     public static String indexFileName(String name) {
         return "_sweep-" + name + ".json";
-    }
-
-    private static String path(MismatchedInputException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
     }
 
     private static <V> Map<String, V> checkedKeys(Map<String, V> map, String where) {

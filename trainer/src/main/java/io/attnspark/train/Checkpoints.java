@@ -162,7 +162,7 @@ public final class Checkpoints {
             state = JSON.readValue((java.io.InputStream) in, State.class);
         }
         try (var in = fs.open(base.suffix(".zip"))) {
-            return new Restored(ModelSerializer.restoreComputationGraph(in, true), state);
+            return new Restored(MovedLayerClasses.restore(in), state);
         }
     }
 

@@ -24,7 +24,7 @@ public final class RunChecks {
      * @throws IllegalArgumentException saying what is wrong and how to fix it
      */
     public static void validate(TrainConfig config) {
-        Models.parameterCount(config.model().toSpec(2));
+        Models.parameterCount(config.model().toSpec(2).resolve());
         var spark = config.spark();
         // the master SparkSetup.conf will use
         String master = spark.master() != null ? spark.master() : System.getProperty("spark.master", SparkSetup.DEFAULT_MASTER);

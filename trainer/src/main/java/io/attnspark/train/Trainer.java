@@ -1,17 +1,11 @@
 package io.attnspark.train;
 
-import io.attnspark.datasets.pack.ImageShardLoader;
 import io.attnspark.datasets.pack.PackedDataset;
 import io.attnspark.datasets.pack.TrainingData;
-import io.attnspark.datasets.skip.SkipAccumulator;
-import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
-import io.attnspark.model.attention.AttentionRegistry;
-import io.attnspark.model.attention.DynamicConvolution;
+import io.attnspark.model.ResolvedModel;
 import io.attnspark.record.DatasetIdentity;
 import io.attnspark.record.EpochMetrics;
-import io.attnspark.record.Experiments;
-import io.attnspark.record.Provenance;
 import io.attnspark.record.RunRecord;
 import io.attnspark.record.RunRecordWriter;
 import io.attnspark.record.RunStatus;
@@ -22,7 +16,6 @@ import io.attnspark.train.config.SparkConfig;
 import io.attnspark.train.config.TrainConfig;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.deeplearning4j.nn.conf.CacheMode;
@@ -36,25 +29,14 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Trains one network on Spark with the configured training master (parameter averaging or gradient sharing) and
@@ -63,8 +45,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Trainer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final int PROGRESS_LINES_PER_EPOCH = 10;
 
     private final TrainConfig config;
     private final PrintStream out;
@@ -99,7 +79,7 @@ public final class Trainer {
             throw new IllegalStateException(backend.unsupportedGpus().get(0));
         }
         try (var sc = new JavaSparkContext(sparkConf)) {
-            var run = new RunContext(Instant.now(), sc);
+            var run = new RunRecordBuilder(config, Instant.now(), sc);
             try {
                 RunRecord record = train(run, data);
                 write(record, sc.hadoopConfiguration());
@@ -111,121 +91,148 @@ public final class Trainer {
         }
     }
 
-    private RunRecord train(RunContext run, TrainingData source) throws IOException {
+    /** The whole run after the context has started: data, network, training master, then the epochs. */
+    private RunRecord train(RunRecordBuilder run, TrainingData source) throws IOException {
         Configuration hadoop = run.sc.hadoopConfiguration();
-        PackedDataset data = pack(source, run.sc, hadoop);
-        ModelSpec spec = config.model().toSpec(data.classIds().size());
+        PackedDataset data = source.openOrPack(run.sc, hadoop, config.packRoot(), config.spark().batchSizePerWorker(),
+                config.data().packSeed(), out::println);
+        ResolvedModel model = config.model().toSpec(data.classIds().size()).resolve();
         run.classIds = data.classIds();
         run.dataset = new DatasetIdentity(data.fingerprint(), new Path(config.data().path()).getName(),
                 data.numClasses(), data.imageCount("train"), data.imageCount("val"));
-        int workers = workers(run.sc);
-        run.workers = workers;
+        run.workers = WorkerCount.of(run.sc, config.spark().workers(), out);
         int batch = data.batchSize();
-        int globalBatch = workers * batch;
-        var recipe = config.recipe();
-
+        int globalBatch = run.workers * batch;
         var checkpoints = checkpoints(hadoop, batch);
-        var restored = resume ? checkpoints.latest() : Optional.<Checkpoints.Restored>empty();
-        ComputationGraph network;
-        if (restored.isPresent()) {
-            var state = restored.get().state();
-            run.resumeFrom(state);
-            network = restored.get().network();
-            out.printf("resuming run %s after epoch %d from %s%n", run.id, state.epochsDone(), checkpoints.dir());
-        } else {
-            if (resume) {
-                out.println("no checkpoint in " + checkpoints.dir() + "; starting from scratch");
-            }
-            network = new ComputationGraph(configure(spec, recipe, globalBatch));
-            network.init();
-            if (config.model().initFrom() != null) {
-                loadTorchWeights(network, spec, config.model().initFrom(), hadoop);
-                out.println("initialized the network from " + config.model().initFrom());
-            }
-        }
-        run.parameterCount = Models.parameterCount(spec);
-        out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %s augmentation, %d workers x batch %d,"
-                        + " master %s%n", run.id, spec.backbone(), spec.attention(), spec.numClasses(),
-                data.imageCount("train"), data.imageCount("val"), config.data().augment().configName(), workers, batch,
-                run.sc.master());
-        out.printf("learning rate %.4g: recipe.lr %.4g is for a global batch of %d, scaled to %d (%d workers x %d)%n",
-                recipe.learningRate(run.epochs.size(), globalBatch), recipe.lr(), RecipeConfig.REFERENCE_BATCH, globalBatch,
-                workers, batch);
+        ComputationGraph network = restoreOrBuild(run, checkpoints, model, globalBatch, hadoop);
+        run.parameterCount = Models.parameterCount(model);
+        printSetup(run, model, data, batch);
+        var sparkNet = sparkNetwork(run, network, batch, hadoop);
+        var feed = TrainingFeed.of(run.sc, data, model, config.data(), run.workers);
+        var progress = new ProgressPrinter(out, config.recipe().epochs(), config.spark().averagingFrequency());
 
-        SparkSetup.useSystemClockForStats();
-        var master = TrainingMasters.create(config.spark(), run.sc.getConf(), run.sc.master(), recipe.seed(), workers, batch,
-                !isLocalFileSystem(hadoop), config.workDir().replaceAll("/+$", "") + "/export/" + run.id, run.gpuAssignments);
-        var sparkNet = new SparkComputationGraph(run.sc, network, master);
-        sparkNet.setCollectTrainingStats(true);
-        // bad images are skipped on the workers; the counts come back to the driver through accumulators
-        var trainSkips = SkipAccumulator.register(run.sc, "skipped training images");
-        var evalSkips = SkipAccumulator.register(run.sc, "skipped validation images");
-        var augment = config.data().augment();
-        var trainLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), true, trainSkips)
-                .augmented(augment, config.data().padding());
-        var evalLoader = new ImageShardLoader(data.classIds(), spec.imageSize(), false, evalSkips)
-                .augmented(augment, config.data().padding());
-        List<String> trainShards = data.shardUris("train");
-        JavaRDD<String> valShards = run.sc.parallelize(data.shardUris("val"), workers);
-        long trainImages = data.imageCount("train");
-
-        var timesBefore = TrainingTimes.NONE;
-        boolean sharing = config.spark().trainingMaster() == SparkConfig.TrainingMaster.SHARING;
-        for (int epoch = run.epochs.size(); epoch < recipe.epochs(); epoch++) {
-            double lr = recipe.learningRate(epoch, globalBatch);
+        var timesSoFar = TrainingTimes.NONE;
+        for (int epoch = run.epochs.size(); epoch < config.recipe().epochs(); epoch++) {
+            double lr = config.recipe().learningRate(epoch, globalBatch);
             sparkNet.getNetwork().setLearningRate(lr);
-            startEpoch(sparkNet.getNetwork(), spec, epoch);
-            var order = new ArrayList<>(trainShards);
-            Collections.shuffle(order, new Random(recipe.seed() * 31 + epoch));
-            // crops, flips and in-shard order repeat for the same seed and epoch (a resumed run sees the same batches)
-            var epochLoader = trainLoader.seeded(recipe.seed(), epoch);
-
-            long t0 = System.nanoTime();
-            int chunk = chunkSize(order.size(), workers);
-            for (int from = 0; from < order.size(); from += chunk) {
-                var part = order.subList(from, Math.min(order.size(), from + chunk));
-                sparkNet.fitPaths(run.sc.parallelize(part, workers), epochLoader);
-                progress(epoch, (double) (from + part.size()) / order.size(), trainImages, System.nanoTime() - t0,
-                        sharing ? Double.NaN : sparkNet.getScore());
-            }
-            double trainSeconds = (System.nanoTime() - t0) / 1e9;
-            var timesNow = TrainingTimes.of(sparkNet.getSparkTrainingStats(), workers);
-            var times = timesNow.minus(timesBefore);
-            timesBefore = timesNow;
-
-            long e0 = System.nanoTime();
-            var evaluation = (Evaluation) sparkNet.doEvaluation(valShards, evalLoader, new Evaluation(data.classIds(), 5))[0];
-            double evalSeconds = (System.nanoTime() - e0) / 1e9;
-            double trainLoss = sharing ? SampledTrainLoss.of(run.sc, sparkNet, order, epochLoader, workers, 2) : sparkNet.getScore();
-            var metrics = new EpochMetrics(epoch + 1, trainLoss, evaluation.accuracy(), evaluation.topNAccuracy(),
-                    trainImages, trainSeconds, evalSeconds, trainImages / trainSeconds, times.workerSeconds(), times.overheadSeconds());
+            startEpoch(sparkNet.getNetwork(), model, epoch);
+            var epochFeed = feed.epoch(config.recipe().seed(), epoch);
+            double trainSeconds = fit(run, sparkNet, feed, epochFeed, progress, epoch, globalBatch);
+            var timesNow = TrainingTimes.of(sparkNet.getSparkTrainingStats(), run.workers);
+            var times = timesNow.minus(timesSoFar);
+            timesSoFar = timesNow;
+            EpochMetrics metrics = evaluate(run, sparkNet, feed, epochFeed, epoch, trainSeconds, times);
             run.epochs.add(metrics);
             checkpoints.save(sparkNet.getNetwork(), run.state());
-            out.printf("epoch %d/%d  lr %.4f  loss %.4f  top-1 %.2f%%  top-5 %.2f%%  %.0f img/s  train %s"
-                            + " (%s)  eval %s%n",
-                    epoch + 1, recipe.epochs(), lr, metrics.trainLoss(), 100 * metrics.top1(), 100 * metrics.top5(),
-                    metrics.imagesPerSecond(), clock(trainSeconds), times.describe(),
-                    clock(evalSeconds));
-            reportSkips("training", trainSkips);
-            reportSkips("validation", evalSkips);
+            progress.epochDone(metrics, lr, times);
+            progress.skips("training", feed.trainSkips());
+            progress.skips("validation", feed.evalSkips());
         }
         return run.record(RunStatus.COMPLETED, null);
     }
 
-    /**
-     * Settings inside the network that change per epoch: dynconv's routing temperature follows its schedule (set in the
-     * configuration, which Spark ships to the workers on each fit). Nothing for other modules.
-     */
-    static void startEpoch(ComputationGraph network, ModelSpec spec, int epoch) {
-        if (spec.hasAttention()
-                && AttentionRegistry.create(spec.attention(), spec.attentionOptions()) instanceof DynamicConvolution dynamic) {
-            dynamic.temperatureSchedule().applyTo(network, epoch);
+    /** The network of the newest checkpoint with {@code --resume}, else a new one (initialized from initFrom if set). */
+    private ComputationGraph restoreOrBuild(RunRecordBuilder run, Checkpoints checkpoints, ResolvedModel model,
+                                            int globalBatch, Configuration hadoop) throws IOException {
+        var restored = resume ? checkpoints.latest() : Optional.<Checkpoints.Restored>empty();
+        if (restored.isPresent()) {
+            var state = restored.get().state();
+            run.resumeFrom(state);
+            out.printf("resuming run %s after epoch %d from %s%n", run.id, state.epochsDone(), checkpoints.dir());
+            return restored.get().network();
         }
+        if (resume) {
+            out.println("no checkpoint in " + checkpoints.dir() + "; starting from scratch");
+        }
+        var network = new ComputationGraph(configure(model, config.recipe(), globalBatch));
+        network.init();
+        if (config.model().initFrom() != null) {
+            InitialWeights.load(network, model, config.model().initFrom(), hadoop);
+            out.println("initialized the network from " + config.model().initFrom());
+        }
+        return network;
+    }
+
+    private void printSetup(RunRecordBuilder run, ResolvedModel model, PackedDataset data, int batch) {
+        var recipe = config.recipe();
+        int globalBatch = run.workers * batch;
+        out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %s augmentation, %d workers x batch %d,"
+                        + " master %s%n", run.id, model.backbone(), model.attentionName(), model.numClasses(),
+                data.imageCount("train"), data.imageCount("val"), config.data().augment().configName(), run.workers, batch,
+                run.sc.master());
+        out.printf("learning rate %.4g: recipe.lr %.4g is for a global batch of %d, scaled to %d (%d workers x %d)%n",
+                recipe.learningRate(run.epochs.size(), globalBatch), recipe.lr(), RecipeConfig.REFERENCE_BATCH, globalBatch,
+                run.workers, batch);
+    }
+
+    /** The network under the configured training master, collecting the stats that split worker time from overhead. */
+    private SparkComputationGraph sparkNetwork(RunRecordBuilder run, ComputationGraph network, int batch,
+                                               Configuration hadoop) {
+        SparkSetup.useSystemClockForStats();
+        var master = TrainingMasters.create(config.spark(), run.sc.getConf(), run.sc.master(), config.recipe().seed(),
+                run.workers, batch, !isLocalFileSystem(hadoop), config.workDir().replaceAll("/+$", "") + "/export/" + run.id,
+                run.gpuAssignments);
+        var sparkNet = new SparkComputationGraph(run.sc, network, master);
+        sparkNet.setCollectTrainingStats(true);
+        return sparkNet;
+    }
+
+    /** One epoch of training, fed in chunks of shards so that progress is printed while it runs; returns its seconds. */
+    private double fit(RunRecordBuilder run, SparkComputationGraph sparkNet, TrainingFeed feed, TrainingFeed.Epoch epochFeed,
+                       ProgressPrinter progress, int epoch, int globalBatch) {
+        List<String> order = epochFeed.shards();
+        long t0 = System.nanoTime();
+        int chunk = progress.chunkSize(order.size(), run.workers);
+        // a chunk is whole averaging rounds; per-round rates set each round's rate before it starts
+        boolean perRound = config.recipe().schedulePer() == RecipeConfig.SchedulePer.ROUND;
+        int step = perRound ? run.workers * config.spark().averagingFrequency() : chunk;
+        for (int from = 0; from < order.size(); from += chunk) {
+            int end = Math.min(order.size(), from + chunk);
+            for (int start = from; start < end; start += step) {
+                if (perRound) {
+                    double at = epoch + (double) start / order.size();
+                    sparkNet.getNetwork().setLearningRate(config.recipe().learningRate(at, globalBatch));
+                }
+                sparkNet.fitPaths(run.sc.parallelize(order.subList(start, Math.min(end, start + step)), run.workers),
+                        epochFeed.loader());
+            }
+            progress.progress(epoch, (double) end / order.size(), feed.trainImages(), System.nanoTime() - t0,
+                    sharing() ? Double.NaN : sparkNet.getScore());
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Top-1 and top-5 on the validation shards, with the epoch's training loss and speed. */
+    private EpochMetrics evaluate(RunRecordBuilder run, SparkComputationGraph sparkNet, TrainingFeed feed,
+                                  TrainingFeed.Epoch epochFeed, int epoch, double trainSeconds, TrainingTimes times) {
+        long e0 = System.nanoTime();
+        var evaluation = (Evaluation) sparkNet.doEvaluation(feed.valShards(), feed.evalLoader(),
+                new Evaluation(feed.classIds(), 5))[0];
+        double evalSeconds = (System.nanoTime() - e0) / 1e9;
+        // gradient sharing keeps no score while it trains: sample the loss on a few training shards instead
+        double trainLoss = sharing()
+                ? SampledTrainLoss.of(run.sc, sparkNet, epochFeed.shards(), epochFeed.loader(), run.workers, 2)
+                : sparkNet.getScore();
+        long trainImages = feed.trainImages();
+        return new EpochMetrics(epoch + 1, trainLoss, evaluation.accuracy(), evaluation.topNAccuracy(), trainImages,
+                trainSeconds, evalSeconds, trainImages / trainSeconds, times.workerSeconds(), times.overheadSeconds());
+    }
+
+    private boolean sharing() {
+        return config.spark().trainingMaster() == SparkConfig.TrainingMaster.SHARING;
+    }
+
+    /**
+     * Settings inside the network that change per epoch, which the module owns ({@code AttentionModule.startEpoch}): set
+     * in the configuration, which Spark ships to the workers on each fit.
+     */
+    static void startEpoch(ComputationGraph network, ResolvedModel model, int epoch) {
+        model.attention().module().startEpoch(network, epoch);
     }
 
     /** The network of a run, with the recipe's updater, regularization and loss. */
-    public static ComputationGraphConfiguration configure(ModelSpec spec, RecipeConfig recipe, int globalBatch) {
-        var conf = Models.configure(spec, baseConfiguration(recipe, globalBatch), recipe.labelSmoothing());
+    public static ComputationGraphConfiguration configure(ResolvedModel model, RecipeConfig recipe, int globalBatch) {
+        var conf = Models.configure(model, baseConfiguration(recipe, globalBatch), recipe.labelSmoothing());
         // M2.1 copies a global WeightDecay into every layer twice (LayerValidation adds non-L1/L2 terms unconditionally)
         for (var vertex : conf.getVertices().values()) {
             if (vertex instanceof LayerVertex layerVertex && layerVertex.getLayerConf().getLayer() instanceof BaseLayer layer
@@ -265,77 +272,6 @@ public final class Trainer {
         return (Map<String, Object>) tree.get(name);
     }
 
-    private void reportSkips(String what, SkipAccumulator skips) {
-        if (!skips.isZero()) {
-            out.println("  skipped " + what + " images so far: " + skips.value().summary());
-        }
-    }
-
-    /** Shards per fitPaths call: whole averaging rounds, about {@value #PROGRESS_LINES_PER_EPOCH} calls per epoch. */
-    private int chunkSize(int shards, int workers) {
-        int round = workers * config.spark().averagingFrequency();
-        int rounds = Math.max(1, (int) Math.ceil((double) shards / round / PROGRESS_LINES_PER_EPOCH));
-        return rounds * round;
-    }
-
-    private void progress(int epoch, double done, long epochImages, long elapsedNanos, double loss) {
-        double seconds = elapsedNanos / 1e9;
-        double rate = done * epochImages / seconds;
-        double eta = seconds / done * (1 - done) + seconds / done * (config.recipe().epochs() - epoch - 1);
-        // gradient sharing reports no score while it trains
-        String lossText = Double.isNaN(loss) ? "n/a" : String.format("%.4f", loss);
-        out.printf("  epoch %d  %3.0f%%  %.0f img/s  loss %s  ETA %s%n", epoch + 1, 100 * done, rate, lossText, clock(eta));
-    }
-
-    private PackedDataset pack(TrainingData data, JavaSparkContext sc, Configuration hadoop) throws IOException {
-        if (data.packed() != null) {
-            return data.packed();
-        }
-        int batch = config.spark().batchSizePerWorker();
-        long seed = config.data().packSeed();
-        out.println("packing " + data.describe() + " into " + data.packUri(config.packRoot(), batch, seed));
-        var packed = data.packInto(sc, hadoop, config.packRoot(), batch, seed);
-        out.println(packed.summary());
-        return packed;
-    }
-
-    /** The configured workers, else one per task slot of the cluster: local[N] gives N, a cluster its executors' cores. */
-    private int workers(JavaSparkContext sc) {
-        if (config.spark().workers() != null) {
-            return config.spark().workers();
-        }
-        int local = SparkConfig.localThreads(sc.master(), Runtime.getRuntime().availableProcessors());
-        if (local > 0) {
-            return local;
-        }
-        awaitExecutors(sc);
-        int taskCpus = sc.getConf().getInt("spark.task.cpus", 1);
-        return Math.max(1, sc.defaultParallelism() / taskCpus);
-    }
-
-    /** Executors register after the context starts; wait until their number holds still (or a minute passes). */
-    private void awaitExecutors(JavaSparkContext sc) {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        int seen = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            int executors = sc.sc().statusTracker().getExecutorInfos().length - 1;
-            if (executors != seen) {
-                seen = executors;
-                stableSince = System.nanoTime();
-            } else if (executors > 0 && System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(3)) {
-                return;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        out.println("executors still registering after a minute; set spark.workers to fix the number of workers");
-    }
-
     private static boolean isLocalFileSystem(Configuration hadoop) {
         return "file".equals(URI.create(hadoop.get("fs.defaultFS", "file:///")).getScheme());
     }
@@ -346,79 +282,9 @@ public final class Trainer {
         out.println("result record: " + file);
     }
 
-    private String runId(Instant started) {
-        String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
-        return config.model().backbone() + "-" + config.model().attention() + "-" + time + "-"
-                + UUID.randomUUID().toString().substring(0, 6);
-    }
-
     /** {@code h:mm:ss}, for progress lines. */
     public static String clock(double seconds) {
         long s = Math.round(seconds);
         return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-    }
-
-    /** Copies the state dict at {@code uri} from its file system and loads it; every key must fit (see Models.loadTorchWeights). */
-    static void loadTorchWeights(ComputationGraph network, ModelSpec spec, String uri, Configuration hadoop) throws IOException {
-        Path source = new Path(uri);
-        java.nio.file.Path local = Files.createTempFile("attnspark-init-", ".npz");
-        try {
-            source.getFileSystem(hadoop).copyToLocalFile(false, source, new Path(local.toUri()), true);
-            Models.loadTorchWeights(network, spec, local);
-        } finally {
-            Files.deleteIfExists(local);
-        }
-    }
-
-    /** What a run has gathered so far, so a failed run still produces a record and a resumed one continues it. */
-    private final class RunContext {
-        final JavaSparkContext sc;
-        final List<EpochMetrics> epochs = new ArrayList<>();
-        String id;
-        Instant started;
-        boolean resumed;
-        long parameterCount;
-        int workers = 1;
-        List<String> classIds;
-        DatasetIdentity dataset;
-        final TaskGpu.Assignments gpuAssignments;
-
-        RunContext(Instant started, JavaSparkContext sc) {
-            this.started = started;
-            this.sc = sc;
-            this.id = runId(started);
-            this.gpuAssignments = TaskGpu.Assignments.register(sc);
-        }
-
-        void resumeFrom(Checkpoints.State state) {
-            id = state.runId();
-            started = Instant.parse(state.startedAt());
-            epochs.addAll(state.epochs());
-            resumed = true;
-        }
-
-        Checkpoints.State state() {
-            return new Checkpoints.State(id, started.toString(), epochs.size(), List.copyOf(epochs), ConfigLoader.toMap(config),
-                    classIds);
-        }
-
-        RunRecord failed(Exception e) {
-            LOG.error("run {} failed", id, e);
-            return record(RunStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
-
-        RunRecord record(RunStatus status, String error) {
-            Instant finished = Instant.now();
-            var model = config.model();
-            Map<String, Object> stored = ConfigLoader.toMap(config);
-            return new RunRecord(RunRecord.SCHEMA_VERSION, id, status, error, model.backbone(), model.attention(),
-                    model.attentionOptions(), model.position().configName(), model.defaultPlacement(),
-                    config.recipe().seed(), stored, epochs,
-                    RunRecord.finalTop1Of(epochs), RunRecord.finalTop5Of(epochs), RunRecord.bestTop1Of(epochs),
-                    parameterCount, Duration.between(started, finished).toMillis() / 1000.0,
-                    RunRecord.imagesPerSecondOf(epochs), sc.master(), workers, resumed,
-                    Provenance.current(sc.version(), started, finished), dataset,
-                    Experiments.of(stored, dataset, workers, List.of()), gpuAssignments.value());
-        }
     }
 }

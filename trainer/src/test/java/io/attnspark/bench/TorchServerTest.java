@@ -26,7 +26,7 @@ class TorchServerTest {
     /** Answers like bench_torch.py --serve, with fixed durations, and logs its arguments and commands. */
     private static final String FAKE_SERVER = """
             echo "$@" > "$(dirname "$0")/arguments"
-            echo '{"ready": true, "torch": "9.9.9", "threads": 2}'
+            echo '{"ready": true, "torch": "9.9.9", "threads": 2, "parameters": 11689512}'
             while read -r command; do
               echo "$command" >> "$(dirname "$0")/commands"
               case "$command" in
@@ -56,6 +56,7 @@ class TorchServerTest {
         try (TorchServer server = start(FAKE_SERVER)) {
             assertEquals("9.9.9", server.torchVersion());
             assertEquals(2, server.threads());
+            assertEquals(11689512, server.parameters());
             assertEquals(40.25, server.millis("train"));
             assertEquals(12.5, server.millis("forward"));
             assertEquals(1048576, server.peakRssBytes());
@@ -87,6 +88,17 @@ class TorchServerTest {
     }
 
     @Test
+    void anotherParameterCountIsAnotherNetwork() throws Exception {
+        try (TorchServer server = start(FAKE_SERVER)) {
+            server.requireParameters("resnet18:none", 11689512);
+            var e = assertThrows(IllegalStateException.class, () -> server.requireParameters("resnet18:se", 11778592));
+            assertEquals("bench_torch.py built resnet18:se with 11,689,512 parameters where attnspark's has 11,778,592:"
+                    + " not the same network, so no fair comparison; fix bench_torch.py's build"
+                    + " (TorchParameterCountTest compares them)", e.getMessage());
+        }
+    }
+
+    @Test
     void serverThatExitsBeforeItIsReadyIsAClearError() throws Exception {
         var e = assertThrows(IllegalStateException.class,
                 () -> start("echo 'bench_torch.py needs torch and torchvision (No module named torch)' >&2; exit 3"));
@@ -97,7 +109,7 @@ class TorchServerTest {
     @Test
     void serverThatDiesDuringAStepIsAClearError() throws Exception {
         try (TorchServer server = start("""
-                echo '{"ready": true, "torch": "9.9.9", "threads": 2}'
+                echo '{"ready": true, "torch": "9.9.9", "threads": 2, "parameters": 11689512}'
                 read -r command
                 echo "RuntimeError: out of memory" >&2
                 exit 1
@@ -111,7 +123,7 @@ class TorchServerTest {
     @Test
     void garbageInsteadOfAnAnswerIsAClearError() throws Exception {
         try (TorchServer server = start("""
-                echo '{"ready": true, "torch": "9.9.9", "threads": 2}'
+                echo '{"ready": true, "torch": "9.9.9", "threads": 2, "parameters": 11689512}'
                 read -r command
                 echo 'Segmentation fault'
                 read -r command
@@ -139,8 +151,8 @@ class TorchServerTest {
 
     @Test
     void readsTheProtocolsLines() {
-        assertEquals(new TorchServer.Ready("1.13.0", 4),
-                TorchServer.parseReady("{\"ready\": true, \"torch\": \"1.13.0\", \"threads\": 4}"));
+        assertEquals(new TorchServer.Ready("1.13.0", 4, 25557032),
+                TorchServer.parseReady("{\"ready\": true, \"torch\": \"1.13.0\", \"threads\": 4, \"parameters\": 25557032}"));
         assertEquals(1254.25, TorchServer.parseStep("{\"phase\": \"train\", \"ms\": 1254.25}", "train"));
         assertEquals(3, TorchServer.parseStats("{\"peak_rss_bytes\": 3}"));
 
@@ -152,6 +164,8 @@ class TorchServerTest {
         assertThrows(IllegalArgumentException.class, () -> TorchServer.parseStep("{\"phase\": \"train\", \"ms\": \"x\"}", "train"));
         assertThrows(IllegalArgumentException.class, () -> TorchServer.parseReady("{\"ready\": false, \"torch\": \"1\", \"threads\": 1}"));
         assertThrows(IllegalArgumentException.class, () -> TorchServer.parseReady("[1, 2]"));
+        assertThrows(IllegalArgumentException.class,
+                () -> TorchServer.parseReady("{\"ready\": true, \"torch\": \"1\", \"threads\": 1}"), "no parameter count");
         assertThrows(IllegalArgumentException.class, () -> TorchServer.parseStats("{\"peak_rss_bytes\": \"many\"}"));
     }
 }

@@ -76,6 +76,21 @@ class AttnSparkCliTest {
         }
     }
 
+    /** A System.exit here would end the test JVM and fail the build; under YARN it would fail the application. */
+    @Test
+    void mainReturnsOnSuccess() {
+        AttnSpark.main(new String[]{"models", "--help"});
+    }
+
+    @Test
+    void mainExitsWithTheCodeOfAFailure() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), AttnSpark.class.getName(), "trian")
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(2, process.waitFor(), output);
+    }
+
     @Test
     void unknownOptionNamesTheCommand() {
         assertOneLineError(run("train", "--epoch", "3"), "Unknown options: '--epoch', '3'; did you mean --epochs?");

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +108,7 @@ class StandaloneClusterIT {
         awaitLogLine(driver, line -> line.startsWith("  epoch 1 "));
         List<Long> before = cluster.executorPids();
         assertEquals(2, before.size(), driver.log());
-        var training = awaitTrainingTask(driver);
+        var training = TrainingTasks.await(driver.process(), driver::log, Duration.ofMinutes(ClusterDriver.TIMEOUT_MINUTES));
         long victim = executorPid(training.executor());
         ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
 
@@ -171,35 +171,6 @@ class StandaloneClusterIT {
             max = Math.max(max, Math.abs((double) a[i] - b[i]));
         }
         return max;
-    }
-
-    private record Task(int id, int executor) { }
-
-    /**
-     * A task that has run for half a second: a training task, as the other tasks of an epoch (listing shards,
-     * evaluating) take milliseconds or come after its progress lines.
-     */
-    private static Task awaitTrainingTask(ClusterDriver driver) throws Exception {
-        var started = Pattern.compile("Starting task \\S+ in stage \\S+ \\(TID (\\d+)\\) \\([^,]+, executor (\\d+),");
-        var ended = Pattern.compile("(?:Finished|Lost) task \\S+ in stage \\S+ \\(TID (\\d+)\\)");
-        Map<Integer, Long> firstSeenRunning = new HashMap<>();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(ClusterDriver.TIMEOUT_MINUTES);
-        while (System.nanoTime() < deadline && driver.process().isAlive()) {
-            String log = driver.log();
-            Map<Integer, Integer> running = new HashMap<>();
-            started.matcher(log).results().forEach(m -> running.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
-            ended.matcher(log).results().forEach(m -> running.remove(Integer.parseInt(m.group(1))));
-            long now = System.nanoTime();
-            for (var task : running.entrySet()) {
-                long since = firstSeenRunning.computeIfAbsent(task.getKey(), id -> now);
-                if (now - since > TimeUnit.MILLISECONDS.toNanos(500)) {
-                    return new Task(task.getKey(), task.getValue());
-                }
-            }
-            Thread.sleep(100);
-        }
-        driver.kill();
-        return fail("no task ran for half a second\n" + driver.log());
     }
 
     private static long executorPid(int executorId) {

@@ -3,11 +3,14 @@ package io.attnspark.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attnspark.datasets.fashion.FashionMnistConverter;
+import io.attnspark.train.Checkpoints;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -49,6 +52,28 @@ class TrainAndAggregateIT {
         assertTrue(table.contains("resnet18"), table);
         assertTrue(Files.exists(out.resolve("table.csv")));
         assertTrue(Files.isDirectory(out.resolve("runs.parquet")));
+    }
+
+    /**
+     * With {@code recipe.schedulePer=round} each averaging round starts at the rate of its point in the epoch: 160
+     * images in batches of 8 are 20 shards, rounds of 2 workers x 2 batches start at shard 0, 4, 8, 12 and 16, so the
+     * last round of the only epoch of a one-epoch cosine runs at base * (1 + cos(0.8 pi)) / 2.
+     */
+    @Test
+    void perRoundScheduleDecaysWithinTheEpoch(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("fmnist");
+        new FashionMnistConverter(FashionMnistConverter.locate()).convert(data, new FashionMnistConverter.Limits(16, 8));
+        var args = new ArrayList<>(List.of(TinyRun.args(data, tmp.resolve("results"), tmp.resolve("work"), "local[2]", "none")));
+        args.addAll(List.of("--set", "recipe.schedulePer=round"));
+        assertEquals(0, AttnSpark.commandLine().execute(args.toArray(String[]::new)));
+
+        double base = 0.2 * 16 / 256;
+        double lastRound = base * (1 + Math.cos(0.8 * Math.PI)) / 2;
+        try (Stream<Path> setups = Files.list(tmp.resolve("work/checkpoints"))) {
+            Path zip = setups.findFirst().orElseThrow().resolve("epoch-0001.zip");
+            var network = Checkpoints.read(zip.toUri().toString(), new Configuration()).network();
+            assertEquals(lastRound, network.getLearningRate("fc"), 1e-9);
+        }
     }
 
     static JsonNode onlyRecord(Path results) throws Exception {

@@ -79,7 +79,7 @@ class ExplainerTest {
 
     /** A network of {@code config} in a checkpoint directory, as the trainer writes it after epoch 1. */
     private static Path checkpoint(String name, TrainConfig config, boolean withConfig) throws IOException {
-        var network = Models.build(config.model().toSpec(CLASSES.size()), new NeuralNetConfiguration.Builder().seed(3));
+        var network = Models.build(config.model().toSpec(CLASSES.size()).resolve(), new NeuralNetConfiguration.Builder().seed(3));
         Path dir = tmp.resolve("checkpoints").resolve(name);
         new Checkpoints(dir.toString(), new Configuration()).save(network, new Checkpoints.State("run-" + name,
                 "2026-01-01T00:00:00Z", 1, List.of(), withConfig ? ConfigLoader.toMap(config) : null,

@@ -44,12 +44,12 @@ class BackboneAttentionCrossProductTest {
         double width = backbone.equals("mobilenet_v2") ? 0.5 : 0.25;
         if (!compatible(backbone, attention)) {
             var error = assertThrows(IllegalArgumentException.class,
-                    () -> new ModelSpec(backbone, width, CLASSES, SIZE, false, attention, Map.of()));
+                    () -> new ModelSpec(backbone, width, CLASSES, SIZE, false, attention, Map.of()).resolve());
             assertTrue(error.getMessage().contains("has no dense 3x3 conv for " + attention), error.getMessage());
             return;
         }
         var spec = new ModelSpec(backbone, width, CLASSES, SIZE, false, attention, Map.of());
-        ComputationGraph network = Models.build(spec, new NeuralNetConfiguration.Builder().seed(1));
+        ComputationGraph network = Models.build(spec.resolve(), new NeuralNetConfiguration.Builder().seed(1));
 
         INDArray scores = network.outputSingle(Nd4j.rand(DataType.FLOAT, 2, 3, SIZE, SIZE));
 

@@ -41,7 +41,7 @@ class ModelsNetworkTest {
             "resnet18, 0.125, 64, false",
     })
     void forwardGivesOneProbabilityRowPerImage(String backbone, double width, int imageSize, boolean smallStem) {
-        ComputationGraph network = Models.build(tiny(backbone, width, imageSize, smallStem), base());
+        ComputationGraph network = Models.build(tiny(backbone, width, imageSize, smallStem).resolve(), base());
 
         INDArray probabilities = network.outputSingle(Nd4j.rand(2, 3, imageSize, imageSize));
 
@@ -54,7 +54,7 @@ class ModelsNetworkTest {
 
     @Test
     void initializationFollowsTorchvision() {
-        ComputationGraph network = Models.build(tiny("resnet18", 0.125, 32, true), base());
+        ComputationGraph network = Models.build(tiny("resnet18", 0.125, 32, true).resolve(), base());
 
         // layer4.1.conv2: 64 -> 64 channels, 3x3; kaiming normal, fan_out = 64 * 9
         INDArray conv = network.getParam("layer4.1.conv2_W");
@@ -78,7 +78,7 @@ class ModelsNetworkTest {
         var base = base().cacheMode(CacheMode.DEVICE)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
-        ComputationGraph network = Models.build(tiny(backbone, width, 32, true), base);
+        ComputationGraph network = Models.build(tiny(backbone, width, 32, true).resolve(), base);
         INDArray before = network.params().dup();
 
         network.fit(new DataSet(Nd4j.rand(2, 3, 32, 32), Nd4j.eye(10).getRows(3, 5)));
@@ -90,7 +90,7 @@ class ModelsNetworkTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"resnet50", "resnext50_32x4d", "mobilenet_v2"})
     void configurationJsonRoundTrips(String backbone) {
-        ComputationGraphConfiguration configuration = Models.configure(tiny(backbone, 0.0625, 32, false), base());
+        ComputationGraphConfiguration configuration = Models.configure(tiny(backbone, 0.0625, 32, false).resolve(), base());
 
         assertEquals(configuration, ComputationGraphConfiguration.fromJson(configuration.toJson()));
     }

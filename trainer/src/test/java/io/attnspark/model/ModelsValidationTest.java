@@ -12,7 +12,7 @@ class ModelsValidationTest {
 
     private static String rejection(ModelSpec spec) {
         return assertThrows(IllegalArgumentException.class,
-                () -> Models.configure(spec, new NeuralNetConfiguration.Builder())).getMessage();
+                () -> Models.configure(spec.resolve(), new NeuralNetConfiguration.Builder())).getMessage();
     }
 
     private static ModelSpec spec(String backbone, double width, int numClasses, int imageSize, boolean smallStem) {
@@ -51,7 +51,7 @@ class ModelsValidationTest {
         String message = rejection(spec("resnet18", 1.0, 10, 31, false));
 
         assertTrue(message.contains("at least 32") && message.contains("small stem"), message);
-        assertDoesNotThrow(() -> Models.configure(spec("resnet18", 0.125, 10, 32, false), new NeuralNetConfiguration.Builder()));
+        assertDoesNotThrow(() -> Models.configure(spec("resnet18", 0.125, 10, 32, false).resolve(), new NeuralNetConfiguration.Builder()));
     }
 
     @Test

@@ -12,13 +12,13 @@ class ResNetAttentionParamCountTest {
     void resnet50WithSqueezeExcitationInEveryBlock() {
         var spec = new ModelSpec("resnet50", 1.0, 1000, 224, false, "se", Map.of("reduction", 16));
 
-        assertEquals(28_088_024L, Models.parameterCount(spec));
+        assertEquals(28_088_024L, Models.parameterCount(spec.resolve()));
     }
 
     @Test
     void resnext50WithSqueezeExcitationInEveryBlock() {
         var spec = new ModelSpec("resnext50_32x4d", 1.0, 1000, 224, false, "se", Map.of("reduction", 16));
 
-        assertEquals(27_559_896L, Models.parameterCount(spec));
+        assertEquals(27_559_896L, Models.parameterCount(spec.resolve()));
     }
 }

@@ -59,14 +59,14 @@ class TorchWeightImportTest {
     void logitsEqualPyTorchs(String fixture, String backbone, double width, int imageSize, String attention) throws Exception {
         Map<String, Object> options = TIMM_OPTIONS.getOrDefault(attention, Map.of());
         ModelSpec spec = spec(backbone, width, imageSize, attention, options);
-        ComputationGraph network = Models.build(spec, new NeuralNetConfiguration.Builder());
+        ComputationGraph network = Models.build(spec.resolve(), new NeuralNetConfiguration.Builder());
         Map<String, INDArray> io = npz(fixture + "_io.npz");
 
         Map<String, INDArray> state = new LinkedHashMap<>(npz(fixture + "_state.npz"));
         // torch's BatchNorm counter, which the fixture cannot hold (ND4J reads no 0-d .npy), is ignored
         state.put(backbone.startsWith("resnet") ? "bn1.num_batches_tracked" : "features.0.1.num_batches_tracked",
                 Nd4j.scalar(7L));
-        Models.loadTorchWeights(network, spec, state);
+        Models.loadTorchWeights(network, spec.resolve(), state);
         String logitsVertex = network.getConfiguration().getVertexInputs().get(ModelSpec.OUTPUT).get(0);
         INDArray logits = network.feedForward(io.get("input"), false).get(logitsVertex);
 
@@ -79,9 +79,9 @@ class TorchWeightImportTest {
     @Test
     void loadsFromAnNpzFile() throws Exception {
         ModelSpec spec = spec("resnet18", 0.0625, 64, ModelSpec.NONE, Map.of());
-        ComputationGraph network = Models.build(spec, new NeuralNetConfiguration.Builder());
+        ComputationGraph network = Models.build(spec.resolve(), new NeuralNetConfiguration.Builder());
 
-        Models.loadTorchWeights(network, spec, resource("resnet18_w16_state.npz"));
+        Models.loadTorchWeights(network, spec.resolve(), resource("resnet18_w16_state.npz"));
 
         assertArrayEquals(npz("resnet18_w16_state.npz").get("fc.bias").toDoubleVector(),
                 network.getParam("fc_b").toDoubleVector());
@@ -90,14 +90,14 @@ class TorchWeightImportTest {
     @Test
     void aStateDictThatDoesNotFitIsRefusedWithEveryProblemListed() throws Exception {
         ModelSpec spec = spec("resnet18", 0.0625, 64, ModelSpec.NONE, Map.of());
-        ComputationGraph network = Models.build(spec, new NeuralNetConfiguration.Builder());
+        ComputationGraph network = Models.build(spec.resolve(), new NeuralNetConfiguration.Builder());
         INDArray before = network.params().dup();
         Map<String, INDArray> state = new LinkedHashMap<>(npz("resnet18_w16_state.npz"));
         state.remove("layer3.1.bn2.running_var");
         state.put("layer5.0.conv1.weight", Nd4j.zeros(4, 4, 3, 3));
         state.put("fc.weight", Nd4j.zeros(10, 7));
 
-        var error = assertThrows(IllegalArgumentException.class, () -> Models.loadTorchWeights(network, spec, state));
+        var error = assertThrows(IllegalArgumentException.class, () -> Models.loadTorchWeights(network, spec.resolve(), state));
 
         String message = error.getMessage();
         assertTrue(message.contains("missing in the state dict: layer3.1.bn2.running_var"), message);

@@ -87,7 +87,7 @@ class AveragingTrajectoryParityIT {
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
             // as Trainer.train: the rate of the epoch, then one fitPaths call per averaging round
             sparkNet.getNetwork().setLearningRate(recipe.learningRate(epoch, globalBatch));
-            Trainer.startEpoch(sparkNet.getNetwork(), TrajectoryFixtures.spec(name), epoch);
+            Trainer.startEpoch(sparkNet.getNetwork(), TrajectoryFixtures.spec(name).resolve(), epoch);
             sparkNet.fitPaths(spark.parallelize(paths, WORKERS), new SerializedDataSetLoader());
             double relative = Math.abs(sparkNet.getScore() - expected.getDouble(epoch)) / expected.getDouble(epoch);
             worstRound = Math.max(worstRound, relative);

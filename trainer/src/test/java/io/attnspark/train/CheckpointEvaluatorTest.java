@@ -50,7 +50,7 @@ class CheckpointEvaluatorTest {
             }
         }
         var config = ConfigLoader.load(null, List.of("model.width=0.25", "model.imageSize=32", "data.path=" + data));
-        var network = Models.build(config.model().toSpec(CLASSES.size()), new NeuralNetConfiguration.Builder().seed(3));
+        var network = Models.build(config.model().toSpec(CLASSES.size()).resolve(), new NeuralNetConfiguration.Builder().seed(3));
         checkpoint = tmp.resolve("checkpoints/resnet18-none-0123456789ab");
         new Checkpoints(checkpoint.toString(), new Configuration()).save(network, new Checkpoints.State("run-1",
                 "2026-01-01T00:00:00Z", 1, List.of(), ConfigLoader.toMap(config), CLASSES));

@@ -29,7 +29,7 @@ class RecipeNetworkTest {
 
     private static List<BaseLayer> layers(String... overrides) {
         var recipe = ConfigLoader.load(null, List.of(overrides)).recipe();
-        var conf = Trainer.configure(SPEC, recipe, 64);
+        var conf = Trainer.configure(SPEC.resolve(), recipe, 64);
         var loss = (LossLayer) ((LayerVertex) conf.getVertices().get(ModelSpec.OUTPUT)).getLayerConf().getLayer();
         assertEquals(new LabelSmoothingCrossEntropy(recipe.labelSmoothing()), loss.getLossFn());
         return conf.getVertices().values().stream().filter(LayerVertex.class::isInstance)
@@ -69,11 +69,11 @@ class RecipeNetworkTest {
     void initialWeightsFollowRecipeSeed() {
         var seed42 = ConfigLoader.load(null, List.of("data.path=x", "recipe.seed=42")).recipe();
         var seed43 = ConfigLoader.load(null, List.of("data.path=x", "recipe.seed=43")).recipe();
-        var first = new ComputationGraph(Trainer.configure(SPEC, seed42, 64));
+        var first = new ComputationGraph(Trainer.configure(SPEC.resolve(), seed42, 64));
         first.init();
-        var again = new ComputationGraph(Trainer.configure(SPEC, seed42, 64));
+        var again = new ComputationGraph(Trainer.configure(SPEC.resolve(), seed42, 64));
         again.init();
-        var other = new ComputationGraph(Trainer.configure(SPEC, seed43, 64));
+        var other = new ComputationGraph(Trainer.configure(SPEC.resolve(), seed43, 64));
         other.init();
         assertEquals(first.params(), again.params());
         assertTrue(first.params().distance2(other.params()) > 0, "another seed, other weights");

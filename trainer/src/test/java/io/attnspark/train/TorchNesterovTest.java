@@ -84,7 +84,7 @@ class TorchNesterovTest {
 
     private static ComputationGraphConfiguration trainerConfiguration() {
         var recipe = ConfigLoader.load(null, List.of("data.path=x")).recipe();
-        return Trainer.configure(new ModelSpec("resnet18", 0.0625, 10, 32, true, "se", Map.of("reduction", 4)), recipe, 64);
+        return Trainer.configure(new ModelSpec("resnet18", 0.0625, 10, 32, true, "se", Map.of("reduction", 4)).resolve(), recipe, 64);
     }
 
     @Test

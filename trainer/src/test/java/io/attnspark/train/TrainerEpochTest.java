@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
-import io.attnspark.model.attention.KernelMixtureConvolution;
+import io.attnspark.model.layer.KernelMixtureConvolution;
 import io.attnspark.train.config.ConfigLoader;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -31,7 +31,7 @@ class TrainerEpochTest {
 
     private static ComputationGraph network(ModelSpec spec) {
         var recipe = ConfigLoader.load(null, List.of("data.path=x")).recipe();
-        var net = new ComputationGraph(Trainer.configure(spec, recipe, 64));
+        var net = new ComputationGraph(Trainer.configure(spec.resolve(), recipe, 64));
         net.init();
         return net;
     }
@@ -55,11 +55,11 @@ class TrainerEpochTest {
         INDArray input = Nd4j.randn(DataType.FLOAT, 2, 3, 32, 32);
         String firstLayer = "layer1.0.conv1_conv";
 
-        Trainer.startEpoch(net, spec, 0);
+        Trainer.startEpoch(net, spec.resolve(), 0);
         assertEquals(Map.of(firstLayer, 30.0, "layer1.1.conv1_conv", 30.0), temperatures(net.getConfiguration()));
         INDArray atEpoch0 = net.feedForward(input, false).get(firstLayer).dup();
 
-        Trainer.startEpoch(net, spec, 5);
+        Trainer.startEpoch(net, spec.resolve(), 5);
         assertEquals(Map.of(firstLayer, 15.5, "layer1.1.conv1_conv", 15.5), temperatures(net.getConfiguration()));
         INDArray atEpoch5 = net.feedForward(input, false).get(firstLayer);
         double change = atEpoch0.sub(atEpoch5).amaxNumber().doubleValue();
@@ -69,7 +69,7 @@ class TrainerEpochTest {
         var shipped = ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson());
         assertEquals(Map.of(firstLayer, 15.5, "layer1.1.conv1_conv", 15.5), temperatures(shipped));
 
-        Trainer.startEpoch(net, spec, 12);
+        Trainer.startEpoch(net, spec.resolve(), 12);
         assertEquals(Map.of(firstLayer, 1.0, "layer1.1.conv1_conv", 1.0), temperatures(net.getConfiguration()));
     }
 
@@ -78,7 +78,7 @@ class TrainerEpochTest {
         ModelSpec spec = spec("condconv", Map.of("experts", 2));
         ComputationGraph net = network(spec);
 
-        Trainer.startEpoch(net, spec, 5);
+        Trainer.startEpoch(net, spec.resolve(), 5);
 
         assertEquals(Map.of("layer1.0.conv1_conv", 1.0, "layer1.1.conv1_conv", 1.0), temperatures(net.getConfiguration()));
     }

@@ -26,9 +26,9 @@ class TrainerInitFromTest {
 
     @Test
     void aStateDictAtAFileUriGivesPyTorchsLogits() throws Exception {
-        ComputationGraph network = Models.build(RESNET18_W16, new NeuralNetConfiguration.Builder());
+        ComputationGraph network = Models.build(RESNET18_W16.resolve(), new NeuralNetConfiguration.Builder());
 
-        Trainer.loadTorchWeights(network, RESNET18_W16, fixture("resnet18_w16_state.npz").toUri().toString(), new Configuration());
+        InitialWeights.load(network, RESNET18_W16.resolve(), fixture("resnet18_w16_state.npz").toUri().toString(), new Configuration());
 
         Map<String, INDArray> io = TorchStateDict.readNpz(fixture("resnet18_w16_io.npz"));
         String logitsVertex = network.getConfiguration().getVertexInputs().get(ModelSpec.OUTPUT).get(0);
@@ -39,9 +39,9 @@ class TrainerInitFromTest {
 
     @Test
     void aStateDictOfAnotherNetworkIsRefusedWithItsKeys() throws Exception {
-        ComputationGraph network = Models.build(RESNET18_W16, new NeuralNetConfiguration.Builder());
+        ComputationGraph network = Models.build(RESNET18_W16.resolve(), new NeuralNetConfiguration.Builder());
 
-        var error = assertThrows(IllegalArgumentException.class, () -> Trainer.loadTorchWeights(network, RESNET18_W16,
+        var error = assertThrows(IllegalArgumentException.class, () -> InitialWeights.load(network, RESNET18_W16.resolve(),
                 fixture("seresnet18_w16_state.npz").toString(), new Configuration()));
 
         assertTrue(error.getMessage().contains("unexpected in the state dict: layer1.0.se.excitation.0.weight"), error.getMessage());

@@ -66,20 +66,20 @@ final class TrajectoryFixtures {
     /** The trainer's network for {@code globalBatch}, with torch's initial weights. */
     static ComputationGraph network(String network, RecipeConfig recipe, int globalBatch) {
         ModelSpec spec = spec(network);
-        var graph = new ComputationGraph(Trainer.configure(spec, recipe, globalBatch));
+        var graph = new ComputationGraph(Trainer.configure(spec.resolve(), recipe, globalBatch));
         graph.init();
-        Models.loadTorchWeights(graph, spec, npz(network + "_init.npz"));
+        Models.loadTorchWeights(graph, spec.resolve(), npz(network + "_init.npz"));
         return graph;
     }
 
     /** A network holding the state dict {@code state} (the torch side's parameters and running statistics). */
     static ComputationGraph holding(String network, Map<String, INDArray> state) {
         ModelSpec spec = spec(network);
-        var graph = new ComputationGraph(Trainer.configure(spec, recipe(8), BATCH));
+        var graph = new ComputationGraph(Trainer.configure(spec.resolve(), recipe(8), BATCH));
         graph.init();
         var stateDict = new LinkedHashMap<>(state);
         stateDict.keySet().removeAll(TRAJECTORY_KEYS);
-        Models.loadTorchWeights(graph, spec, stateDict);
+        Models.loadTorchWeights(graph, spec.resolve(), stateDict);
         return graph;
     }
 

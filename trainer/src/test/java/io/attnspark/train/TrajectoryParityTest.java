@@ -60,7 +60,7 @@ class TrajectoryParityTest {
             // as Trainer.train before each epoch
             double lr = recipe.learningRate(epoch, TrajectoryFixtures.BATCH);
             network.setLearningRate(lr);
-            Trainer.startEpoch(network, TrajectoryFixtures.spec(name), epoch);
+            Trainer.startEpoch(network, TrajectoryFixtures.spec(name).resolve(), epoch);
             for (int i = 0; i < STEPS_PER_EPOCH; i++) {
                 int step = epoch * STEPS_PER_EPOCH + i;
                 assertEquals(torch.get("lr").getDouble(step), lr, 1e-12, "learning rate of epoch " + epoch);

@@ -1,15 +1,5 @@
 package io.attnspark.datasets.bench;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_core.add;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
-import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
-import static org.bytedeco.opencv.global.opencv_imgproc.circle;
-import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -23,14 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Point;
-import org.bytedeco.opencv.opencv_core.Rect;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 import org.nd4j.common.loader.FileBatch;
 import org.nd4j.common.loader.LocalFileSource;
 
@@ -38,6 +21,7 @@ import io.attnspark.datasets.image.ImageDecodeException;
 import io.attnspark.datasets.image.ImageDecoder;
 import io.attnspark.datasets.image.ImageTransform;
 import io.attnspark.datasets.pack.ImageShardLoader;
+import io.attnspark.datasets.pack.ShardEntryName;
 import io.attnspark.datasets.pack.ShardZip;
 
 /**
@@ -46,12 +30,6 @@ import io.attnspark.datasets.pack.ShardZip;
  * disk (raw zip read, and the full {@link ImageShardLoader} load). Rates are wall-clock over repeated passes.
  */
 public final class DataBenchmark {
-    /** ImageNet's typical image: 500 x 375. */
-    public static final int WIDTH = 500;
-    public static final int HEIGHT = 375;
-    private static final int JPEG_QUALITY = 93;
-    private static final double NOISE_SIGMA = 52;
-
     private final List<byte[]> images;
     private final int outputSize;
 
@@ -104,86 +82,6 @@ public final class DataBenchmark {
                 .getProcessCpuTime() / 1e9;
     }
 
-    /**
-     * Synthetic photos: smooth colour gradients, a few blurred shapes and sensor-like noise, which JPEG compresses to
-     * about the size of an ImageNet photo (~110 KB at 500 x 375).
-     */
-    public static List<byte[]> syntheticJpegs(int count, long seed) {
-        return syntheticJpegs(count, seed, WIDTH, HEIGHT);
-    }
-
-    /** As {@link #syntheticJpegs(int, long)} at another size (ImageNet also has multi-megapixel photos). */
-    public static List<byte[]> syntheticJpegs(int count, long seed, int width, int height) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        List<byte[]> jpegs = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            try (Mat image = syntheticPhoto(rng, width, height)) {
-                jpegs.add(encodeJpeg(image));
-            }
-        }
-        return jpegs;
-    }
-
-    private static Mat syntheticPhoto(SplittableRandom rng, int width, int height) {
-        Mat image = new Mat(height, width, CV_32FC3);
-        double[] from = {rng.nextDouble(255), rng.nextDouble(255), rng.nextDouble(255)};
-        double[] to = {rng.nextDouble(255), rng.nextDouble(255), rng.nextDouble(255)};
-        try (FloatIndexer pixels = image.createIndexer()) {
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    double t = (x + y) / (double) (width + height);
-                    for (int c = 0; c < 3; c++) {
-                        pixels.put(y, x, c, (float) (from[c] + t * (to[c] - from[c])));
-                    }
-                }
-            }
-        }
-        for (int shape = 0; shape < 12; shape++) {
-            try (Scalar colour = new Scalar(rng.nextDouble(255), rng.nextDouble(255), rng.nextDouble(255), 0);
-                 Point centre = new Point(rng.nextInt(width), rng.nextInt(height))) {
-                if (rng.nextBoolean()) {
-                    circle(image, centre, 10 + rng.nextInt(90), colour, -1, LINE_AA, 0);
-                } else {
-                    try (Rect rect = new Rect(centre.x(), centre.y(), 10 + rng.nextInt(150), 10 + rng.nextInt(150))) {
-                        rectangle(image, rect, colour, -1, LINE_AA, 0);
-                    }
-                }
-            }
-        }
-        try (Size kernel = new Size(0, 0)) {
-            GaussianBlur(image, image, kernel, 2.0);
-        }
-        // textured detail: blurred noise gives JPEG something real-looking to spend bits on
-        try (Mat texture = new Mat(height, width, CV_32FC3); Size kernel = new Size(0, 0)) {
-            try (FloatIndexer noise = texture.createIndexer()) {
-                for (int y = 0; y < height; y++) {
-                    for (int x = 0; x < width; x++) {
-                        for (int c = 0; c < 3; c++) {
-                            noise.put(y, x, c, (float) (NOISE_SIGMA * rng.nextGaussian()));
-                        }
-                    }
-                }
-            }
-            GaussianBlur(texture, texture, kernel, 0.7);
-            add(image, texture, image);
-        }
-        Mat bytes = new Mat();
-        image.convertTo(bytes, CV_8UC3);
-        image.close();
-        return bytes;
-    }
-
-    private static byte[] encodeJpeg(Mat image) {
-        try (BytePointer buffer = new BytePointer(); IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, JPEG_QUALITY)) {
-            if (!imencode(".jpg", image, buffer, params)) {
-                throw new IllegalStateException("OpenCV could not encode a JPEG");
-            }
-            byte[] bytes = new byte[(int) buffer.limit()];
-            buffer.get(bytes);
-            return bytes;
-        }
-    }
-
     public long totalBytes() {
         return images.stream().mapToLong(b -> b.length).sum();
     }
@@ -233,7 +131,7 @@ public final class DataBenchmark {
             List<byte[]> members = images.subList(from, Math.min(from + shardSize, images.size()));
             List<String> names = new ArrayList<>();
             for (int i = 0; i < members.size(); i++) {
-                names.add(classIds.get((from + i) % classIds.size()) + "/bench_" + (from + i) + ".JPEG");
+                names.add(ShardEntryName.of(classIds.get((from + i) % classIds.size()), "bench_" + (from + i) + ".JPEG"));
             }
             Path shard = dir.resolve(String.format("shard-%05d.zip", shards.size()));
             try (OutputStream out = Files.newOutputStream(shard)) {

@@ -49,6 +49,13 @@ public final class ImageDecoder {
      * @param factor 1, 2, 4 or 8
      */
     public static Mat decodeRgbReduced(byte[] bytes, String name, int factor) throws ImageDecodeException {
+        Mat decoded = decodeBgr(bytes, name, factor);
+        cvtColor(decoded, decoded, COLOR_BGR2RGB);
+        return decoded;
+    }
+
+    /** {@link #decodeRgbReduced} in OpenCV's own BGR order, as its encoders take it. */
+    static Mat decodeBgr(byte[] bytes, String name, int factor) throws ImageDecodeException {
         int mode = switch (factor) {
             case 1 -> IMREAD_COLOR;
             case 2 -> IMREAD_REDUCED_COLOR_2;
@@ -56,9 +63,7 @@ public final class ImageDecoder {
             case 8 -> IMREAD_REDUCED_COLOR_8;
             default -> throw new IllegalArgumentException("reduction factor must be 1, 2, 4 or 8, got " + factor);
         };
-        Mat decoded = decode(bytes, name, mode);
-        cvtColor(decoded, decoded, COLOR_BGR2RGB);
-        return decoded;
+        return decode(bytes, name, mode);
     }
 
     /**

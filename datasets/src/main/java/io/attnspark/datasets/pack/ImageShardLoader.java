@@ -195,9 +195,9 @@ public final class ImageShardLoader implements DataSetLoader {
         IntStream.range(0, n).parallel().forEach(i -> {
             String name = names.get(i);
             int row = rows[i];
-            Integer label = index.get(classIdOf(name));
+            Integer label = index.get(ShardEntryName.classIdOf(name));
             if (label == null) {
-                skip(source, name, SkipReason.UNKNOWN_CLASS, "class id '" + classIdOf(name) + "' is not one of the "
+                skip(source, name, SkipReason.UNKNOWN_CLASS, "class id '" + ShardEntryName.classIdOf(name) + "' is not one of the "
                         + classIds.size() + " known classes");
                 return;
             }
@@ -236,16 +236,6 @@ public final class ImageShardLoader implements DataSetLoader {
             }
             return new DataSet(features, oneHot);
         }
-    }
-
-    /** Stored names are {@code <class-id>/<file-name>}; the class id is the last directory segment. */
-    static String classIdOf(String storedName) {
-        int slash = storedName.lastIndexOf('/');
-        if (slash < 0) {
-            return "";
-        }
-        int previous = storedName.lastIndexOf('/', slash - 1);
-        return storedName.substring(previous + 1, slash);
     }
 
     /** Chains SplittableRandom's mixing (a bijection of its seed) over seed, epoch and shard name. */

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
+import io.attnspark.datasets.image.ImageDownscale;
 import io.attnspark.datasets.skip.SkipTally;
 
 /**
@@ -17,9 +19,11 @@ import io.attnspark.datasets.skip.SkipTally;
  * @param seed the shuffle seed the shards were packed with
  * @param splits per split: counts, empty shard slots and skipped files
  * @param createdAt ISO-8601 instant the manifest was written
+ * @param downscale the pack-time downscale (longest side kept, JPEG quality), or null when the files are stored as
+ *                  they are (and in packs written before it existed)
  */
 public record PackManifest(int formatVersion, List<String> classIds, int batchSize, long seed,
-                           Map<String, SplitCounts> splits, String createdAt) {
+                           Map<String, SplitCounts> splits, String createdAt, ImageDownscale downscale) {
     public static final int FORMAT_VERSION = 2;
 
     public PackManifest {
@@ -71,6 +75,9 @@ public record PackManifest(int formatVersion, List<String> classIds, int batchSi
         if (seed != wanted.seed) {
             differences.add("seed " + seed + " there, " + wanted.seed + " now");
         }
+        if (!Objects.equals(downscale, wanted.downscale)) {
+            differences.add("images " + describe(downscale) + " there, " + describe(wanted.downscale) + " now");
+        }
         if (!splits.keySet().equals(wanted.splits.keySet())) {
             differences.add("splits " + splits.keySet() + " there, " + wanted.splits.keySet() + " now");
         } else {
@@ -82,6 +89,12 @@ public record PackManifest(int formatVersion, List<String> classIds, int batchSi
             });
         }
         return differences;
+    }
+
+    /** "stored as they are" or "downscaled to a longer side of at most 256 px (JPEG quality 90)". */
+    static String describe(ImageDownscale downscale) {
+        return downscale == null ? "stored as they are" : "downscaled to a longer side of at most " + downscale.maxSide()
+                + " px (JPEG quality " + downscale.jpegQuality() + ")";
     }
 
     private static String first(List<String> ids) {

@@ -1,5 +1,7 @@
 package io.attnspark.datasets.pack;
 
+import io.attnspark.datasets.image.ImageDownscale;
+
 /**
  * Where and how to pack.
  *
@@ -8,8 +10,9 @@ package io.attnspark.datasets.pack;
  * @param seed shuffle seed: the same seed and image list give byte-identical shard membership
  * @param checkImages decode every file while packing and leave out the ones that fail (counted per reason in
  *        {@code pack.json}); false packs every listed file and leaves bad ones to the loader's skip
+ * @param downscale shrinks images larger than its side before they are stored, or null to store the files as they are
  */
-public record PackSpec(String destinationUri, int batchSize, long seed, boolean checkImages) {
+public record PackSpec(String destinationUri, int batchSize, long seed, boolean checkImages, ImageDownscale downscale) {
     public PackSpec {
         if (destinationUri == null || destinationUri.isBlank()) {
             throw new IllegalArgumentException("destination uri must not be blank");
@@ -17,6 +20,11 @@ public record PackSpec(String destinationUri, int batchSize, long seed, boolean 
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
         }
+    }
+
+    /** Stores the files as they are. */
+    public PackSpec(String destinationUri, int batchSize, long seed, boolean checkImages) {
+        this(destinationUri, batchSize, seed, checkImages, null);
     }
 
     /** Packs with the image check on. */

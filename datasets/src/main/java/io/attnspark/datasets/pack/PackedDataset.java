@@ -126,6 +126,11 @@ public final class PackedDataset {
     public String fingerprint() {
         StringBuilder content = new StringBuilder("classes ").append(classIds()).append("\nbatch ").append(batchSize())
                 .append("\nseed ").append(seed());
+        if (manifest.downscale() != null) {
+            // only then, so that packs of the files as they are keep the fingerprints they always had
+            content.append("\nmax side ").append(manifest.downscale().maxSide()).append(" quality ")
+                    .append(manifest.downscale().jpegQuality());
+        }
         manifest.splits().forEach((split, counts) -> content.append('\n').append(split).append(' ')
                 .append(counts.imageCount()).append(' ').append(counts.shardCount()).append(' ')
                 .append(counts.emptyShards()).append(' ').append(counts.shardDigests()));
@@ -143,7 +148,8 @@ public final class PackedDataset {
     /** One line per split: images, shards and skipped files by reason, then the first skipped files named. */
     public String summary() {
         StringBuilder text = new StringBuilder(uri()).append(" (batch ").append(batchSize()).append(", seed ")
-                .append(seed()).append(", ").append(numClasses()).append(" classes)\n");
+                .append(seed()).append(", ").append(numClasses()).append(" classes, images ")
+                .append(PackManifest.describe(manifest.downscale())).append(")\n");
         for (String split : splits()) {
             SkipTally skipped = skipped(split);
             text.append(String.format("  %-6s %,d images in %,d shards; %s%n", split, imageCount(split),

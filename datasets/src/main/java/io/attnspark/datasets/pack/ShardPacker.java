@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 
 import io.attnspark.datasets.image.ImageDecodeException;
 import io.attnspark.datasets.image.ImageDecoder;
+import io.attnspark.datasets.image.ImageDownscale;
 import io.attnspark.datasets.imagenet.ImageLayout;
 import io.attnspark.datasets.imagenet.LabeledImage;
 import io.attnspark.datasets.imagenet.SplitListing;
@@ -112,15 +113,16 @@ public final class ShardPacker {
                     SkipTally.NONE, List.of()));
         }
         refuseDifferentPack(fs, root, new PackManifest(PackManifest.FORMAT_VERSION, classIds, spec.batchSize(),
-                spec.seed(), planned, Instant.now().toString()));
+                spec.seed(), planned, Instant.now().toString(), spec.downscale()));
         deleteLeftovers(fs, root, planned.keySet());
 
         Broadcast<SerializableHadoopConfig> hadoopConf = sc.broadcast(new SerializableHadoopConfig(conf));
         String rootUri = root.toString();
         boolean check = spec.checkImages();
+        ImageDownscale downscale = spec.downscale();
         int numSlices = Math.max(1, tasks.size());
         List<ShardOutcome> outcomes = sc.parallelize(tasks, numSlices)
-                .map(task -> writeShard(task, rootUri, check, hadoopConf.getValue().getConfiguration()))
+                .map(task -> writeShard(task, rootUri, check, downscale, hadoopConf.getValue().getConfiguration()))
                 .collect();
 
         Map<String, PackManifest.SplitCounts> counts = new LinkedHashMap<>();
@@ -152,7 +154,7 @@ public final class ShardPacker {
                 tasks.size() - fresh);
 
         PackManifest manifest = new PackManifest(PackManifest.FORMAT_VERSION, classIds, spec.batchSize(), spec.seed(),
-                counts, Instant.now().toString());
+                counts, Instant.now().toString(), spec.downscale());
         writeAtomically(fs, new Path(root, PackedDataset.MANIFEST_NAME),
                 PackedDataset.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         return PackedDataset.open(rootUri, conf);
@@ -174,10 +176,8 @@ public final class ShardPacker {
                 throw new IllegalArgumentException(image.uri() + " has label " + image.label() + " but there are only "
                         + classIds.size() + " class ids");
             }
-            String uri = image.uri();
-            String fileName = uri.substring(uri.lastIndexOf('/') + 1);
-            sources.add(uri);
-            names.add(classIds.get(image.label()) + "/" + fileName);
+            sources.add(image.uri());
+            names.add(ShardEntryName.of(classIds.get(image.label()), image.uri()));
         }
         return new ShardTask(split, index, sources, names);
     }
@@ -222,9 +222,12 @@ public final class ShardPacker {
         }
     }
 
-    /** Runs on an executor: writes the shard and then its record, or reads the record of a complete one. */
-    private static ShardOutcome writeShard(ShardTask task, String rootUri, boolean check, Configuration conf)
-            throws IOException {
+    /**
+     * Runs on an executor: writes the shard and then its record, or reads the record of a complete one. With a
+     * downscale, large images are stored shrunk; one that cannot be decoded for it is skipped like a failed check.
+     */
+    private static ShardOutcome writeShard(ShardTask task, String rootUri, boolean check, ImageDownscale downscale,
+                                           Configuration conf) throws IOException {
         Path target = PackedDataset.shardPath(new Path(rootUri), task.split(), task.index());
         Path recordPath = PackedDataset.shardRecordPath(target);
         FileSystem fs = target.getFileSystem(conf);
@@ -248,13 +251,16 @@ public final class ShardPacker {
             try (InputStream in = path.getFileSystem(conf).open(path)) {
                 bytes = IOUtils.toByteArray(in);
             }
-            if (check) {
-                try {
+            try {
+                if (check) {
                     ImageDecoder.check(bytes, path.toString());
-                } catch (ImageDecodeException e) {
-                    skipped = skipped.plus(SkipTally.of(e.reason(), path.toString(), e.detail()));
-                    continue;
                 }
+                if (downscale != null) {
+                    bytes = downscale.apply(bytes, path.toString());
+                }
+            } catch (ImageDecodeException e) {
+                skipped = skipped.plus(SkipTally.of(e.reason(), path.toString(), e.detail()));
+                continue;
             }
             contents.add(bytes);
             names.add(task.storedNames().get(i));

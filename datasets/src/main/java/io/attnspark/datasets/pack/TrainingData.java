@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -116,7 +117,7 @@ public final class TrainingData {
         return new TrainingData(uri, null, layout, List.copyOf(listings));
     }
 
-    /** The packed dataset this points at, or null when {@link #packInto} has to pack it first. */
+    /** The packed dataset this points at, or null when {@link #openOrPack} has to pack it first. */
     public PackedDataset packed() {
         return packed;
     }
@@ -140,14 +141,20 @@ public final class TrainingData {
                 + "-b" + batch + "-s" + seed;
     }
 
-    /** The packed dataset: this one, or the image folder packed (or completed) with Spark into {@link #packUri}. */
-    public PackedDataset packInto(JavaSparkContext sc, Configuration conf, String packRoot, int batch, long seed)
-            throws IOException {
+    /**
+     * The packed dataset: this one, or the image folder packed (or completed) with Spark into {@link #packUri}, telling
+     * {@code progress} what it packs and, when done, the pack's summary.
+     */
+    public PackedDataset openOrPack(JavaSparkContext sc, Configuration conf, String packRoot, int batch, long seed,
+                                    Consumer<String> progress) throws IOException {
         if (packed != null) {
             return packed;
         }
-        return new ShardPacker(sc, conf).pack(layout.classIds(), listings, new PackSpec(packUri(packRoot, batch, seed),
-                batch, seed));
+        progress.accept("packing " + describe() + " into " + packUri(packRoot, batch, seed));
+        PackedDataset result = new ShardPacker(sc, conf).pack(layout.classIds(), listings,
+                new PackSpec(packUri(packRoot, batch, seed), batch, seed));
+        progress.accept(result.summary());
+        return result;
     }
 
     /**

@@ -16,12 +16,12 @@ import io.attnspark.datasets.image.ImageDecoder;
 class DataBenchmarkTest {
     @Test
     void syntheticJpegsHaveImageNetSizeAndEveryMeasurementCountsItsImages(@TempDir Path dir) throws Exception {
-        List<byte[]> jpegs = DataBenchmark.syntheticJpegs(3, 7L);
+        List<byte[]> jpegs = SyntheticJpegs.of(3, 7L);
         for (byte[] jpeg : jpegs) {
             assertTrue(jpeg.length > 80_000 && jpeg.length < 160_000, "an ImageNet photo is ~110 KB, got " + jpeg.length);
             try (Mat rgb = ImageDecoder.decodeRgb(jpeg, "synthetic")) {
-                assertEquals(DataBenchmark.WIDTH, rgb.cols());
-                assertEquals(DataBenchmark.HEIGHT, rgb.rows());
+                assertEquals(SyntheticJpegs.WIDTH, rgb.cols());
+                assertEquals(SyntheticJpegs.HEIGHT, rgb.rows());
             }
         }
         DataBenchmark bench = new DataBenchmark(jpegs, 32);

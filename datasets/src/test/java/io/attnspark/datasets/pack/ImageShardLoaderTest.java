@@ -189,9 +189,12 @@ class ImageShardLoaderTest {
 
     @Test
     void classIdIsTheDirectoryPartOfTheStoredName() {
-        assertEquals("n01440764", ImageShardLoader.classIdOf("n01440764/n01440764_10026.JPEG"));
-        assertEquals("07_sneaker", ImageShardLoader.classIdOf("file:/data/train/07_sneaker/train_00006.JPEG"));
-        assertEquals("", ImageShardLoader.classIdOf("loose.JPEG"));
+        assertEquals("n01440764", ShardEntryName.classIdOf("n01440764/n01440764_10026.JPEG"));
+        assertEquals("07_sneaker", ShardEntryName.classIdOf("file:/data/train/07_sneaker/train_00006.JPEG"));
+        assertEquals("", ShardEntryName.classIdOf("loose.JPEG"));
+        String stored = ShardEntryName.of("07_sneaker", "hdfs://nn/data/train/07_sneaker/train_00006.JPEG");
+        assertEquals("07_sneaker/train_00006.JPEG", stored);
+        assertEquals("07_sneaker", ShardEntryName.classIdOf(stored));
     }
 
     private static List<Integer> labelOrder(DataSet data) {

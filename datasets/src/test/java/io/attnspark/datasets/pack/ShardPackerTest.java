@@ -37,6 +37,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.attnspark.datasets.TestImages;
 import io.attnspark.datasets.fashion.FashionMnistConverter;
+import io.attnspark.datasets.image.ImageDecoder;
+import io.attnspark.datasets.image.ImageDownscale;
 import io.attnspark.datasets.imagenet.ImageFolderLayout;
 import io.attnspark.datasets.imagenet.ImageLayout;
 import io.attnspark.datasets.imagenet.LabeledImage;
@@ -120,6 +122,48 @@ class ShardPackerTest {
                 .load(new LocalFileSource(Path.of(URI.create(uris.get(3))).toString()));
         assertArrayEquals(new long[] {6, 3, 16, 16}, data.getFeatures().shape());
         assertArrayEquals(new long[] {6, 10}, data.getLabels().shape());
+    }
+
+    @Test
+    void maxSideStoresLargeImagesShrunkAndSmallOnesAsTheyAreAndRecordsIt() throws Exception {
+        Path source = work.resolve("sizes");
+        byte[] large = image(640, 480);
+        byte[] small = image(120, 90);
+        Files.createDirectories(source.resolve("train/a"));
+        Files.createDirectories(source.resolve("train/b"));
+        Files.write(source.resolve("train/a/large.jpg"), large);
+        Files.write(source.resolve("train/b/small.jpg"), small);
+        var sizes = ImageFolderLayout.open(source.toUri().toString(), new Configuration());
+        String dst = work.resolve("downscaled").toUri().toString();
+        var packer = new ShardPacker(sc, conf);
+
+        PackedDataset packed = packer.pack(sizes, List.of("train"), new PackSpec(dst, 4, 1L, true, ImageDownscale.toMaxSide(256)));
+
+        FileBatch batch = FileBatch.readFromZip(Path.of(URI.create(packed.shardUris("train").get(0))).toFile());
+        byte[] storedLarge = batch.getFileBytes().get(batch.getOriginalUris().indexOf("a/large.jpg"));
+        assertArrayEquals(new int[] {256, 192}, ImageDecoder.jpegSize(storedLarge), "the longer side shrunk to 256");
+        assertArrayEquals(small, batch.getFileBytes().get(batch.getOriginalUris().indexOf("b/small.jpg")), "untouched");
+        JsonNode downscale = new ObjectMapper().readTree(work.resolve("downscaled/pack.json").toFile()).get("downscale");
+        assertEquals(256, downscale.get("maxSide").asInt());
+        assertEquals(ImageDownscale.JPEG_QUALITY, downscale.get("jpegQuality").asInt());
+        assertTrue(packed.summary().contains("images downscaled to a longer side of at most 256 px (JPEG quality 90)"),
+                packed.summary());
+
+        // another side is another pack: refused in place, another fingerprint elsewhere
+        IllegalStateException other = assertThrows(IllegalStateException.class, () -> packer.pack(sizes, List.of("train"),
+                new PackSpec(dst, 4, 1L, true, ImageDownscale.toMaxSide(128))));
+        assertTrue(other.getMessage().contains("images downscaled to a longer side of at most 256 px (JPEG quality 90)"
+                + " there, downscaled to a longer side of at most 128 px (JPEG quality 90) now"), other.getMessage());
+        PackedDataset asTheyAre = packer.pack(sizes, List.of("train"),
+                new PackSpec(work.resolve("as-they-are").toUri().toString(), 4, 1L));
+        assertNotEquals(asTheyAre.fingerprint(), packed.fingerprint());
+        assertTrue(asTheyAre.summary().contains("images stored as they are"), asTheyAre.summary());
+    }
+
+    private static byte[] image(int width, int height) {
+        try (var mat = TestImages.redLeftBlueRight(width, height)) {
+            return TestImages.encode(mat, ".jpg");
+        }
     }
 
     @Test

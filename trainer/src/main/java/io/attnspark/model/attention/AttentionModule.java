@@ -1,8 +1,10 @@
 package io.attnspark.model.attention;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * A configured attention module (one implementation per file, configs are immutable records).
@@ -37,5 +39,25 @@ public interface AttentionModule {
      */
     default List<AttentionMap> attentionMaps(String prefix) {
         return List.of();
+    }
+
+    /** Where the papers put the module; backbones turn it into a position and stages. Every block by default. */
+    default PlacementRole placementRole() {
+        return PlacementRole.EVERY_BLOCK;
+    }
+
+    /**
+     * Called by the trainer before each epoch (0-based) of a network that holds this module, for settings that follow
+     * a schedule. Nothing by default.
+     */
+    default void startEpoch(ComputationGraph network, int epoch) {
+    }
+
+    /**
+     * When {@link #attentionMaps} depends on the options, which options give maps (for error messages of tools that
+     * show them, e.g. "with pooling att or fusion mul"). Empty (the default) when the maps do not depend on them.
+     */
+    default Optional<String> attentionMapsRemark() {
+        return Optional.empty();
     }
 }

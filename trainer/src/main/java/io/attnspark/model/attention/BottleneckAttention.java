@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.ChannelSpatialProductVertex;
+import io.attnspark.model.layer.GlobalAvgPoolVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -62,6 +64,12 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** After every stage but the last, as BAM's reference code places it. */
+    @Override
+    public PlacementRole placementRole() {
+        return PlacementRole.STAGE_ENDS;
     }
 
     /** @throws IllegalArgumentException when {@code channels} leaves no bottleneck channel */
@@ -130,7 +138,7 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
         var params = new ArrayList<TorchParam>();
         params.add(new TorchParam("channel_attention.mlp.0.weight", prefix + "_channel_fc1", "W", Layout.DENSE_FROM_LINEAR));
         params.add(new TorchParam("channel_attention.mlp.0.bias", prefix + "_channel_fc1", "b", Layout.SAME));
-        params.addAll(batchNorm("channel_attention.mlp.1.", prefix + "_channel_bn"));
+        params.addAll(TorchParam.batchNorm("channel_attention.mlp.1.", prefix + "_channel_bn"));
         params.add(new TorchParam("channel_attention.mlp.3.weight", prefix + "_channel_fc2", "W", Layout.DENSE_FROM_LINEAR));
         params.add(new TorchParam("channel_attention.mlp.3.bias", prefix + "_channel_fc2", "b", Layout.SAME));
         params.addAll(convBatchNorm("spatial_attention.reduce_1.0.", "spatial_attention.reduce_1.1.", prefix + "_spatial_reduce1"));
@@ -145,15 +153,7 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
         var params = new ArrayList<TorchParam>();
         params.add(new TorchParam(conv + "weight", vertex, "W", Layout.SAME));
         params.add(new TorchParam(conv + "bias", vertex, "b", Layout.SAME));
-        params.addAll(batchNorm(bn, vertex + "_bn"));
+        params.addAll(TorchParam.batchNorm(bn, vertex + "_bn"));
         return params;
-    }
-
-    private static List<TorchParam> batchNorm(String torchPrefix, String vertex) {
-        return List.of(
-                new TorchParam(torchPrefix + "weight", vertex, "gamma", Layout.SAME),
-                new TorchParam(torchPrefix + "bias", vertex, "beta", Layout.SAME),
-                new TorchParam(torchPrefix + "running_mean", vertex, "mean", Layout.SAME),
-                new TorchParam(torchPrefix + "running_var", vertex, "var", Layout.SAME));
     }
 }

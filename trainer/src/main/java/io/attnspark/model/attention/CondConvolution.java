@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.attnspark.model.attention.KernelMixtureConvolution.Gate;
+import io.attnspark.model.layer.KernelMixtureConvolution.Gate;
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.KernelMixtureConvolution;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.nd4j.linalg.activations.Activation;

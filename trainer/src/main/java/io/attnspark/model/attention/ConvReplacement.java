@@ -30,6 +30,12 @@ public interface ConvReplacement extends AttentionModule {
      */
     boolean normalizesAndActivates();
 
+    /** In place of every block's 3×3 conv, unless the module says otherwise. */
+    @Override
+    default PlacementRole placementRole() {
+        return PlacementRole.CONV_EVERY_BLOCK;
+    }
+
     @Override
     default String attach(GraphBuilder graph, String prefix, String input, int channels) {
         return attach(graph, prefix, input, channels, channels, 1);

@@ -1,11 +1,16 @@
 package io.attnspark.model.attention;
 
 import io.attnspark.model.layer.BatchNorm2d;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.ChannelAvgMaxPoolVertex;
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.GlobalAvgMaxPoolVertex;
+import io.attnspark.model.layer.NearestGateVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -126,14 +131,12 @@ public record ConvolutionalBlockAttention(int reduction, int kernelSize, boolean
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
         if (timm) {
-            return List.of(
+            var params = new ArrayList<>(List.of(
                     new TorchParam("channel.fc1.weight", prefix + "_fc1", "W", Layout.SAME),
                     new TorchParam("channel.fc2.weight", prefix + "_fc2", "W", Layout.SAME),
-                    new TorchParam("spatial.conv.conv.weight", prefix + "_spatial_conv", "W", Layout.SAME),
-                    new TorchParam("spatial.conv.bn.weight", prefix + "_spatial_bn", "gamma", Layout.SAME),
-                    new TorchParam("spatial.conv.bn.bias", prefix + "_spatial_bn", "beta", Layout.SAME),
-                    new TorchParam("spatial.conv.bn.running_mean", prefix + "_spatial_bn", "mean", Layout.SAME),
-                    new TorchParam("spatial.conv.bn.running_var", prefix + "_spatial_bn", "var", Layout.SAME));
+                    new TorchParam("spatial.conv.conv.weight", prefix + "_spatial_conv", "W", Layout.SAME)));
+            params.addAll(TorchParam.batchNorm("spatial.conv.bn.", prefix + "_spatial_bn"));
+            return List.copyOf(params);
         }
         return List.of(
                 new TorchParam("channel_attention.mlp.0.weight", prefix + "_fc1", "W", Layout.SAME),

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.attnspark.model.attention.KernelMixtureConvolution.Gate;
+import io.attnspark.model.layer.KernelMixtureConvolution.Gate;
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.KernelMixtureConvolution;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -100,6 +101,12 @@ public record DynamicConvolution(int experts, int reduction, boolean bias, doubl
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** The routing temperature of the epoch, from {@link #temperatureSchedule()}. */
+    @Override
+    public void startEpoch(ComputationGraph network, int epoch) {
+        temperatureSchedule().applyTo(network, epoch);
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.GlobalAvgPoolVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ReshapeVertex;

@@ -1,7 +1,10 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.NearestGateVertex;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -41,6 +44,11 @@ public record GatherExcite(int extent) implements AttentionModule {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Optional<String> attentionMapsRemark() {
+        return Optional.of(GatherExciteParts.MAPS_REMARK);
     }
 
     /**

@@ -1,7 +1,11 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.GlobalAvgPoolVertex;
+import io.attnspark.model.layer.NearestGateVertex;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -39,6 +43,11 @@ public record GatherExciteMinus(int extent) implements AttentionModule {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Optional<String> attentionMapsRemark() {
+        return Optional.of(GatherExciteParts.MAPS_REMARK);
     }
 
     /** @throws IllegalArgumentException when the extent is larger than the input's feature map */

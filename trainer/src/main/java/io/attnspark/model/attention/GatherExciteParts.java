@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.NearestGateVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -86,13 +88,13 @@ final class GatherExciteParts {
             String conv = "gather." + (3 * i) + ".";
             String bn = "gather." + (3 * i + 1) + ".";
             params.add(new TorchParam(conv + "weight", vertex + "_conv", "W", Layout.DEPTHWISE_FROM_CONV));
-            params.add(new TorchParam(bn + "weight", vertex + "_bn", "gamma", Layout.SAME));
-            params.add(new TorchParam(bn + "bias", vertex + "_bn", "beta", Layout.SAME));
-            params.add(new TorchParam(bn + "running_mean", vertex + "_bn", "mean", Layout.SAME));
-            params.add(new TorchParam(bn + "running_var", vertex + "_bn", "var", Layout.SAME));
+            params.addAll(TorchParam.batchNorm(bn, vertex + "_bn"));
         }
         return params;
     }
+
+    /** Which extents give which maps, for {@link AttentionModule#attentionMapsRemark}. */
+    static final String MAPS_REMARK = "per channel at extent 0, else spatial";
 
     /** The sigmoid gate {@code vertex}: one weight per channel for the global extent, else per channel and position. */
     static AttentionMap gateMap(String prefix, String vertex, int extent) {

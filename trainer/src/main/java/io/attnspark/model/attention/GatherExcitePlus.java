@@ -3,9 +3,12 @@ package io.attnspark.model.attention;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.NearestGateVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -44,6 +47,11 @@ public record GatherExcitePlus(int extent, int reduction) implements AttentionMo
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Optional<String> attentionMapsRemark() {
+        return Optional.of(GatherExciteParts.MAPS_REMARK);
     }
 
     /** @throws IllegalArgumentException when {@code channels} leaves no bottleneck channel */

@@ -4,9 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.AttentionPoolVertex;
+import io.attnspark.model.layer.ChannelAddVertex;
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.GlobalAvgPoolVertex;
+import io.attnspark.model.layer.LayerNormVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -76,6 +82,17 @@ public record GlobalContext(int reduction, Pooling pooling, Fusion fusion) imple
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** GCNet's c3-c5: after the add, past the first stage. */
+    @Override
+    public PlacementRole placementRole() {
+        return PlacementRole.AFTER_ADD_PAST_FIRST_STAGE;
+    }
+
+    @Override
+    public Optional<String> attentionMapsRemark() {
+        return Optional.of("with pooling att or fusion mul");
     }
 
     /** @throws IllegalArgumentException when {@code channels} leaves no transform channel */

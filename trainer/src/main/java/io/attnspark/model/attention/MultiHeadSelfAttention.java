@@ -7,6 +7,8 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.DotProductAttentionVertex;
+import io.attnspark.model.layer.RelativePositionAttention;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -96,6 +98,12 @@ public record MultiHeadSelfAttention(int heads, PositionEncoding pos, boolean ti
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** BoTNet: in place of the 3×3 convs of the last stage. */
+    @Override
+    public PlacementRole placementRole() {
+        return PlacementRole.CONV_LAST_STAGE;
     }
 
     /** BN and ReLU of the block follow, as after the 3×3 conv (BoTNet). */

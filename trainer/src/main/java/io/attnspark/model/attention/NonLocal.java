@@ -1,11 +1,13 @@
 package io.attnspark.model.attention;
 
 import io.attnspark.model.layer.BatchNorm2d;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.DotProductAttentionVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -87,7 +89,7 @@ public record NonLocal(int reduction, boolean zeroInitGamma) implements Attentio
 
     @Override
     public List<TorchParam> torchParams(String prefix, int channels) {
-        return List.of(
+        var params = new ArrayList<>(List.of(
                 new TorchParam("theta.weight", prefix + "_theta", "W", Layout.SAME),
                 new TorchParam("theta.bias", prefix + "_theta", "b", Layout.SAME),
                 new TorchParam("phi.weight", prefix + "_phi", "W", Layout.SAME),
@@ -95,10 +97,8 @@ public record NonLocal(int reduction, boolean zeroInitGamma) implements Attentio
                 new TorchParam("g.weight", prefix + "_g", "W", Layout.SAME),
                 new TorchParam("g.bias", prefix + "_g", "b", Layout.SAME),
                 new TorchParam("W.0.weight", prefix + "_out", "W", Layout.SAME),
-                new TorchParam("W.0.bias", prefix + "_out", "b", Layout.SAME),
-                new TorchParam("W.1.weight", prefix + "_bn", "gamma", Layout.SAME),
-                new TorchParam("W.1.bias", prefix + "_bn", "beta", Layout.SAME),
-                new TorchParam("W.1.running_mean", prefix + "_bn", "mean", Layout.SAME),
-                new TorchParam("W.1.running_var", prefix + "_bn", "var", Layout.SAME));
+                new TorchParam("W.0.bias", prefix + "_out", "b", Layout.SAME)));
+        params.addAll(TorchParam.batchNorm("W.1.", prefix + "_bn"));
+        return List.copyOf(params);
     }
 }

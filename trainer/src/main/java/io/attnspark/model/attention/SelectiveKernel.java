@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.BranchSelectVertex;
+import io.attnspark.model.layer.GlobalAvgPoolVertex;
 import io.attnspark.model.layer.GroupedConvolution;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -163,19 +165,11 @@ public record SelectiveKernel(int branches, int reduction, int groups) implement
         for (int m = 1; m <= branches; m++) {
             String torch = "split.branches." + (m - 1) + ".";
             params.add(new TorchParam(torch + "conv.weight", branch(prefix, m) + "_conv", "W", Layout.SAME));
-            params.addAll(batchNormParams(torch + "bn.", branch(prefix, m) + "_bn"));
+            params.addAll(TorchParam.batchNorm(torch + "bn.", branch(prefix, m) + "_bn"));
         }
         params.add(new TorchParam("fuse.fc.0.weight", prefix + "_fuse", "W", Layout.DENSE_FROM_LINEAR));
-        params.addAll(batchNormParams("fuse.fc.1.", prefix + "_fuse_bn"));
+        params.addAll(TorchParam.batchNorm("fuse.fc.1.", prefix + "_fuse_bn"));
         params.add(new TorchParam("select.fc.weight", prefix + "_select", "W", Layout.DENSE_FROM_LINEAR));
         return params;
-    }
-
-    private static List<TorchParam> batchNormParams(String torchPrefix, String vertex) {
-        return List.of(
-                new TorchParam(torchPrefix + "weight", vertex, "gamma", Layout.SAME),
-                new TorchParam(torchPrefix + "bias", vertex, "beta", Layout.SAME),
-                new TorchParam(torchPrefix + "running_mean", vertex, "mean", Layout.SAME),
-                new TorchParam(torchPrefix + "running_var", vertex, "var", Layout.SAME));
     }
 }

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.AttentionPoolVertex;
+import io.attnspark.model.layer.ChannelAddVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;

@@ -8,6 +8,8 @@ import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
 import io.attnspark.model.layer.GroupedConvolution;
+import io.attnspark.model.layer.RadixSelectVertex;
+import io.attnspark.model.layer.RadixSumVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -156,9 +158,9 @@ public record SplitAttention(int radix, int cardinality, int reduction, int minW
     public List<TorchParam> torchParams(String prefix, int inChannels, int outChannels, int stride) {
         var params = new ArrayList<TorchParam>();
         params.add(new TorchParam("conv.weight", prefix + "_conv", GroupedConvolution.WEIGHT_KEY, Layout.SAME));
-        params.addAll(batchNormParams("bn0.", prefix + "_bn0"));
+        params.addAll(TorchParam.batchNorm("bn0.", prefix + "_bn0"));
         params.addAll(fcParams("fc1", prefix));
-        params.addAll(batchNormParams("bn1.", prefix + "_bn1"));
+        params.addAll(TorchParam.batchNorm("bn1.", prefix + "_bn1"));
         params.addAll(fcParams("fc2", prefix));
         return params;
     }
@@ -167,13 +169,5 @@ public record SplitAttention(int radix, int cardinality, int reduction, int minW
         return List.of(
                 new TorchParam(fc + ".weight", prefix + "_" + fc, GroupedConvolution.WEIGHT_KEY, Layout.SAME),
                 new TorchParam(fc + ".bias", prefix + "_" + fc, GroupedConvolution.BIAS_KEY, Layout.SAME));
-    }
-
-    private static List<TorchParam> batchNormParams(String torchPrefix, String vertex) {
-        return List.of(
-                new TorchParam(torchPrefix + "weight", vertex, "gamma", Layout.SAME),
-                new TorchParam(torchPrefix + "bias", vertex, "beta", Layout.SAME),
-                new TorchParam(torchPrefix + "running_mean", vertex, "mean", Layout.SAME),
-                new TorchParam(torchPrefix + "running_var", vertex, "var", Layout.SAME));
     }
 }

@@ -1,5 +1,7 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.GlobalAvgPoolVertex;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

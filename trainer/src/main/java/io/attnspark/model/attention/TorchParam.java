@@ -1,6 +1,8 @@
 package io.attnspark.model.attention;
 
+import io.attnspark.model.layer.KernelMixtureConvolution;
 import java.util.Arrays;
+import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -68,6 +70,19 @@ public record TorchParam(String torchKey, String vertex, String paramKey, Layout
         private static long[] withoutUnitDims(long[] shape) {
             return Arrays.stream(shape).filter(d -> d != 1).toArray();
         }
+    }
+
+    /**
+     * A PyTorch {@code BatchNorm2d} at {@code torchPrefix} (e.g. {@code W.1.}) into the DL4J batch norm {@code vertex}:
+     * weight, bias, running_mean and running_var into gamma, beta, mean and var ({@code num_batches_tracked} has no
+     * counterpart).
+     */
+    public static List<TorchParam> batchNorm(String torchPrefix, String vertex) {
+        return List.of(
+                new TorchParam(torchPrefix + "weight", vertex, "gamma", Layout.SAME),
+                new TorchParam(torchPrefix + "bias", vertex, "beta", Layout.SAME),
+                new TorchParam(torchPrefix + "running_mean", vertex, "mean", Layout.SAME),
+                new TorchParam(torchPrefix + "running_var", vertex, "var", Layout.SAME));
     }
 
     /** This parameter inside a larger network, e.g. {@code withTorchPrefix("layer1.0.se.")}. */

@@ -7,7 +7,7 @@
  * {@link io.attnspark.model.attention.AttentionOptions}, which rejects unknown names.
  * {@code attach(graph, prefix, input, channels)} adds the module's vertices, each named {@code prefix + "_" + part},
  * and returns the vertex that replaces {@code input}. Standard ops are built-in DL4J layers; ops that DL4J lacks are
- * small hand-written vertices with an explicit backward pass (e.g. {@link io.attnspark.model.attention.ChannelScaleVertex}).
+ * small hand-written vertices with an explicit backward pass (e.g. {@link io.attnspark.model.layer.ChannelScaleVertex}).
  *
  * <h2>Modules that replace a convolution</h2>
  * A {@link io.attnspark.model.attention.ConvReplacement} (SK, split attention, CondConv, dynamic convolution, MHSA) also has
@@ -17,8 +17,10 @@
  * Through the plain {@code attach} it keeps the shape (C → C, stride 1), the seeds' form.
  * Dynamic convolution's softmax temperature lives in its layers' configuration:
  * {@link io.attnspark.model.attention.DynamicConvolution#setTemperature DynamicConvolution.setTemperature(network, T)}
- * sets it on a built network, and the trainer applies the module's
- * {@link io.attnspark.model.attention.TemperatureSchedule} before each epoch.
+ * sets it on a built network, and the module's per-epoch hook
+ * ({@link io.attnspark.model.attention.AttentionModule#startEpoch}, which the trainer calls before each epoch) applies its
+ * {@link io.attnspark.model.attention.TemperatureSchedule}. Where a module goes by default is its
+ * {@link io.attnspark.model.attention.PlacementRole}, which each backbone turns into its own position and stages.
  *
  * <h2>PyTorch weights: the naming contract</h2>
  * {@code torchParams(prefix, channels)} lists one {@link io.attnspark.model.attention.TorchParam} per tensor in the
@@ -56,7 +58,7 @@
  *   <tr><td>{@code mhsa}</td><td>to_qkv.to_qkv.weight [3C,C_in] / .bias</td><td>prefix_qkv_W [3C,C_in,1,1] / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td></td><td>pos_embed.height_rel [2H-1,d] / pos_embed.width_rel [2W-1,d] (pos=relative only; d = C/heads,
  *       H×W the map the attention sees, before a stride-2 pool)</td>
- *       <td>prefix_attend_heightRel / _widthRel ({@link io.attnspark.model.attention.RelativePositionAttention})</td><td>SAME</td></tr>
+ *       <td>prefix_attend_heightRel / _widthRel ({@link io.attnspark.model.layer.RelativePositionAttention})</td><td>SAME</td></tr>
  *   <tr><td></td><td>to_output.weight [C,C] / .bias</td><td>prefix_out_W [C,C,1,1] / _b</td><td>SAME / SAME</td></tr>
  *   <tr><td>{@code mhsa} (timm=1, timm's BottleneckAttn)</td><td>qkv.weight [3C,C_in,1,1]; pos_embed.height_rel /
  *       .width_rel as above; no bias, no output projection</td><td>prefix_qkv_W; prefix_attend_heightRel / _widthRel</td>
@@ -110,3 +112,6 @@
  * </table>
  */
 package io.attnspark.model.attention;
+
+import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.RelativePositionAttention;

@@ -1,6 +1,6 @@
 package io.attnspark.model.backbone;
 
-import io.attnspark.model.ModelSpec;
+import io.attnspark.model.PlacedAttention;
 import io.attnspark.model.Placement;
 import io.attnspark.model.attention.AttentionModule;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -12,24 +12,36 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
  */
 public interface Backbone {
 
-    /** The name used in {@link ModelSpec#backbone()}, e.g. {@code resnet50}. */
+    /** The name configs use, e.g. {@code resnet50}. */
     String name();
 
     /** The smallest input side in pixels for which every stage still sees at least a 1x1 map without padding. */
     int minImageSize(boolean smallStem);
 
     /**
-     * Where the papers put {@code module} in this backbone, used when a {@link ModelSpec} names no position or stages.
+     * Where the papers put {@code module} ({@link AttentionModule#placementRole}) in this backbone, used when a
+     * configuration names no position or stages.
      *
      * @throws IllegalArgumentException when the backbone has no place for the module
      */
     Placement defaultPlacement(AttentionModule module);
 
     /**
+     * Checks, before anything is built, that this backbone has a place for {@code attention} at its placement.
+     *
+     * @throws IllegalArgumentException naming the placement and what to use instead
+     */
+    void checkPlacement(PlacedAttention attention);
+
+    /**
      * Adds the stem, the stages and the classifier on top of {@code input}.
      *
-     * @param attention inserted into every block; an identity module adds nothing
-     * @return the name of the vertex that emits the {@code spec.numClasses()} unnormalized class scores
+     * @param width      channel width multiplier
+     * @param smallStem  the stride-1 stem for small inputs
+     * @param numClasses the classifier's outputs
+     * @param attention  inserted where its placement says, already {@link #checkPlacement checked}
+     * @return the name of the vertex that emits the {@code numClasses} unnormalized class scores
      */
-    String addLogits(GraphBuilder graph, String input, ModelSpec spec, AttentionModule attention);
+    String addLogits(GraphBuilder graph, String input, double width, boolean smallStem, int numClasses,
+                     PlacedAttention attention);
 }

@@ -1,10 +1,9 @@
 package io.attnspark.model.backbone;
 
 import io.attnspark.model.AttentionPosition;
-import io.attnspark.model.ModelSpec;
+import io.attnspark.model.PlacedAttention;
 import io.attnspark.model.Placement;
 import io.attnspark.model.attention.AttentionModule;
-import io.attnspark.model.attention.ConvReplacement;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -70,7 +69,7 @@ public final class MobileNetV2 implements Backbone {
      */
     @Override
     public Placement defaultPlacement(AttentionModule module) {
-        if (module instanceof ConvReplacement) {
+        if (module.placementRole().replacesConv()) {
             throw new IllegalArgumentException(name() + " has no dense 3x3 conv for " + module.name() + " to replace"
                     + " (its 3x3 convs are depthwise); use a ResNet, or position standard to add " + module.name()
                     + " after every depthwise conv in its shape-keeping form");
@@ -79,19 +78,25 @@ public final class MobileNetV2 implements Backbone {
     }
 
     /**
-     * @throws IllegalArgumentException when the spec asks for a non-standard position or a subset of stages,
-     *                                  which only residual-stage backbones (ResNets) define
+     * @throws IllegalArgumentException for a non-standard position or a subset of stages, which only residual-stage
+     *                                  backbones (ResNets) define
      */
     @Override
-    public String addLogits(GraphBuilder graph, String input, ModelSpec spec, AttentionModule attention) {
-        if (spec.position() != AttentionPosition.STANDARD || !spec.stages().equals(ModelSpec.ALL_STAGES)) {
+    public void checkPlacement(PlacedAttention attention) {
+        Placement placement = attention.placement();
+        if (placement.position() != AttentionPosition.STANDARD || !placement.stages().equals(Placement.ALL_STAGES)) {
             throw new IllegalArgumentException(name() + " places attention after every depthwise conv only (no module replaces its"
-                    + " convs); use position standard and all stages, got position " + spec.position().configName()
-                    + " and stages " + spec.stages());
+                    + " convs); use position standard and all stages, got position " + placement.position().configName()
+                    + " and stages " + placement.stages());
         }
-        double width = spec.width();
+    }
+
+    @Override
+    public String addLogits(GraphBuilder graph, String input, double width, boolean smallStem, int numClasses,
+                            PlacedAttention placed) {
+        AttentionModule attention = placed.module();
         int channels = makeDivisible(STEM_CHANNELS * width);
-        String x = addConvBnReLU6(graph, "features.0", input, TorchLayers.conv(channels, 3, spec.smallStem() ? 1 : 2, 1));
+        String x = addConvBnReLU6(graph, "features.0", input, TorchLayers.conv(channels, 3, smallStem ? 1 : 2, 1));
         int index = 1;
         for (Stage stage : STAGES) {
             int outChannels = makeDivisible(stage.channels() * width);
@@ -106,7 +111,7 @@ public final class MobileNetV2 implements Backbone {
         int lastChannels = makeDivisible(LAST_CHANNELS * Math.max(1.0, width));
         x = addConvBnReLU6(graph, "features." + index, x, TorchLayers.conv(lastChannels, 1, 1, 0));
         graph.addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
-        graph.addLayer("classifier.1", classifier(spec.numClasses()), "avgpool");
+        graph.addLayer("classifier.1", classifier(numClasses), "avgpool");
         return "classifier.1";
     }
 

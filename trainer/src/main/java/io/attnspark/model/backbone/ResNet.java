@@ -1,18 +1,17 @@
 package io.attnspark.model.backbone;
 
 import io.attnspark.model.AttentionPosition;
-import io.attnspark.model.ModelSpec;
+import io.attnspark.model.PlacedAttention;
 import io.attnspark.model.Placement;
 import io.attnspark.model.attention.AttentionModule;
 import io.attnspark.model.attention.AttentionRegistry;
-import io.attnspark.model.attention.BottleneckAttention;
 import io.attnspark.model.attention.ConvReplacement;
-import io.attnspark.model.attention.GlobalContext;
-import io.attnspark.model.attention.MultiHeadSelfAttention;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -25,8 +24,8 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
  * {@code layer<s>.<b>.conv<k>}, {@code layer<s>.<b>.bn<k>}, {@code layer<s>.<b>.downsample.0} (1x1 conv) and
  * {@code .downsample.1} (BN), {@code avgpool}, {@code fc}. A ReLU that follows a batch norm is fused into it
  * ({@link io.attnspark.model.layer.BatchNorm2d}), so {@code bn1} and the inner {@code bn<k>} output after their ReLU;
- * the residual sum is {@code layer<s>.<b>.add} and the ReLU after it, the block output, is {@code layer<s>.<b>.relu}. {@link ModelSpec#position()} and {@link ModelSpec#stages()}
- * choose where attention goes ({@link #defaultPlacement} gives the papers' choice): in blocks its vertices start with
+ * the residual sum is {@code layer<s>.<b>.add} and the ReLU after it, the block output, is {@code layer<s>.<b>.relu}. The attention's {@link Placement}
+ * chooses where attention goes ({@link #defaultPlacement} gives the papers' choice): in blocks its vertices start with
  * {@code layer<s>.<b>.attn}; after a stage ({@code stage}) with {@code layer<s>.attn}; at position {@code conv} a
  * {@link ConvReplacement} (SK, ...) takes the place of the strided 3x3 conv of every block of the chosen stages,
  * {@code conv2} of a bottleneck, {@code conv1} of a basic block, and its vertices start with that conv's name.
@@ -78,41 +77,43 @@ public final class ResNet implements Backbone {
         return blockName(stage, depths.get(stage - 1) - 1) + ".relu";
     }
 
-    /**
-     * The papers' placements: BAM after stages 1-3 (its reference code puts none after the last stage), GC after the
-     * add in stages 2-4 (GCNet's c3-c5), multi-head self-attention in place of the 3x3 convs of the last stage
-     * (BoTNet), the other conv replacements in place of every block's 3x3 conv, and add-ons at the standard position
-     * in every stage (SE).
-     */
+    /** The papers' placements ({@link AttentionModule#placementRole}) in a ResNet's blocks and stages. */
     @Override
     public Placement defaultPlacement(AttentionModule module) {
-        if (module instanceof BottleneckAttention) {
-            return new Placement(AttentionPosition.STAGE, new TreeSet<>(Set.of(1, 2, 3)));
+        int last = depths.size();
+        return switch (module.placementRole()) {
+            case EVERY_BLOCK -> Placement.STANDARD;
+            case AFTER_ADD_PAST_FIRST_STAGE -> new Placement(AttentionPosition.AFTER_ADD, stages(2, last));
+            case STAGE_ENDS -> new Placement(AttentionPosition.STAGE, stages(1, last - 1));
+            case CONV_EVERY_BLOCK -> new Placement(AttentionPosition.CONV, stages(1, last));
+            case CONV_LAST_STAGE -> new Placement(AttentionPosition.CONV, stages(last, last));
+        };
+    }
+
+    private static SortedSet<Integer> stages(int first, int last) {
+        return IntStream.rangeClosed(first, last).boxed().collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** @throws IllegalArgumentException for position conv with a module that does not replace a convolution */
+    @Override
+    public void checkPlacement(PlacedAttention attention) {
+        if (attention.hasAttention() && attention.position() == AttentionPosition.CONV
+                && !(attention.module() instanceof ConvReplacement)) {
+            throw new IllegalArgumentException(attention.module().name() + " does not replace a convolution, so it cannot"
+                    + " take position conv; modules that do: " + String.join(", ", AttentionRegistry.convReplacementNames()));
         }
-        if (module instanceof GlobalContext) {
-            return new Placement(AttentionPosition.AFTER_ADD, new TreeSet<>(Set.of(2, 3, 4)));
-        }
-        if (module instanceof MultiHeadSelfAttention) {
-            return new Placement(AttentionPosition.CONV, new TreeSet<>(Set.of(depths.size())));
-        }
-        if (module instanceof ConvReplacement) {
-            return new Placement(AttentionPosition.CONV, ModelSpec.ALL_STAGES);
-        }
-        return Placement.STANDARD;
     }
 
     @Override
-    public String addLogits(GraphBuilder graph, String input, ModelSpec spec, AttentionModule attention) {
-        AttentionPosition position = spec.position();
-        if (spec.hasAttention() && position == AttentionPosition.CONV && !(attention instanceof ConvReplacement)) {
-            throw new IllegalArgumentException(attention.name() + " does not replace a convolution, so it cannot take"
-                    + " position conv; modules that do: " + String.join(", ", AttentionRegistry.convReplacementNames()));
-        }
-        int channels = scaled(STEM_CHANNELS, spec.width());
-        String x = addStem(graph, input, channels, spec.smallStem());
+    public String addLogits(GraphBuilder graph, String input, double width, boolean smallStem, int numClasses,
+                            PlacedAttention placed) {
+        AttentionPosition position = placed.position();
+        AttentionModule attention = placed.module();
+        int channels = scaled(STEM_CHANNELS, width);
+        String x = addStem(graph, input, channels, smallStem);
         for (int stage = 1; stage <= depths.size(); stage++) {
-            int planes = scaled(STAGE_PLANES.get(stage - 1), spec.width());
-            boolean attends = spec.attends(stage);
+            int planes = scaled(STAGE_PLANES.get(stage - 1), width);
+            boolean attends = placed.attends(stage);
             Optional<AttentionModule> addOn = attends && position.perBlockAddOn() ? Optional.of(attention) : Optional.empty();
             Optional<ConvReplacement> replacement = attends && position == AttentionPosition.CONV
                     ? Optional.of((ConvReplacement) attention) : Optional.empty();
@@ -126,7 +127,7 @@ public final class ResNet implements Backbone {
             }
         }
         graph.addLayer("avgpool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), x);
-        graph.addLayer("fc", TorchLayers.linear(spec.numClasses()), "avgpool");
+        graph.addLayer("fc", TorchLayers.linear(numClasses), "avgpool");
         return "fc";
     }
 

@@ -1,23 +1,16 @@
 package io.attnspark.model.layer;
 
-import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * {@code nn.Conv2d(in, out, k, stride, padding, dilation, groups=G, bias)} on NCHW input, which DL4J's
@@ -31,7 +24,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * DL4J writes a layer's JSON type as its fully qualified class name ({@code @class}); this class moved from
  * {@code io.attnspark.model.backbone} to this package, so configurations saved before the move name the old class.
  */
-public class GroupedConvolution extends FeedForwardLayer {
+public class GroupedConvolution extends HandWrittenLayer {
 
     public static final String WEIGHT_KEY = "W";
     public static final String BIAS_KEY = "b";
@@ -131,10 +124,13 @@ public class GroupedConvolution extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        return HandWrittenLayers.wire(new GroupedConvolutionLayer(conf, networkDataType), initializer(), conf, listeners, layerIndex,
-                layerParamsView, initializeParams);
+    protected String describe() {
+        return "grouped convolution '" + getLayerName() + "'";
+    }
+
+    @Override
+    protected org.deeplearning4j.nn.api.Layer runtimeLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new GroupedConvolutionLayer(conf, dataType);
     }
 
     @Override
@@ -144,41 +140,18 @@ public class GroupedConvolution extends FeedForwardLayer {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
-        var conv = convolutional(inputType);
-        if (outputSize(conv.getHeight()) < 1 || outputSize(conv.getWidth()) < 1) {
-            throw new IllegalArgumentException("grouped convolution '" + getLayerName() + "': input " + conv.getHeight()
-                    + "x" + conv.getWidth() + " is smaller than the kernel " + kernel + " with dilation " + dilation
-                    + " and padding " + padding);
-        }
-        return InputType.convolutional(outputSize(conv.getHeight()), outputSize(conv.getWidth()), nOut);
+        return slidingKernelOutput(inputType, this::outputSize, kernel + " with dilation " + dilation + " and padding " + padding);
     }
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
-        if (nIn <= 0 || override) {
-            nIn = convolutional(inputType).getChannels();
-            requireDivisible("nIn", nIn);
-        }
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
+        super.setNIn(inputType, override);
+        requireDivisible("nIn", nIn);
     }
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType output = getOutputType(-1, inputType);
-        long params = initializer().numParams(this);
-        return new LayerMemoryReport.Builder(getLayerName(), GroupedConvolution.class, inputType, output)
-                .standardMemory(params, params)
-                .workingMemory(0, 0, MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .build();
-    }
-
-    private InputType.InputTypeConvolutional convolutional(InputType inputType) {
-        return HandWrittenLayers.nchwInput("grouped convolution '" + getLayerName() + "'", inputType);
+        return memoryReport(inputType, 0, 0);
     }
 
     @Override
@@ -243,38 +216,18 @@ public class GroupedConvolution extends FeedForwardLayer {
      * The weight {@code W} in torch's layout and order ('c'), so a torch state dict copies in without reordering, then
      * the bias {@code b} if the layer has one.
      */
-    static final class Params implements ParamInitializer {
+    static final class Params extends HandWrittenParams {
         static final Params INSTANCE = new Params();
 
         @Override
-        public long numParams(NeuralNetConfiguration conf) {
-            return numParams(conf.getLayer());
-        }
-
-        @Override
-        public long numParams(Layer layer) {
+        protected Map<String, long[]> shapes(Layer layer) {
             var conv = (GroupedConvolution) layer;
-            return weightCount(conv) + (conv.hasBias ? conv.getNOut() : 0);
-        }
-
-        private static long weightCount(GroupedConvolution conv) {
-            long[] shape = conv.weightShape();
-            return shape[0] * shape[1] * shape[2] * shape[3];
-        }
-
-        @Override
-        public List<String> paramKeys(Layer layer) {
-            return ((GroupedConvolution) layer).hasBias ? List.of(WEIGHT_KEY, BIAS_KEY) : List.of(WEIGHT_KEY);
-        }
-
-        @Override
-        public List<String> weightKeys(Layer layer) {
-            return List.of(WEIGHT_KEY);
-        }
-
-        @Override
-        public List<String> biasKeys(Layer layer) {
-            return ((GroupedConvolution) layer).hasBias ? List.of(BIAS_KEY) : List.of();
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            shapes.put(WEIGHT_KEY, conv.weightShape());
+            if (conv.hasBias) {
+                shapes.put(BIAS_KEY, new long[] {1, conv.getNOut()});
+            }
+            return shapes;
         }
 
         @Override
@@ -288,38 +241,16 @@ public class GroupedConvolution extends FeedForwardLayer {
         }
 
         @Override
-        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-            var conv = (GroupedConvolution) conf.getLayer();
+        protected void initialize(Layer layer, Map<String, INDArray> params) {
+            var conv = (GroupedConvolution) layer;
             long[] shape = conv.weightShape();
-            Map<String, INDArray> table = split(conv, paramsView);
-            if (initializeParams) {
-                // torch's fan_in = in/groups * k * k and fan_out = out * k * k
-                double fanIn = (double) shape[1] * shape[2] * shape[3];
-                double fanOut = (double) shape[0] * shape[2] * shape[3];
-                conv.getWeightInitFn().init(fanIn, fanOut, shape, 'c', table.get(WEIGHT_KEY));
-                if (conv.hasBias) {
-                    table.get(BIAS_KEY).assign(conv.getBiasInit());
-                }
-            }
-            return table;
-        }
-
-        @Override
-        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-            return split((GroupedConvolution) conf.getLayer(), gradientView);
-        }
-
-        /** Views of the flat parameters (or gradients): W [out, in/G, k, k], then b [1, out]. */
-        private static Map<String, INDArray> split(GroupedConvolution conv, INDArray flat) {
-            long weights = weightCount(conv);
-            INDArray row = flat.reshape('c', new long[] {flat.length()});
-            Map<String, INDArray> table = new LinkedHashMap<>();
-            table.put(WEIGHT_KEY, row.get(NDArrayIndex.interval(0, weights)).reshape('c', conv.weightShape()));
+            // torch's fan_in = in/groups * k * k and fan_out = out * k * k
+            double fanIn = (double) shape[1] * shape[2] * shape[3];
+            double fanOut = (double) shape[0] * shape[2] * shape[3];
+            conv.getWeightInitFn().init(fanIn, fanOut, shape, 'c', params.get(WEIGHT_KEY));
             if (conv.hasBias) {
-                table.put(BIAS_KEY, row.get(NDArrayIndex.interval(weights, weights + conv.getNOut()))
-                        .reshape('c', new long[] {1, conv.getNOut()}));
+                params.get(BIAS_KEY).assign(conv.getBiasInit());
             }
-            return table;
         }
     }
 }

@@ -3,7 +3,6 @@ package io.attnspark.model.layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -22,20 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * The backward pass is written out rather than derived by SameDiff, whose custom layers double the incoming
  * gradient in this DL4J version.
  */
-public class GroupedConvolutionLayer extends BaseLayer<GroupedConvolution> {
+public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConvolution> {
 
     public GroupedConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    @Override
-    public Type type() {
-        return Type.CONVOLUTIONAL;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -40,8 +41,15 @@ public record SparkHome(Path dir) {
         return dir.resolve("bin/spark-class");
     }
 
+    /** What spark-submit and spark-class need to run from this SPARK_HOME. */
+    public Map<String, String> launcherEnvironment() {
+        return Map.of("SPARK_HOME", dir.toString(), "SPARK_SCALA_VERSION", "2.12");
+    }
+
     /** Keeps every daemon, driver and executor on loopback. */
     public Map<String, String> environment() {
-        return Map.of("SPARK_HOME", dir.toString(), "SPARK_SCALA_VERSION", "2.12", "SPARK_LOCAL_IP", LoopbackCluster.HOST);
+        var environment = new HashMap<>(launcherEnvironment());
+        environment.put("SPARK_LOCAL_IP", LoopbackCluster.HOST);
+        return Map.copyOf(environment);
     }
 }

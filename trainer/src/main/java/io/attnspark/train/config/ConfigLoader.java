@@ -1,5 +1,6 @@
 package io.attnspark.train.config;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -24,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Reads a {@link TrainConfig} from YAML and {@code key.path=value} overrides, turning every mistake into one clear line. */
@@ -113,21 +115,50 @@ public final class ConfigLoader {
     private static TrainConfig bind(ObjectNode tree) {
         try {
             return YAML.treeToValue(tree, TrainConfig.class);
-        } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause();
-            throw new IllegalArgumentException(cause != null && cause.getMessage() != null ? cause.getMessage() : e.getOriginalMessage());
-        } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(path(e) + ": unknown key; " + sectionHint(e.getPropertyName(), e.getPath().size())
-                    + "known keys here: "
-                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
-        } catch (InvalidFormatException e) {
-            throw new IllegalArgumentException(path(e) + ": cannot use '" + e.getValue() + "' as " + typeName(e.getTargetType())
-                    + choices(e.getTargetType()));
-        } catch (MismatchedInputException e) {
-            throw new IllegalArgumentException(path(e) + ": wrong type; expected " + typeName(e.getTargetType()));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("config: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(bindingProblem(e, TrainConfig.class).orElse("config: " + e.getOriginalMessage()));
         }
+    }
+
+    /**
+     * Reads YAML {@code file} into {@code type} with the strict mapper of run configs (no unknown or repeated keys),
+     * every problem one line that starts with {@code what} and the file, e.g. {@code sweep spec s.yaml: seeds: wrong
+     * type; expected a list such as [a, b]}.
+     *
+     * @return null for an empty file
+     */
+    public static <T> T readStrict(Path file, Class<T> type, String what) {
+        String where = what + " " + file;
+        try {
+            return YAML.readValue(file.toFile(), type);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException(where + " is not valid YAML: " + yamlProblem(e));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(where + ": " + bindingProblem(e, type).orElse(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** One line naming the key and what is wrong with it; empty for a problem that is not about a key. */
+    private static Optional<String> bindingProblem(JsonProcessingException e, Class<?> root) {
+        if (e instanceof ValueInstantiationException) {
+            Throwable cause = e.getCause();
+            return Optional.of(cause != null && cause.getMessage() != null ? cause.getMessage() : e.getOriginalMessage());
+        }
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String hint = root == TrainConfig.class ? sectionHint(unknown.getPropertyName(), unknown.getPath().size()) : "";
+            return Optional.of(path(unknown) + ": unknown key; " + hint + "known keys here: " + unknown.getKnownPropertyIds()
+                    .stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+        }
+        if (e instanceof InvalidFormatException format) {
+            return Optional.of(path(format) + ": cannot use '" + format.getValue() + "' as " + typeName(format.getTargetType())
+                    + choices(format.getTargetType()));
+        }
+        if (e instanceof MismatchedInputException mismatch) {
+            return Optional.of(path(mismatch) + ": wrong type; expected " + typeName(mismatch.getTargetType()));
+        }
+        return Optional.empty();
     }
 
     /** An enum's values as the config spells them, e.g. {@code "; use one of cosine, step, constant"}. */

@@ -28,19 +28,19 @@ public record ModelConfig(String backbone, double width, int imageSize, boolean 
         Checks.atLeast(imageSize, 8, "model.imageSize");
         Checks.nonBlank(attention, "model.attention", "an attention name such as se, or none");
         attentionOptions = attentionOptions == null ? Map.of() : Map.copyOf(attentionOptions);
-        if (position == null || stages == null) {
-            Placement paper = ModelSpec.defaultPlacement(backbone, attention, attentionOptions);
-            position = position == null ? paper.position() : position;
-            stages = stages == null ? List.copyOf(paper.stages()) : stages;
-        }
-        stages = checkedStages(stages);
+        String module = attention;
+        Map<String, Object> options = attentionOptions;
+        Placement placement = Placement.orDefault(position, stages == null ? null : checkedStages(stages),
+                () -> ModelSpec.defaultPlacement(backbone, module, options));
+        position = placement.position();
+        stages = List.copyOf(placement.stages());
         if (initFrom != null) {
             Checks.nonBlank(initFrom, "model.initFrom", "a PyTorch state_dict saved as .npz, or leave it out");
         }
     }
 
     private static List<Integer> checkedStages(List<Integer> stages) {
-        if (stages == null || stages.isEmpty()) {
+        if (stages.isEmpty()) {
             throw new IllegalArgumentException("model.stages: empty; list the residual stages that get attention, e.g."
                     + " [1, 2, 3, 4] (all), or set model.attention=none");
         }

@@ -101,14 +101,14 @@ class AttentionMapsTest {
     void aNetworkListsOneModuleInstancePerAttendedBlock() {
         var spec = new ModelSpec("resnet18", 0.25, 10, 32, true, "cbam", Map.of(), AttentionPosition.STANDARD,
                 new java.util.TreeSet<>(Set.of(3, 4)));
-        List<AttentionMap> maps = Models.attentionMaps(spec);
+        List<AttentionMap> maps = Models.attentionMaps(spec.resolve());
         // stages 3 and 4 of resnet18 have two blocks each, CBAM has a channel and a spatial map
         assertEquals(8, maps.size());
         assertEquals(4, maps.stream().map(AttentionMap::module).distinct().count());
         assertEquals("layer3.0.attn", maps.get(0).module());
-        var vertices = Models.configure(spec, new NeuralNetConfiguration.Builder()).getVertices().keySet();
+        var vertices = Models.configure(spec.resolve(), new NeuralNetConfiguration.Builder()).getVertices().keySet();
         maps.forEach(map -> assertTrue(vertices.contains(map.vertex()), map.vertex()));
-        assertEquals(List.of(), Models.attentionMaps(new ModelSpec("resnet18", 0.25, 10, 32, true, ModelSpec.NONE, Map.of())));
+        assertEquals(List.of(), Models.attentionMaps(new ModelSpec("resnet18", 0.25, 10, 32, true, ModelSpec.NONE, Map.of()).resolve()));
     }
 
     private static void assertInUnitInterval(INDArray weights, AttentionMap map) {

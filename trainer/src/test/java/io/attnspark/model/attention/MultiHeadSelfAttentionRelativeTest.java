@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.attnspark.model.attention.MultiHeadSelfAttention.PositionEncoding;
+import io.attnspark.model.layer.RelativePositionAttention;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.MultiHeadSelfAttention.PositionEncoding;
+import io.attnspark.model.layer.DotProductAttentionVertex;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.junit.jupiter.api.Test;

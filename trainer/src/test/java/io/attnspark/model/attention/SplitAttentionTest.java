@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import io.attnspark.model.attention.AttentionTestSupport.Fixture;
+import io.attnspark.model.layer.RadixSelectVertex;
+import io.attnspark.model.layer.RadixSumVertex;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;

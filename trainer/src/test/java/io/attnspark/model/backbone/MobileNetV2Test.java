@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
+import io.attnspark.model.PlacedAttention;
+import io.attnspark.model.Placement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -43,7 +45,7 @@ class MobileNetV2Test {
         fixture.get("modules").fields()
                 .forEachRemaining(module -> expected.put(module.getKey(), module.getValue().get("params").asLong()));
 
-        var actual = new TreeMap<>(Models.parameterCounts(Models.configure(spec(1.0), new NeuralNetConfiguration.Builder())));
+        var actual = new TreeMap<>(Models.parameterCounts(Models.configure(spec(1.0).resolve(), new NeuralNetConfiguration.Builder())));
 
         assertEquals(expected, actual);
     }
@@ -53,17 +55,17 @@ class MobileNetV2Test {
     void widthMultiplierRoundsLikeTorchvision(double width) {
         long expected = fixture.get("total_params_by_width").get(String.valueOf(width)).asLong();
 
-        assertEquals(expected, Models.parameterCount(spec(width)));
+        assertEquals(expected, Models.parameterCount(spec(width).resolve()));
     }
 
     @Test
     void attentionFollowsTheDepthwiseConvOfEveryBlockOnTheExpandedChannels() {
         var module = new RecordingAttention();
-        var spec = new ModelSpec("mobilenet_v2", 1.0, 10, 32, true, module.name(), Map.of());
         GraphBuilder graph = new NeuralNetConfiguration.Builder().graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(32, 32, 3));
-        String logits = MobileNetV2.MOBILENET_V2.addLogits(graph, "input", spec, module);
+        String logits = MobileNetV2.MOBILENET_V2.addLogits(graph, "input", 1.0, true, 10,
+                new PlacedAttention(module, Placement.STANDARD));
         graph.addLayer("output", new LossLayer.Builder().build(), logits).setOutputs("output");
         ComputationGraphConfiguration configuration = graph.build();
 

@@ -2,9 +2,9 @@ package io.attnspark.model.backbone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.attnspark.model.ModelSpec;
+import io.attnspark.model.PlacedAttention;
+import io.attnspark.model.Placement;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -16,11 +16,10 @@ import org.junit.jupiter.api.Test;
 class ResNetAttentionInsertionTest {
 
     private static ComputationGraphConfiguration build(ResNet resNet, RecordingAttention module) {
-        var spec = new ModelSpec(resNet.name(), 1.0, 10, 32, true, module.name(), Map.of());
         GraphBuilder graph = new NeuralNetConfiguration.Builder().graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(32, 32, 3));
-        String logits = resNet.addLogits(graph, "input", spec, module);
+        String logits = resNet.addLogits(graph, "input", 1.0, true, 10, new PlacedAttention(module, Placement.STANDARD));
         graph.addLayer("output", new LossLayer.Builder().build(), logits).setOutputs("output");
         return graph.build();
     }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.attnspark.model.AttentionPosition;
 import io.attnspark.model.ModelSpec;
 import io.attnspark.model.Models;
+import io.attnspark.model.PlacedAttention;
+import io.attnspark.model.Placement;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,16 +28,13 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The SE paper's integration ablation (standard, pre, post, identity) and the choice of stages, in resnet18. */
 class ResNetAttentionPositionTest {
 
-    private static ModelSpec spec(String backbone, AttentionPosition position, Set<Integer> stages) {
-        return new ModelSpec(backbone, 1.0, 10, 32, true, "recording", Map.of(), position, new TreeSet<>(stages));
-    }
-
     private static ComputationGraphConfiguration build(RecordingAttention module, AttentionPosition position,
                                                        Set<Integer> stages) {
         GraphBuilder graph = new NeuralNetConfiguration.Builder().graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(32, 32, 3));
-        String logits = ResNet.RESNET18.addLogits(graph, "input", spec("resnet18", position, stages), module);
+        String logits = ResNet.RESNET18.addLogits(graph, "input", 1.0, true, 10,
+                new PlacedAttention(module, new Placement(position, new TreeSet<>(stages))));
         graph.addLayer("output", new LossLayer.Builder().build(), logits).setOutputs("output");
         return graph.build();
     }
@@ -122,6 +121,10 @@ class ResNetAttentionPositionTest {
         assertEquals(List.of("layer4.1.relu"), configuration.getVertexInputs().get("avgpool"));
     }
 
+    private static Placement placement(ModelSpec spec) {
+        return spec.resolve().attention().placement();
+    }
+
     /** BAM after stages 1-3 (its reference code), GC after the add in stages 2-4 (GCNet's c3-c5), SE standard everywhere. */
     @Test
     void eachModuleDefaultsToItsPapersPlacement() {
@@ -130,11 +133,11 @@ class ResNetAttentionPositionTest {
         var se = new ModelSpec("resnet50", 0.25, 10, 32, true, "se", Map.of());
         var seInMobileNet = new ModelSpec("mobilenet_v2", 0.25, 10, 32, true, "bam", Map.of());
 
-        assertEquals(List.of(AttentionPosition.STAGE, List.of(1, 2, 3)), List.of(bam.position(), List.copyOf(bam.stages())));
-        assertEquals(List.of(AttentionPosition.AFTER_ADD, List.of(2, 3, 4)), List.of(gc.position(), List.copyOf(gc.stages())));
-        assertEquals(List.of(AttentionPosition.STANDARD, ModelSpec.ALL_STAGES), List.of(se.position(), se.stages()));
-        assertEquals(AttentionPosition.STANDARD, seInMobileNet.position());
-        var vertices = Models.configure(bam, new NeuralNetConfiguration.Builder()).getVertices().keySet();
+        assertEquals(new Placement(AttentionPosition.STAGE, new TreeSet<>(Set.of(1, 2, 3))), placement(bam));
+        assertEquals(new Placement(AttentionPosition.AFTER_ADD, new TreeSet<>(Set.of(2, 3, 4))), placement(gc));
+        assertEquals(Placement.STANDARD, placement(se));
+        assertEquals(Placement.STANDARD, placement(seInMobileNet));
+        var vertices = Models.configure(bam.resolve(), new NeuralNetConfiguration.Builder()).getVertices().keySet();
         assertTrue(vertices.stream().anyMatch(v -> v.startsWith("layer3.attn_")));
         assertTrue(vertices.stream().noneMatch(v -> v.startsWith("layer4.attn_") || v.contains(".0.attn")));
     }
@@ -165,7 +168,7 @@ class ResNetAttentionPositionTest {
                 AttentionPosition.STANDARD, new TreeSet<>(Set.of(4)));
 
         assertEquals(27_136_424L, expected);
-        assertEquals(expected, Models.parameterCount(spec));
+        assertEquals(expected, Models.parameterCount(spec.resolve()));
     }
 
     @ParameterizedTest
@@ -173,7 +176,7 @@ class ResNetAttentionPositionTest {
     void everyAddOnPositionBuildsAndRunsWithSqueezeExcitation(AttentionPosition position) {
         var spec = new ModelSpec("resnet18", 0.125, 10, 32, true, "se", Map.of("reduction", 4), position,
                 ModelSpec.ALL_STAGES);
-        ComputationGraph network = Models.build(spec, new NeuralNetConfiguration.Builder().seed(3));
+        ComputationGraph network = Models.build(spec.resolve(), new NeuralNetConfiguration.Builder().seed(3));
 
         assertArrayEquals(new long[] {2, 10}, network.outputSingle(Nd4j.rand(2, 3, 32, 32)).shape());
     }
@@ -185,7 +188,7 @@ class ResNetAttentionPositionTest {
                 new TreeSet<>(Set.of(4)));
 
         for (ModelSpec spec : List.of(pre, stage4)) {
-            var error = assertThrows(IllegalArgumentException.class, () -> Models.parameterCount(spec));
+            var error = assertThrows(IllegalArgumentException.class, () -> Models.parameterCount(spec.resolve()));
             assertTrue(error.getMessage().contains("position standard and all stages"), error.getMessage());
         }
     }
@@ -195,7 +198,7 @@ class ResNetAttentionPositionTest {
         var spec = new ModelSpec("resnet18", 1.0, 10, 32, true, "se", Map.of(), AttentionPosition.STANDARD,
                 new TreeSet<>(Set.of(0, 5)));
 
-        var error = assertThrows(IllegalArgumentException.class, () -> Models.parameterCount(spec));
+        var error = assertThrows(IllegalArgumentException.class, () -> Models.parameterCount(spec.resolve()));
 
         assertTrue(error.getMessage().contains("subset of [1, 2, 3, 4]"), error.getMessage());
     }

@@ -26,7 +26,7 @@ class ResNetConvReplacementTest {
     private static ComputationGraph build(String backbone, double width, Set<Integer> stages) {
         var spec = new ModelSpec(backbone, width, 10, 16, true, "sk", Map.of("reduction", 4), AttentionPosition.CONV,
                 new TreeSet<>(stages));
-        return Models.build(spec, new NeuralNetConfiguration.Builder().seed(3));
+        return Models.build(spec.resolve(), new NeuralNetConfiguration.Builder().seed(3));
     }
 
     @Test
@@ -61,8 +61,8 @@ class ResNetConvReplacementTest {
         var standard = new ModelSpec("resnet18", 0.25, 10, 16, true, "sk", Map.of("reduction", 4),
                 AttentionPosition.STANDARD, ModelSpec.ALL_STAGES);
 
-        assertEquals(AttentionPosition.CONV, byDefault.position());
-        var vertices = Models.configure(standard, new NeuralNetConfiguration.Builder()).getVertices().keySet();
+        assertEquals(AttentionPosition.CONV, byDefault.resolve().attention().position());
+        var vertices = Models.configure(standard.resolve(), new NeuralNetConfiguration.Builder()).getVertices().keySet();
         assertTrue(vertices.contains("layer1.0.conv1") && vertices.contains("layer1.0.attn_weigh"));
     }
 
@@ -70,7 +70,7 @@ class ResNetConvReplacementTest {
     void onlyModulesThatReplaceAConvTakePositionConv() {
         var spec = new ModelSpec("resnet18", 0.25, 10, 16, true, "se", Map.of(), AttentionPosition.CONV, ModelSpec.ALL_STAGES);
 
-        var error = assertThrows(IllegalArgumentException.class, () -> Models.parameterCount(spec));
+        var error = assertThrows(IllegalArgumentException.class, () -> Models.parameterCount(spec.resolve()));
 
         assertTrue(error.getMessage().startsWith("se does not replace a convolution, so it cannot take position conv;"
                 + " modules that do: "), error.getMessage());
@@ -82,7 +82,7 @@ class ResNetConvReplacementTest {
     void resnet50WithMhsaInStage4BuildsAndRuns() {
         for (Map<String, Object> options : List.<Map<String, Object>>of(Map.of("heads", 4), Map.of("pos", "relative", "timm", 1))) {
             var spec = new ModelSpec("resnet50", 0.25, 10, 32, true, "mhsa", options);
-            ComputationGraph net = Models.build(spec, new NeuralNetConfiguration.Builder().seed(3));
+            ComputationGraph net = Models.build(spec.resolve(), new NeuralNetConfiguration.Builder().seed(3));
             var vertices = net.getConfiguration().getVertices().keySet();
 
             assertTrue(vertices.contains("layer4.0.conv2_attend") && vertices.contains("layer4.0.conv2_pool")

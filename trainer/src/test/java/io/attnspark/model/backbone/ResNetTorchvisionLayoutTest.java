@@ -37,7 +37,7 @@ class ResNetTorchvisionLayoutTest {
 
     private static ComputationGraphConfiguration configure(String backbone, int imageSize, boolean smallStem) {
         var spec = new ModelSpec(backbone, 1.0, 1000, imageSize, smallStem, ModelSpec.NONE, Map.of());
-        return Models.configure(spec, new NeuralNetConfiguration.Builder());
+        return Models.configure(spec.resolve(), new NeuralNetConfiguration.Builder());
     }
 
     @ParameterizedTest

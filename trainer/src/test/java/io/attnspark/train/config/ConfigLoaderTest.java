@@ -95,6 +95,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void betweenEpochsTheRateFollowsTheScheduleAndMeetsItAtEachEpochStart() {
+        var recipe = ConfigLoader.load(null, List.of("data.path=x", "recipe.epochs=4", "recipe.warmupEpochs=1",
+                "recipe.schedulePer=round")).recipe();
+        assertEquals(RecipeConfig.SchedulePer.ROUND, recipe.schedulePer());
+        assertEquals(0.05, recipe.learningRate(0, 256), 1e-12);
+        assertEquals(0.075, recipe.learningRate(0.5, 256), 1e-12);
+        assertEquals(0.1 * 0.5 * (1 + Math.cos(Math.PI * 1.5 / 3)), recipe.learningRate(2.5, 256), 1e-12);
+        assertEquals(0.1 * 0.5 * (1 + Math.cos(Math.PI * 2 / 3)), recipe.learningRate(3, 256), 1e-12);
+        var step = ConfigLoader.load(null, List.of("data.path=x", "recipe.schedule=step", "recipe.stepEpochs=2")).recipe();
+        assertEquals(RecipeConfig.SchedulePer.EPOCH, step.schedulePer());
+        assertEquals(0.1, step.learningRate(1.99, 256), 1e-12);
+        assertEquals(0.01, step.learningRate(2, 256), 1e-12);
+    }
+
+    @Test
     void warmupRisesLinearlyThenTheScheduleRunsOverTheRest() {
         var recipe = ConfigLoader.load(null, List.of("data.path=x", "recipe.epochs=6", "recipe.warmupEpochs=2",
                 "recipe.optimizer=adamw", "recipe.labelSmoothing=0.1")).recipe();
