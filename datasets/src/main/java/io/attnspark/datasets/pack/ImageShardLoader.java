@@ -174,7 +174,7 @@ public final class ImageShardLoader implements DataSetLoader {
 
         int[] labels = new int[n];
         boolean[] ok = new boolean[n];
-        SplittableRandom root = seed == null ? new SplittableRandom() : new SplittableRandom(loadSeed(seed, epoch, source.getPath()));
+        SplittableRandom root = seed == null ? new SplittableRandom() : new SplittableRandom(LoadRandomness.seed(seed, epoch, source.getPath()));
         SplittableRandom[] rngs = new SplittableRandom[n];
         for (int i = 0; i < n; i++) {
             rngs[i] = root.split();
@@ -182,7 +182,7 @@ public final class ImageShardLoader implements DataSetLoader {
         // file i goes to row rows[i]
         int[] rows = IntStream.range(0, n).toArray();
         if (train) {
-            shuffle(rows, root);
+            LoadRandomness.shuffle(rows, root);
         }
 
         INDArray features;
@@ -235,30 +235,6 @@ public final class ImageShardLoader implements DataSetLoader {
                 oneHot.putScalar(row, labels[kept.get(row)], 1.0f);
             }
             return new DataSet(features, oneHot);
-        }
-    }
-
-    /** Chains SplittableRandom's mixing (a bijection of its seed) over seed, epoch and shard name. */
-    static long loadSeed(long seed, int epoch, String shardPath) {
-        long mixed = new SplittableRandom(seed).nextLong();
-        mixed = new SplittableRandom(mixed + epoch).nextLong();
-        return new SplittableRandom(mixed + shardName(shardPath).hashCode()).nextLong();
-    }
-
-    /** {@code train/shard-00003.zip} of any URI of that shard. */
-    static String shardName(String path) {
-        int last = path.lastIndexOf('/');
-        int previous = last > 0 ? path.lastIndexOf('/', last - 1) : -1;
-        return path.substring(previous + 1);
-    }
-
-    /** Fisher-Yates with the load's random source. */
-    private static void shuffle(int[] values, SplittableRandom rng) {
-        for (int i = values.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int swap = values[i];
-            values[i] = values[j];
-            values[j] = swap;
         }
     }
 

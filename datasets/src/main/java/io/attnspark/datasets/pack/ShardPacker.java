@@ -3,7 +3,6 @@ package io.attnspark.datasets.pack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.Serializable;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -297,25 +296,5 @@ public final class ShardPacker {
             fs.delete(temp, false);
             throw new IOException("could not rename " + temp + " to " + target);
         }
-    }
-
-    /** One shard to write: the source URIs and the names stored in the zip, in order. */
-    record ShardTask(String split, int index, List<String> sources, List<String> storedNames) implements Serializable {
-        ShardTask {
-            sources = new ArrayList<>(sources);
-            storedNames = new ArrayList<>(storedNames);
-        }
-    }
-
-    /** What a shard task did, sent back to the driver. */
-    record ShardOutcome(String split, int index, boolean written, int imageCount, SkipTally skipped, String digest)
-            implements Serializable {
-    }
-
-    /**
-     * {@code shard-NNNNN.json}: the shard's image count, skipped files and SHA-256 (null for an empty slot, and in
-     * records written before shards were digested); its presence marks the slot complete.
-     */
-    record ShardRecord(int imageCount, SkipTally skipped, String digest) {
     }
 }
