@@ -129,7 +129,8 @@ class YarnClusterIT {
     @Test
     void clientModeTrainsAndSurvivesALostExecutor() throws Exception {
         Path driverLog = Path.of(StandaloneClusterIT.class.getResource("/cluster-driver-log4j2.properties").toURI());
-        var run = submit("client", "client", "spark.driver.extraJavaOptions=" + driverJavaOptions()
+        // tasks of five batches instead of two, so the task picked for the kill is still running when the kill lands
+        var run = submit("client", "client", 5, "spark.driver.extraJavaOptions=" + driverJavaOptions()
                 + " -Dlog4j2.configurationFile=" + driverLog + " -Djava.io.tmpdir=" + tmp);
         var training = TrainingTasks.await(run.process, run::trainingLog, RUN_TIMEOUT);
         ProcessHandle victim = LoopbackYarn.containerJvms("YarnCoarseGrainedExecutorBackend")
@@ -146,7 +147,7 @@ class YarnClusterIT {
 
     @Test
     void clusterModeSucceedsInOneAttemptWithOneRecordAndContainersOnLoopback() throws Exception {
-        var run = submit("cluster", "cluster", "spark.driver.extraJavaOptions=" + driverJavaOptions());
+        var run = submit("cluster", "cluster", 2, "spark.driver.extraJavaOptions=" + driverJavaOptions());
         Map<Long, String> localIps = new HashMap<>();
         long largestExecutorKb = 0;
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
@@ -184,7 +185,8 @@ class YarnClusterIT {
      * {@code bin/attnspark submit} with the template and this machine's sizes (cluster-config/yarn/README.md): two
      * executors of one core, ND4J's limits inside their containers, the JavaCPP cache the tests share.
      */
-    private static Run submit(String deployMode, String name, String... conf) throws IOException {
+    /** @param averagingFrequency batches per training task (TinyRun's is 2) */
+    private static Run submit(String deployMode, String name, int averagingFrequency, String... conf) throws IOException {
         var command = new ArrayList<>(List.of(root.resolve("bin/attnspark").toString(), "submit", "--master", "yarn",
                 "--deploy-mode", deployMode,
                 "--properties-file", root.resolve("cluster-config/yarn/spark-defaults.conf").toString()));
@@ -200,7 +202,8 @@ class YarnClusterIT {
         // paths without a host resolve against fs.defaultFS of HADOOP_CONF_DIR, as in cluster-config/yarn/README.md
         String fs = "hdfs://";
         String[] train = TinyRun.args(fs + "/data/fmnist", fs + "/" + name + "/results", fs + "/" + name + "/work", null, "none");
-        command.addAll(Arrays.asList(train).subList(1, train.length));
+        Arrays.asList(train).subList(1, train.length).forEach(argument -> command.add(
+                argument.equals("spark.averagingFrequency=2") ? "spark.averagingFrequency=" + averagingFrequency : argument));
         // the first run packs the images, the second finds the packs complete
         command.addAll(List.of("--set", "data.packs=" + fs + "/packs"));
 
