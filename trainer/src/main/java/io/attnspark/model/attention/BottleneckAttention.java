@@ -1,6 +1,7 @@
 package io.attnspark.model.attention;
 
 import io.attnspark.model.layer.BatchNorm2d;
+import io.attnspark.model.layer.DilatedConvolution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +95,12 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
                 .activation(Activation.IDENTITY).build(), channelHidden);
 
         String spatial = prefix + "_spatial";
-        String reduced = convBatchNormRelu(graph, spatial + "_reduce1", input, channels, bottleneck, 1, 1);
-        String dilated = convBatchNormRelu(graph, spatial + "_dilated1", reduced, bottleneck, bottleneck, 3, dilation);
-        dilated = convBatchNormRelu(graph, spatial + "_dilated2", dilated, bottleneck, bottleneck, 3, dilation);
+        graph.addLayer(spatial + "_reduce1", conv(1, channels, bottleneck).stride(1, 1)
+                .convolutionMode(ConvolutionMode.Truncate).build(), input);
+        String reduced = batchNormRelu(graph, spatial + "_reduce1", spatial + "_reduce1", bottleneck);
+        long[] mapSize = FeatureMapSize.of(graph, input, NAME);
+        String dilated = dilatedConvBatchNormRelu(graph, spatial + "_dilated1", reduced, bottleneck, mapSize);
+        dilated = dilatedConvBatchNormRelu(graph, spatial + "_dilated2", dilated, bottleneck, mapSize);
         graph.addLayer(spatial + "_reduce2", new ConvolutionLayer.Builder(1, 1).nIn(bottleneck).nOut(1).hasBias(true)
                 .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), dilated);
 
@@ -115,13 +119,15 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
         return name + "_relu";
     }
 
-    /** a k×k conv with bias, dilation d and padding d·(k−1)/2 (size-preserving), then BN and ReLU */
-    private static String convBatchNormRelu(GraphBuilder graph, String name, String input, int in, int out, int k, int d) {
-        int padding = d * (k - 1) / 2;
-        graph.addLayer(name, new ConvolutionLayer.Builder(k, k).nIn(in).nOut(out).stride(1, 1).dilation(d, d)
-                .padding(padding, padding).convolutionMode(ConvolutionMode.Truncate).hasBias(true)
-                .activation(Activation.IDENTITY).build(), input);
-        return batchNormRelu(graph, name, name, out);
+    /** a 3×3 conv C/r→C/r with bias, dilation d and padding d (size-preserving), then BN and ReLU */
+    private String dilatedConvBatchNormRelu(GraphBuilder graph, String name, String input, int channels, long[] mapSize) {
+        String conv = DilatedConvolution.add(graph, name, input, conv(3, channels, channels), 3, dilation, 1, mapSize);
+        return batchNormRelu(graph, name, conv, channels);
+    }
+
+    /** a k×k conv with bias and no activation */
+    private static ConvolutionLayer.Builder conv(int k, int in, int out) {
+        return new ConvolutionLayer.Builder(k, k).nIn(in).nOut(out).hasBias(true).activation(Activation.IDENTITY);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.attnspark.model.attention;
 
 import io.attnspark.model.layer.BatchNorm2d;
+import io.attnspark.model.layer.DilatedConvolution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,11 @@ import io.attnspark.model.layer.BranchSelectVertex;
 import io.attnspark.model.layer.GlobalAvgPoolVertex;
 import io.attnspark.model.layer.GroupedConvolution;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
@@ -29,10 +28,10 @@ import org.nd4j.linalg.activations.Activation;
  * <p>
  * The seed's branch convs are grouped with groups 32 (its ResNeXt setting); here {@code groups} defaults to 1 (dense
  * branches), which works at any channel count, and the seed's 32 is an option that needs input and output channel
- * counts divisible by 32 (checked when the module is attached). Dense branches are DL4J ConvolutionLayers; oneDNN
- * 1.0.0-M2.1 rejects their dilation ("could not create a descriptor for a dilated convolution"), so each dilated
- * branch logs that error once per layer instance and then runs on ND4J's built-in conv, which the tests check.
- * Grouped branches are the project's {@link GroupedConvolution} (im2col with dilation).
+ * counts divisible by 32 (checked when the module is attached). Dense branches are DL4J ConvolutionLayers, the
+ * dilated ones added by {@link DilatedConvolution} so that they run through oneDNN (vertices {@code
+ * _branch<m>_conv_to_batch}/{@code _to_space} around the conv at stride 1, {@code _branch<m>_conv_subsample} before
+ * it at stride m). Grouped branches are the project's {@link GroupedConvolution} (im2col with dilation).
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take (m counts from 1, torch's index from 0):
  * {@code _branch<m>_conv} (ConvolutionLayer, or GroupedConvolution when groups &gt; 1; both take torch's
@@ -103,13 +102,15 @@ public record SelectiveKernel(int branches, int reduction, int groups) implement
             throw new IllegalArgumentException(NAME + ": groups " + groups + " must divide the input and output channels ("
                     + inChannels + " -> " + outChannels + "); choose a 'groups' that divides both (1 always does)");
         }
-        // layer by layer across the branches: this insertion order is DL4J's (breadth-first) topological order, which
-        // GradientCheckUtil assumes when it names the entries of the flattened parameter vector
+        // layer by layer across the branches, close to DL4J's breadth-first order of the flattened parameters
+        long[] mapSize = groups == 1 && branches > 1 ? FeatureMapSize.of(graph, input, NAME) : null;
+        var convOutputs = new ArrayList<String>();
         for (int m = 1; m <= branches; m++) {
-            graph.addLayer(branch(prefix, m) + "_conv", branchConv(m, inChannels, outChannels, stride), input);
+            convOutputs.add(addBranchConv(graph, branch(prefix, m) + "_conv", input, m, inChannels, outChannels, stride,
+                    mapSize));
         }
         for (int m = 1; m <= branches; m++) {
-            graph.addLayer(branch(prefix, m) + "_bn", batchNorm(outChannels), branch(prefix, m) + "_conv");
+            graph.addLayer(branch(prefix, m) + "_bn", batchNorm(outChannels), convOutputs.get(m - 1));
         }
         var branchOutputs = new ArrayList<String>();
         for (int m = 1; m <= branches; m++) {
@@ -135,16 +136,22 @@ public record SelectiveKernel(int branches, int reduction, int groups) implement
         return prefix + "_weigh";
     }
 
-    /** Branch m's 3×3 conv with dilation and padding m, initialized with torch's kaiming_normal_(mode="fan_out"). */
-    private Layer branchConv(int m, int inChannels, int outChannels, int stride) {
+    /**
+     * Branch m's 3×3 conv with dilation and padding m, initialized with torch's kaiming_normal_(mode="fan_out").
+     *
+     * @return the vertex that holds its output
+     */
+    private String addBranchConv(GraphBuilder graph, String name, String input, int m, int inChannels, int outChannels,
+            int stride, long[] mapSize) {
         var init = new NormalDistribution(0.0, Math.sqrt(2.0 / (outChannels * 9.0)));
         if (groups == 1) {
-            return new ConvolutionLayer.Builder(3, 3).stride(stride, stride).dilation(m, m).padding(m, m)
-                    .convolutionMode(ConvolutionMode.Truncate).nIn(inChannels).nOut(outChannels).hasBias(false)
-                    .activation(Activation.IDENTITY).weightInit(init).build();
+            var conv = new ConvolutionLayer.Builder(3, 3).nIn(inChannels).nOut(outChannels).hasBias(false)
+                    .activation(Activation.IDENTITY).weightInit(init);
+            return DilatedConvolution.add(graph, name, input, conv, 3, m, stride, mapSize);
         }
-        return new GroupedConvolution.Builder().kernel(3).stride(stride).dilation(m).padding(m).groups(groups)
-                .nIn(inChannels).nOut(outChannels).activation(Activation.IDENTITY).weightInit(init).build();
+        graph.addLayer(name, new GroupedConvolution.Builder().kernel(3).stride(stride).dilation(m).padding(m).groups(groups)
+                .nIn(inChannels).nOut(outChannels).activation(Activation.IDENTITY).weightInit(init).build(), input);
+        return name;
     }
 
     private static String branch(String prefix, int m) {

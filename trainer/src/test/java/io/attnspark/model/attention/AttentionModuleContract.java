@@ -112,7 +112,7 @@ abstract class AttentionModuleContract {
      * differ, so its report and {@code excludeParams} would hit the wrong entries. This copy lists its parameters in
      * flattened order.
      */
-    private static final class FlattenedOrderGraph extends ComputationGraph {
+    static final class FlattenedOrderGraph extends ComputationGraph {
 
         FlattenedOrderGraph(ComputationGraph net) {
             super(net.getConfiguration());

@@ -73,7 +73,8 @@ abstract class ConvReplacementContract extends AttentionModuleContract {
     void gradientsAsStridedConvMatchFiniteDifferences() {
         long[] shape = convGradientCheckShape();
         int out = (int) shape[1] * 2;
-        ComputationGraph net = convGraph(convGradientCheckModule(), shape, out, 2, DataType.DOUBLE, true);
+        ComputationGraph net = new AttentionModuleContract.FlattenedOrderGraph(
+                convGraph(convGradientCheckModule(), shape, out, 2, DataType.DOUBLE, true));
         Nd4j.getRandom().setSeed(11);
         INDArray input = Nd4j.randn(DataType.DOUBLE, shape);
         INDArray labels = Nd4j.randn(DataType.DOUBLE, net.outputSingle(input).shape());
