@@ -5,9 +5,8 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.bool.BroadcastEqualTo;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -58,22 +57,32 @@ public class AvgMaxPoolVertexImpl extends ParameterFreeVertexImpl {
         long[] shape = inputs[0].shape();
         long[] view = view(shape);
         INDArray x = inputs[0].reshape('c', view);
-        DataType type = x.dataType();
         INDArray eps = epsilon.reshape('c', view[0], 2, view[2]);
         INDArray epsMean = eps.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).div(view[1]);
         INDArray epsMax = eps.get(NDArrayIndex.all(), NDArrayIndex.point(1), NDArrayIndex.all()).dup('c');
 
-        INDArray isMax = Nd4j.createUninitialized(DataType.BOOL, view);
-        Nd4j.getExecutioner().exec(new BroadcastEqualTo(x, x.max(1), isMax, OUTER));
-        INDArray maxMask = isMax.castTo(type);
-        // keep only the first maximum along R: there the running count of maxima is 1
-        INDArray firstMax = maxMask.cumsum(1).eq(1.0).castTo(type).muli(maxMask);
-
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, shape, 'c');
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), shape, 'c');
         INDArray dxView = dx.reshape('c', view);
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(firstMax, epsMax, dxView, OUTER));
-        Nd4j.getExecutioner().exec(new BroadcastAddOp(dxView, epsMean, dxView, OUTER));
+        Nd4j.getExecutioner().exec(new BroadcastCopyOp(dxView, epsMean, dxView, OUTER));
+        // the max's gradient goes to the first maximum along R (IMax returns the first): added at the flat position
+        // a·R·B + argmax·B + b of every (a, b), one scatter instead of full-size masks
+        INDArray positions = Nd4j.argMax(x, 1).reshape(-1).muli(view[2]).addi(rowStarts(view));
+        INDArray rows = dx.reshape('c', dx.length(), 1);
+        var scatter = new ScatterAdd(rows, positions, epsMax.reshape('c', -1, 1));
+        scatter.addOutputArgument(rows); // in place: without an output the op writes a new array
+        Nd4j.exec(scatter);
         return new INDArray[] {dx};
+    }
+
+    /** a·R·B + b for every (a, b) of the [A, B] result, in c order */
+    private static INDArray rowStarts(long[] view) {
+        long rows = view[0];
+        long columns = view[2];
+        long[] starts = new long[Math.toIntExact(rows * columns)];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = (i / columns) * view[1] * columns + i % columns;
+        }
+        return Nd4j.createFromArray(starts);
     }
 
     @Override
