@@ -82,9 +82,9 @@ class GroupedConvolutionTest {
         assertArrayEqualsWithin(fixture.get("output"), output, 1e-5);
     }
 
-    /** [in, out, k, stride, padding, groups, dilation, bias]: strided, then dilated with a bias. */
+    /** [in, out, k, stride, padding, groups, dilation, bias]: per-group native convs strided and with a bias, then im2col (dilated). */
     @ParameterizedTest
-    @ValueSource(strings = {"4,6,3,2,1,2,1,0", "4,6,3,2,2,2,2,1"})
+    @ValueSource(strings = {"4,6,3,2,1,2,1,0", "4,6,3,1,1,2,1,1", "4,6,3,2,2,2,2,1"})
     void gradientsMatchFiniteDifferences(String configuration) {
         int[] config = java.util.Arrays.stream(configuration.split(",")).mapToInt(Integer::parseInt).toArray();
         long[] shape = {2, 4, 5, 5};
