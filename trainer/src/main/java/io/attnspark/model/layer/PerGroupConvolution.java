@@ -92,8 +92,14 @@ final class PerGroupConvolution {
                 NDArrayIndex.all(), NDArrayIndex.all()};
     }
 
-    /** group g's rows along the first axis (output channels of a weight or bias), a contiguous view */
+    /**
+     * group g's rows along the first axis (output channels of a weight or bias), a view. Through a [G, rest] matrix:
+     * {@code get(interval)} on the first axis of a parameter view returned an empty array for g &gt; 0 in a ResNet-50.
+     */
     private static INDArray rows(INDArray array, int g, long count) {
-        return array.get(NDArrayIndex.interval(g * count, (g + 1) * count));
+        long groups = array.size(0) / count;
+        long[] shape = array.shape().clone();
+        shape[0] = count;
+        return array.reshape('c', groups, array.length() / groups).getRow(g).reshape('c', shape);
     }
 }

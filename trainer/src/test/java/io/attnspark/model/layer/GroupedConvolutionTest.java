@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,36 @@ class GroupedConvolutionTest {
         long biases = config[7] == 1 ? config[1] : 0;
         assertEquals(config[0] * config[1] / config[5] * config[2] * config[2] + biases, net.numParams());
         assertArrayEqualsWithin(fixture.get("output"), output, 1e-5);
+    }
+
+    /**
+     * Behind an identity 1x1 conv, so the grouped conv's parameters are a view at an offset into the network's
+     * parameters (where ND4J's get(interval) on a view's first axis once returned an empty array).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1_bias"})
+    void outputEqualsTorchBehindAnotherLayer(String name) {
+        Map<String, INDArray> fixture = fixture(name);
+        int[] config = fixture.get("config").toIntVector();
+        INDArray input = fixture.get("input");
+        long channels = input.size(1);
+        var net = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).updater(new NoOp())
+                .graphBuilder().addInputs("input")
+                .setInputTypes(InputType.convolutional(input.size(2), input.size(3), channels))
+                .addLayer("stem", new ConvolutionLayer.Builder(1, 1).nIn(channels).nOut(channels).hasBias(true)
+                        .activation(Activation.IDENTITY).build(), "input")
+                .addLayer("conv", conv(config), "stem")
+                .addLayer("loss", new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build(), "conv")
+                .setOutputs("loss").build());
+        net.init();
+        net.getLayer("stem").setParam("W", Nd4j.eye(channels).castTo(DataType.FLOAT).reshape(channels, channels, 1, 1));
+        net.getLayer("stem").setParam("b", Nd4j.zeros(DataType.FLOAT, 1, channels));
+        net.getLayer("conv").setParam(GroupedConvolution.WEIGHT_KEY, fixture.get("weight"));
+        if (fixture.containsKey("bias")) {
+            net.getLayer("conv").setParam(GroupedConvolution.BIAS_KEY, fixture.get("bias").reshape(1, config[1]));
+        }
+
+        assertArrayEqualsWithin(fixture.get("output"), net.outputSingle(input), 1e-5);
     }
 
     /** [in, out, k, stride, padding, groups, dilation, bias]: per-group native convs strided and with a bias, then im2col (dilated). */
