@@ -45,6 +45,21 @@ class GroupedConvolutionTest {
         return net;
     }
 
+    /** input → identity-sized 1x1 conv "stem" → conv → MSE loss */
+    private static ComputationGraph networkBehindStem(GroupedConvolution conv, long[] inputShape, DataType dataType) {
+        long channels = inputShape[1];
+        var net = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(dataType).updater(new NoOp())
+                .graphBuilder().addInputs("input")
+                .setInputTypes(InputType.convolutional(inputShape[2], inputShape[3], channels))
+                .addLayer("stem", new ConvolutionLayer.Builder(1, 1).nIn(channels).nOut(channels).hasBias(true)
+                        .activation(Activation.IDENTITY).build(), "input")
+                .addLayer("conv", conv, "stem")
+                .addLayer("loss", new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build(), "conv")
+                .setOutputs("loss").build());
+        net.init();
+        return net;
+    }
+
     /** From a fixture's config [in, out, k, stride, padding, groups, dilation, bias]. */
     private static GroupedConvolution conv(int[] config) {
         return new GroupedConvolution.Builder().nOut(config[1]).kernel(config[2]).stride(config[3]).padding(config[4])
@@ -94,15 +109,7 @@ class GroupedConvolutionTest {
         int[] config = fixture.get("config").toIntVector();
         INDArray input = fixture.get("input");
         long channels = input.size(1);
-        var net = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).updater(new NoOp())
-                .graphBuilder().addInputs("input")
-                .setInputTypes(InputType.convolutional(input.size(2), input.size(3), channels))
-                .addLayer("stem", new ConvolutionLayer.Builder(1, 1).nIn(channels).nOut(channels).hasBias(true)
-                        .activation(Activation.IDENTITY).build(), "input")
-                .addLayer("conv", conv(config), "stem")
-                .addLayer("loss", new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build(), "conv")
-                .setOutputs("loss").build());
-        net.init();
+        ComputationGraph net = networkBehindStem(conv(config), input.shape(), DataType.FLOAT);
         net.getLayer("stem").setParam("W", Nd4j.eye(channels).castTo(DataType.FLOAT).reshape(channels, channels, 1, 1));
         net.getLayer("stem").setParam("b", Nd4j.zeros(DataType.FLOAT, 1, channels));
         net.getLayer("conv").setParam(GroupedConvolution.WEIGHT_KEY, fixture.get("weight"));
@@ -113,9 +120,12 @@ class GroupedConvolutionTest {
         assertArrayEqualsWithin(fixture.get("output"), net.outputSingle(input), 1e-5);
     }
 
-    /** [in, out, k, stride, padding, groups, dilation, bias]: per-group native convs strided and with a bias, then im2col (dilated). */
+    /**
+     * [in, out, k, stride, padding, groups, dilation, bias(, behind a stem)]: per-group native convs strided and with a
+     * bias, also at an offset into the network's parameters and gradients, then im2col (dilated).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"4,6,3,2,1,2,1,0", "4,6,3,1,1,2,1,1", "4,6,3,2,2,2,2,1"})
+    @ValueSource(strings = {"4,6,3,2,1,2,1,0", "4,6,3,1,1,2,1,1", "4,6,3,1,1,2,1,1,1", "4,6,3,2,2,2,2,1"})
     void gradientsMatchFiniteDifferences(String configuration) {
         int[] config = java.util.Arrays.stream(configuration.split(",")).mapToInt(Integer::parseInt).toArray();
         long[] shape = {2, 4, 5, 5};
@@ -124,7 +134,9 @@ class GroupedConvolutionTest {
         boolean passed;
         try {
             Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-            ComputationGraph net = network(conv(config), shape, DataType.DOUBLE);
+            boolean behindStem = config.length > 8 && config[8] == 1;
+            ComputationGraph net = behindStem ? networkBehindStem(conv(config), shape, DataType.DOUBLE)
+                    : network(conv(config), shape, DataType.DOUBLE);
             Nd4j.getRandom().setSeed(5);
             // non-zero biases, so that a bias gradient taken from the wrong axis shows
             net.params().addi(Nd4j.rand(DataType.DOUBLE, net.params().shape()).subi(0.5));
