@@ -101,8 +101,8 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
         long[] mapSize = FeatureMapSize.of(graph, input, NAME);
         String dilated = dilatedConvBatchNormRelu(graph, spatial + "_dilated1", reduced, bottleneck, mapSize);
         dilated = dilatedConvBatchNormRelu(graph, spatial + "_dilated2", dilated, bottleneck, mapSize);
-        graph.addLayer(spatial + "_reduce2", new ConvolutionLayer.Builder(1, 1).nIn(bottleneck).nOut(1).hasBias(true)
-                .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), dilated);
+        graph.addLayer(spatial + "_reduce2", conv(1, bottleneck, 1).convolutionMode(ConvolutionMode.Truncate).build(),
+                dilated);
 
         graph.addVertex(prefix + "_product", new ChannelSpatialProductVertex(), channel + "_fc2", spatial + "_reduce2");
         graph.addLayer(prefix + "_gate", new ActivationLayer.Builder().activation(Activation.SIGMOID).build(), prefix + "_product");

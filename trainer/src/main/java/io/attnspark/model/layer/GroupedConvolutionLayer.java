@@ -59,47 +59,47 @@ public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConv
         assertInputSet(true);
         GroupedConvolution conf = layerConf();
         INDArray x = input.castTo(dataType);
+        INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        INDArray weightGradient = gradientViews.get(GroupedConvolution.WEIGHT_KEY);
+        INDArray biasGradient = conf.isHasBias() ? gradientViews.get(GroupedConvolution.BIAS_KEY) : null;
+        if (PerGroupConvolution.suits(conf)) {
+            PerGroupConvolution.backward(conf, x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, true, workspaceMgr),
+                    conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, true, workspaceMgr) : null,
+                    epsilon, inputGradient, weightGradient, biasGradient);
+        } else {
+            backpropThroughColumns(x, epsilon, workspaceMgr, inputGradient, weightGradient);
+            if (biasGradient != null) {
+                biasGradient.assign(epsilon.sum(0, 2, 3).reshape(biasGradient.shape()));
+            }
+        }
+        Gradient gradient = new DefaultGradient();
+        gradient.gradientForVariable().put(GroupedConvolution.WEIGHT_KEY, weightGradient);
+        if (biasGradient != null) {
+            gradient.gradientForVariable().put(GroupedConvolution.BIAS_KEY, biasGradient);
+        }
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, inputGradient);
+    }
+
+    /** im2col's backward: the weight gradient from the columns, the input gradient by col2im (zeroed beforehand). */
+    private void backpropThroughColumns(INDArray x, INDArray epsilon, LayerWorkspaceMgr workspaceMgr,
+            INDArray inputGradient, INDArray weightGradient) {
+        GroupedConvolution conf = layerConf();
         int k = conf.getKernel();
         long n = x.size(0);
         long outH = epsilon.size(2);
         long outW = epsilon.size(3);
         int groups = conf.getGroups();
-        if (PerGroupConvolution.suits(conf)) {
-            INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-            Gradient gradient = new DefaultGradient();
-            INDArray weightGradient = gradientViews.get(GroupedConvolution.WEIGHT_KEY);
-            INDArray biasGradient = conf.isHasBias() ? gradientViews.get(GroupedConvolution.BIAS_KEY) : null;
-            PerGroupConvolution.backward(conf, x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, true, workspaceMgr),
-                    conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, true, workspaceMgr) : null,
-                    epsilon, inputGradient, weightGradient, biasGradient);
-            gradient.gradientForVariable().put(GroupedConvolution.WEIGHT_KEY, weightGradient);
-            if (biasGradient != null) {
-                gradient.gradientForVariable().put(GroupedConvolution.BIAS_KEY, biasGradient);
-            }
-            weightNoiseParams.clear();
-            return new Pair<>(gradient, inputGradient);
-        }
         // [N, G, out/G, P] -> [G, out/G, N * P], the layout of the forward product
         INDArray outputGradient = epsilon.dup('c').reshape('c', n, groups, outPerGroup(), outH * outW)
                 .permute(1, 2, 0, 3).dup('c').reshape('c', groups, outPerGroup(), n * outH * outW);
-        INDArray weightGradient = gradientViews.get(GroupedConvolution.WEIGHT_KEY);
         weightGradient.assign(Nd4j.matmul(outputGradient, groupedColumns(x), false, true, false)
                 .reshape('c', weightGradient.shape()));
         INDArray columnGradient = Nd4j.matmul(groupedWeights(true, workspaceMgr), outputGradient, true, false, false)
                 .reshape('c', groups, patchSize(), n, outH * outW).permute(2, 0, 1, 3).dup('c')
                 .reshape('c', n, conf.getNIn(), k, k, outH, outW);
-        INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         Convolution.col2im(columnGradient, inputGradient, conf.getStride(), conf.getStride(), conf.getPadding(),
                 conf.getPadding(), (int) x.size(2), (int) x.size(3), conf.getDilation(), conf.getDilation());
-        Gradient gradient = new DefaultGradient();
-        gradient.gradientForVariable().put(GroupedConvolution.WEIGHT_KEY, weightGradient);
-        if (conf.isHasBias()) {
-            INDArray biasGradient = gradientViews.get(GroupedConvolution.BIAS_KEY);
-            biasGradient.assign(epsilon.sum(0, 2, 3).reshape(biasGradient.shape()));
-            gradient.gradientForVariable().put(GroupedConvolution.BIAS_KEY, biasGradient);
-        }
-        weightNoiseParams.clear();
-        return new Pair<>(gradient, inputGradient);
     }
 
     /** The weight [out, in/G, k, k] viewed as [G, out/G, in/G·k·k] (torch's order groups the output channels). */

@@ -30,11 +30,12 @@ final class PerGroupConvolution {
         int groups = conf.getGroups();
         long in = conf.getNIn() / groups;
         long out = conf.getNOut() / groups;
+        INDArray biases = bias == null ? null : bias.reshape(-1);
         for (int g = 0; g < groups; g++) {
             INDArray groupOutput = Nd4j.createUninitialized(output.dataType(), output.size(0), out, output.size(2), output.size(3));
             var inputs = new ArrayList<>(List.of(channels(x, g, in), rows(weights, g, out)));
-            if (bias != null) {
-                inputs.add(rows(bias.reshape(-1), g, out));
+            if (biases != null) {
+                inputs.add(rows(biases, g, out));
             }
             Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs.toArray(INDArray[]::new)).addOutputs(groupOutput)
                     .addIntegerArguments(arguments(conf)).build());
@@ -51,15 +52,17 @@ final class PerGroupConvolution {
         int groups = conf.getGroups();
         long in = conf.getNIn() / groups;
         long out = conf.getNOut() / groups;
+        INDArray biases = bias == null ? null : bias.reshape(-1);
         for (int g = 0; g < groups; g++) {
             INDArray groupInput = channels(x, g, in);
+            INDArray groupWeights = rows(weights, g, out);
             INDArray groupInputGradient = Nd4j.createUninitialized(x.dataType(), groupInput.shape());
-            INDArray groupWeightGradient = Nd4j.createUninitialized(x.dataType(), rows(weights, g, out).shape());
-            var inputs = new ArrayList<>(List.of(groupInput, rows(weights, g, out)));
+            INDArray groupWeightGradient = Nd4j.createUninitialized(x.dataType(), groupWeights.shape());
+            var inputs = new ArrayList<>(List.of(groupInput, groupWeights));
             var outputs = new ArrayList<>(List.of(groupInputGradient, groupWeightGradient));
             INDArray groupBiasGradient = null;
-            if (bias != null) {
-                inputs.add(rows(bias.reshape(-1), g, out));
+            if (biases != null) {
+                inputs.add(rows(biases, g, out));
                 groupBiasGradient = Nd4j.createUninitialized(x.dataType(), out);
                 outputs.add(groupBiasGradient);
             }

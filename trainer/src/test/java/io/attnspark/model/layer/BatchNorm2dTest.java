@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,14 +42,7 @@ class BatchNorm2dTest {
     private static final double TOLERANCE = 1e-4;
 
     private static Map<String, INDArray> fixture(String name) {
-        try {
-            var url = BatchNorm2dTest.class.getResource("/fixtures/layer/batch_norm_" + name + ".npz");
-            var arrays = new HashMap<String, INDArray>();
-            Nd4j.createFromNpzFile(new File(url.toURI())).forEach((key, array) -> arrays.put(key.replaceFirst("\\.npy$", ""), array));
-            return arrays;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read fixture " + name, e);
-        }
+        return LayerFixtures.load("batch_norm_" + name);
     }
 
     private static BatchNorm2d batchNorm(boolean relu, long channels) {

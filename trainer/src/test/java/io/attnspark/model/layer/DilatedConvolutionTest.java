@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.util.HashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -110,13 +108,6 @@ class DilatedConvolutionTest {
     }
 
     private static Map<String, INDArray> fixture(String name) {
-        try {
-            var url = DilatedConvolutionTest.class.getResource("/fixtures/layer/dilated_conv_" + name + ".npz");
-            var arrays = new HashMap<String, INDArray>();
-            Nd4j.createFromNpzFile(new File(url.toURI())).forEach((key, array) -> arrays.put(key.replaceFirst("\\.npy$", ""), array));
-            return arrays;
-        } catch (Exception e) {
-            throw new IllegalStateException("fixture " + name, e);
-        }
+        return LayerFixtures.load("dilated_conv_" + name);
     }
 }

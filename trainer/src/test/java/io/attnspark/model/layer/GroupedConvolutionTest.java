@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.net.URISyntaxException;
 import java.util.Map;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -67,16 +65,7 @@ class GroupedConvolutionTest {
     }
 
     private static Map<String, INDArray> fixture(String name) {
-        try {
-            var url = GroupedConvolutionTest.class.getResource("/fixtures/layer/grouped_conv_" + name + ".npz");
-            var arrays = new java.util.HashMap<String, INDArray>();
-            Nd4j.createFromNpzFile(new File(url.toURI())).forEach((key, array) -> arrays.put(key.replaceFirst("\\.npy$", ""), array));
-            return arrays;
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read fixture " + name, e);
-        }
+        return LayerFixtures.load("grouped_conv_" + name);
     }
 
     @ParameterizedTest
