@@ -2,6 +2,7 @@ package io.attnspark.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -10,6 +11,8 @@ import org.apache.commons.io.file.PathUtils;
 
 import io.attnspark.datasets.bench.DataBenchmark;
 import io.attnspark.datasets.bench.SyntheticJpegs;
+import io.attnspark.datasets.image.ImageDecoder;
+import io.attnspark.datasets.image.ImageDownscale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,6 +42,10 @@ final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--shard", paramLabel = "N", defaultValue = "64", description = "images per shard for the shard runs (default: ${DEFAULT-VALUE})")
     int shard;
 
+    @Option(names = "--max-side", paramLabel = "PX", defaultValue = "500",
+            description = "the large photos once more as datasets pack --max-side PX stores them (default: ${DEFAULT-VALUE})")
+    int maxSide;
+
     @Option(names = "--work", paramLabel = "DIR", description = "where the shards go (default: a temp directory, deleted after)")
     Path work;
 
@@ -51,8 +58,8 @@ final class BenchDataCommand implements Callable<Integer> {
         System.out.printf("generating %d synthetic %dx%d JPEGs...%n", images, SyntheticJpegs.WIDTH, SyntheticJpegs.HEIGHT);
         List<byte[]> jpegs = SyntheticJpegs.of(images, 1L);
         var bench = new DataBenchmark(jpegs, size);
-        System.out.printf("mean JPEG size %.1f KB; %d core(s) available%n", bench.totalBytes() / 1e3 / images,
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf("mean JPEG size %.1f KB; %d core(s) available; JPEG decoder: %s%n",
+                bench.totalBytes() / 1e3 / images, Runtime.getRuntime().availableProcessors(), ImageDecoder.jpegDecoder());
 
         // one untimed pass so JIT and OpenCV's lazy initialisation are not measured
         bench.decodeAndTrainTransform(1, 1);
@@ -64,10 +71,22 @@ final class BenchDataCommand implements Callable<Integer> {
         int large = Math.max(1, images / 8);
         System.out.printf("%d large %dx%d JPEGs (decode-time reduction applies when the crop allows):%n", large,
                 LARGE_WIDTH, LARGE_HEIGHT);
-        var largeBench = new DataBenchmark(SyntheticJpegs.of(large, 2L, LARGE_WIDTH, LARGE_HEIGHT), size);
+        List<byte[]> photos = SyntheticJpegs.of(large, 2L, LARGE_WIDTH, LARGE_HEIGHT);
+        var largeBench = new DataBenchmark(photos, size);
         largeBench.decodeAndTrainTransform(1, 1);
         System.out.println(largeBench.fullDecodeAndTrainTransform(1, passes));
         System.out.println(largeBench.decodeAndTrainTransform(1, passes));
+        var downscale = ImageDownscale.toMaxSide(maxSide);
+        List<byte[]> packed = new ArrayList<>();
+        for (byte[] photo : photos) {
+            packed.add(downscale.apply(photo, "bench"));
+        }
+        var packedBench = new DataBenchmark(packed, size);
+        System.out.printf("the same photos packed with --max-side %d (%.1f KB each):%n", maxSide,
+                packedBench.totalBytes() / 1e3 / packed.size());
+        packedBench.decodeAndTrainTransform(1, 1);
+        System.out.println(packedBench.decode(1, passes));
+        System.out.println(packedBench.decodeAndTrainTransform(1, passes));
 
         boolean temporary = work == null;
         Path dir = temporary ? Files.createTempDirectory("attnspark-bench-") : work;

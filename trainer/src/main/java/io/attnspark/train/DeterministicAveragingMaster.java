@@ -58,6 +58,7 @@ final class DeterministicAveragingMaster extends ParameterAveragingTrainingMaste
         }
         JavaSparkContext sc = graph.getSparkContext();
         int workers = numWorkers != null ? numWorkers : sc.defaultParallelism();
+        int threads = TaskThreads.perTask(sc.master(), sc.getConf(), workers, Runtime.getRuntime().availableProcessors());
         if (collectTrainingStats) {
             stats.logFitStart();
         }
@@ -66,9 +67,10 @@ final class DeterministicAveragingMaster extends ParameterAveragingTrainingMaste
         int rounds = (shards.size() + round - 1) / round;
         for (int r = 0; r < rounds; r++) {
             var roundShards = shards.subList(r * round, Math.min(shards.size(), (r + 1) * round));
-            // each task selects its GPU in this step, before DL4J's worker function runs in the same task
+            // each task selects its GPU and its native threads in these steps, before DL4J's worker function runs in the same task
             JavaRDD<String> roundRdd = sc.parallelize(roundShards, workers)
-                    .mapPartitions(new TaskGpu<>(gpuAssignments), true).setName(TRAINING_ROUND);
+                    .mapPartitions(new TaskGpu<>(gpuAssignments), true)
+                    .mapPartitions(new TaskThreads<>(threads), true).setName(TRAINING_ROUND);
             doIterationPaths(null, graph, roundRdd, r + 1, rounds, rddDataSetNumExamples, dataSetLoader, multiDataSetLoader);
         }
         if (collectTrainingStats) {

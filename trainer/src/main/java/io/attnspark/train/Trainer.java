@@ -1,5 +1,6 @@
 package io.attnspark.train;
 
+import io.attnspark.datasets.image.ImageDecoder;
 import io.attnspark.datasets.pack.PackedDataset;
 import io.attnspark.datasets.pack.TrainingData;
 import io.attnspark.model.Models;
@@ -70,7 +71,7 @@ public final class Trainer {
         // the Hadoop settings the context will have (spark.hadoop.*, HADOOP_CONF_DIR), without starting it
         TrainingData data = RunChecks.preflight(config, SparkHadoopUtil.get().newConfiguration(sparkConf));
         var backend = NativeBackend.check();
-        out.println("backend: " + backend.describe());
+        out.println("backend: " + backend.describe() + "; JPEG decoder " + ImageDecoder.jpegDecoder());
         if (!backend.fast() && !Boolean.getBoolean("attnspark.allowSlowBackend")) {
             throw new IllegalStateException("oneDNN layer helpers are not active (" + backend.describe() + "): CPU training would be"
                     + " 12-20x slower. Use the nd4j-native linux-x86_64-onednn jar, or pass -Dattnspark.allowSlowBackend=true");
@@ -157,12 +158,18 @@ public final class Trainer {
         var recipe = config.recipe();
         int globalBatch = run.workers * batch;
         out.printf("run %s: %s + %s, %d classes, %d train / %d val images, %s augmentation, %d workers x batch %d,"
-                        + " master %s%n", run.id, model.backbone(), model.attentionName(), model.numClasses(),
+                        + " master %s%s%n", run.id, model.backbone(), model.attentionName(), model.numClasses(),
                 data.imageCount("train"), data.imageCount("val"), config.data().augment().configName(), run.workers, batch,
-                run.sc.master());
+                run.sc.master(), taskThreads(run));
         out.printf("learning rate %.4g: recipe.lr %.4g is for a global batch of %d, scaled to %d (%d workers x %d)%n",
                 recipe.learningRate(run.epochs.size(), globalBatch), recipe.lr(), RecipeConfig.REFERENCE_BATCH, globalBatch,
                 run.workers, batch);
+    }
+
+    /** How many native threads each averaging task trains with, when attnspark sets it ({@link TaskThreads}). */
+    private String taskThreads(RunRecordBuilder run) {
+        int threads = TaskThreads.perTask(run.sc.master(), run.sc.getConf(), run.workers, Runtime.getRuntime().availableProcessors());
+        return sharing() || threads == 0 ? "" : ", " + threads + " native thread" + (threads == 1 ? "" : "s") + " per worker";
     }
 
     /** The network under the configured training master, collecting the stats that split worker time from overhead. */
