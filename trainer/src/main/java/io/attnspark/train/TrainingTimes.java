@@ -1,5 +1,6 @@
 package io.attnspark.train;
 
+import org.deeplearning4j.spark.api.stats.CommonSparkTrainingStats;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
 import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingWorkerStats;
@@ -10,17 +11,20 @@ import java.util.List;
 /**
  * Where parameter-averaging time goes, from DL4J's training stats (cumulative over all fits so far): the mean time a
  * worker spends fitting minibatches, and the rest of the fit calls' wall time (broadcasting parameters, loading data,
- * aggregating and averaging, Spark scheduling). DL4J's own "aggregate" timer is not used: training runs lazily inside
- * the aggregation job, so it measures the training too. Gradient sharing logs no worker fit times (its workers exchange
- * updates while they fit), so both are null there: not measured.
+ * aggregating and averaging, Spark scheduling). Part of that rest is the time a worker waits for its next minibatch,
+ * which the prefetch thread could not hide (DL4J times each {@code next()} of the worker's iterator, in whole
+ * milliseconds). DL4J's own "aggregate" timer is not used: training runs lazily inside the aggregation job, so it
+ * measures the training too. Gradient sharing logs no worker fit times (its workers exchange updates while they fit), so
+ * all are null there: not measured.
  */
-record TrainingTimes(Double workerSeconds, Double overheadSeconds) {
+record TrainingTimes(Double workerSeconds, Double overheadSeconds, Double dataWaitSeconds) {
 
     private static final String MASTER_FIT_KEY = ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_FIT_TIMES_MS;
     private static final String WORKER_FIT_KEY = ParameterAveragingTrainingWorkerStats.PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS;
+    private static final String DATA_WAIT_KEY = CommonSparkTrainingStats.WORKER_FLAT_MAP_DATA_SET_GET_TIMES_MS;
 
-    static final TrainingTimes NONE = new TrainingTimes(0.0, 0.0);
-    private static final TrainingTimes NOT_MEASURED = new TrainingTimes(null, null);
+    static final TrainingTimes NONE = new TrainingTimes(0.0, 0.0, 0.0);
+    private static final TrainingTimes NOT_MEASURED = new TrainingTimes(null, null, null);
 
     static TrainingTimes of(SparkTrainingStats stats, int workers) {
         if (levelWith(stats, WORKER_FIT_KEY) == null) {
@@ -28,20 +32,26 @@ record TrainingTimes(Double workerSeconds, Double overheadSeconds) {
         }
         double fitSeconds = totalMs(stats, MASTER_FIT_KEY) / 1000;
         double workerSeconds = totalMs(stats, WORKER_FIT_KEY) / workers / 1000;
-        return new TrainingTimes(workerSeconds, Math.max(0, fitSeconds - workerSeconds));
+        return new TrainingTimes(workerSeconds, Math.max(0, fitSeconds - workerSeconds),
+                totalMs(stats, DATA_WAIT_KEY) / workers / 1000);
     }
 
     TrainingTimes minus(TrainingTimes earlier) {
         if (workerSeconds == null || earlier.workerSeconds == null) {
             return this;
         }
-        return new TrainingTimes(workerSeconds - earlier.workerSeconds, overheadSeconds - earlier.overheadSeconds);
+        return new TrainingTimes(workerSeconds - earlier.workerSeconds, overheadSeconds - earlier.overheadSeconds,
+                dataWaitSeconds - earlier.dataWaitSeconds);
     }
 
     /** For the epoch line: where the training time went, if the training master says. */
     String describe() {
-        return workerSeconds == null ? "no time split from this training master"
-                : "workers fitting " + Trainer.clock(workerSeconds) + ", other " + Trainer.clock(overheadSeconds);
+        if (workerSeconds == null) {
+            return "no time split from this training master";
+        }
+        double step = workerSeconds + dataWaitSeconds;
+        return String.format("workers fitting %s, waiting for data %.1f s (%.1f%%), other %s", Trainer.clock(workerSeconds),
+                dataWaitSeconds, step > 0 ? 100 * dataWaitSeconds / step : 0, Trainer.clock(Math.max(0, overheadSeconds - dataWaitSeconds)));
     }
 
     private static double totalMs(SparkTrainingStats stats, String key) {
