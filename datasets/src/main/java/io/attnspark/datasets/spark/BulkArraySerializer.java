@@ -46,12 +46,10 @@ final class BulkArraySerializer extends Serializer<INDArray> {
         INDArray dense = array.isView() || array.ordering() != 'c' ? array.dup('c') : array;
         ByteBuffer bytes = dense.data().asNio();
         bytes.position(0).limit((int) (dense.length() * dataType.width()));
-        byte[] chunk = new byte[Math.min(CHUNK, bytes.remaining())];
-        while (bytes.hasRemaining()) {
-            int n = Math.min(chunk.length, bytes.remaining());
+        inChunks(bytes, (chunk, n) -> {
             bytes.get(chunk, 0, n);
             output.writeBytes(chunk, 0, n);
-        }
+        });
     }
 
     @Override
@@ -69,13 +67,24 @@ final class BulkArraySerializer extends Serializer<INDArray> {
             INDArray array = Nd4j.createUninitialized(dataType, shape, 'c');
             ByteBuffer bytes = array.data().asNio();
             bytes.position(0).limit((int) (array.length() * dataType.width()));
-            byte[] chunk = new byte[Math.min(CHUNK, bytes.remaining())];
-            while (bytes.hasRemaining()) {
-                int n = Math.min(chunk.length, bytes.remaining());
+            inChunks(bytes, (chunk, n) -> {
                 input.readBytes(chunk, 0, n);
                 bytes.put(chunk, 0, n);
-            }
+            });
             return array;
+        }
+    }
+
+    /** One step of a copy through a chunk: moves the next {@code n} bytes, advancing the buffer by as many. */
+    private interface ChunkStep {
+        void move(byte[] chunk, int n);
+    }
+
+    /** Copies the buffer's remaining bytes in steps through one reused chunk, which bounds the heap the copy takes. */
+    private static void inChunks(ByteBuffer bytes, ChunkStep step) {
+        byte[] chunk = new byte[Math.min(CHUNK, bytes.remaining())];
+        while (bytes.hasRemaining()) {
+            step.move(chunk, Math.min(chunk.length, bytes.remaining()));
         }
     }
 }
