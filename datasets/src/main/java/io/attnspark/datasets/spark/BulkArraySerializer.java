@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
 /**
@@ -50,6 +51,8 @@ final class BulkArraySerializer extends Serializer<INDArray> {
             bytes.get(chunk, 0, n);
             output.writeBytes(chunk, 0, n);
         });
+        // the buffer does not keep its array alive: a collected copy would free the memory being read
+        Reference.reachabilityFence(dense);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.Reference;
 import java.util.List;
 
 import org.apache.spark.SparkConf;
@@ -75,10 +76,12 @@ class BulkArraySerializerTest {
     }
 
     private static byte[] bits(INDArray array) {
-        var bytes = array.dup('c').data().asNio();
+        INDArray dense = array.dup('c');
+        var bytes = dense.data().asNio();
         byte[] copy = new byte[(int) (array.length() * array.dataType().width())];
         bytes.position(0);
         bytes.get(copy);
+        Reference.reachabilityFence(dense);
         return copy;
     }
 }
