@@ -29,8 +29,9 @@ public final class MemoryPeaks {
         heapBytes = Math.max(heapBytes, memory.getHeapMemoryUsage().getUsed());
         long workspaces = Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread().stream()
                 .mapToLong(MemoryWorkspace::getCurrentSize).sum();
-        if (Pointer.totalBytes() + workspaces > offHeapBytes) {
-            offHeapBytes = Pointer.totalBytes() + workspaces;
+        long offHeap = Pointer.totalBytes() + workspaces;
+        if (offHeap > offHeapBytes) {
+            offHeapBytes = offHeap;
             workspaceBytesAtPeak = workspaces;
         }
         long physical = Pointer.physicalBytes();

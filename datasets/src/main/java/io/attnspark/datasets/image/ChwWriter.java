@@ -12,8 +12,7 @@ final class ChwWriter {
      * lookup instead of two float divisions per value was the transform's hot spot (about 1.4 of 1.6 ms at 224).
      */
     private static final float[][] NORMALIZED = new float[3][256];
-    /** Each loader thread's copy of the last image's bytes, reused: a new 150 KB array per 224-px image kept the GC busy. */
-    private static final ThreadLocal<byte[]> PIXELS = ThreadLocal.withInitial(() -> new byte[0]);
+    private static final ReusableBytes PIXELS = new ReusableBytes();
 
     static {
         for (int c = 0; c < 3; c++) {
@@ -36,11 +35,7 @@ final class ChwWriter {
             throw new IllegalArgumentException("dst has " + dst.length + " floats, cannot hold " + 3 * plane
                     + " from offset " + offset);
         }
-        byte[] pixels = PIXELS.get();
-        if (pixels.length < 3 * plane) {
-            pixels = new byte[3 * plane];
-            PIXELS.set(pixels);
-        }
+        byte[] pixels = PIXELS.atLeast(3 * plane);
         if (rgb.isContinuous()) {
             rgb.data().get(pixels, 0, 3 * plane);
         } else {

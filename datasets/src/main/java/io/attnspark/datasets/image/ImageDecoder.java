@@ -105,12 +105,12 @@ public final class ImageDecoder {
         if (bytes == null || bytes.length == 0) {
             throw new ImageDecodeException(name, SkipReason.EMPTY_FILE, "the file is empty (0 bytes)");
         }
-        // OpenCV decodes many truncated JPEGs (libjpeg pads the missing rows grey and only warns); PIL, and so
-        // torchvision, refuses them. Refuse too.
-        if (isJpeg(bytes) && !hasEndOfImageAfterScan(bytes)) {
-            throw new ImageDecodeException(name, SkipReason.TRUNCATED, "truncated JPEG (no end-of-image marker)");
-        }
         if (isJpeg(bytes)) {
+            // OpenCV decodes many truncated JPEGs (libjpeg pads the missing rows grey and only warns); PIL, and so
+            // torchvision, refuses them. Refuse too.
+            if (!hasEndOfImageAfterScan(bytes)) {
+                throw new ImageDecodeException(name, SkipReason.TRUNCATED, "truncated JPEG (no end-of-image marker)");
+            }
             Optional<Mat> fast = TurboJpeg.instance().flatMap(turbo -> turbo.decode(bytes, factor, rgb));
             if (fast.isPresent()) {
                 return fast.get();

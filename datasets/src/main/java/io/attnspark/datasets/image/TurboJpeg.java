@@ -5,7 +5,6 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -34,9 +33,8 @@ final class TurboJpeg {
     private static final int FLAG_STOPONWARNING = 8192;
 
     private static final Optional<TurboJpeg> INSTANCE = load();
-    private static final ThreadLocal<byte[]> PIXELS = ThreadLocal.withInitial(() -> new byte[0]);
+    private static final ReusableBytes PIXELS = new ReusableBytes();
 
-    private final MethodHandle probe;
     private final MethodHandle open;
     private final MethodHandle width;
     private final MethodHandle height;
@@ -45,8 +43,6 @@ final class TurboJpeg {
 
     private TurboJpeg(Class<?> decompressor) throws ReflectiveOperationException {
         var lookup = MethodHandles.publicLookup();
-        probe = lookup.findConstructor(decompressor, MethodType.methodType(void.class))
-                .asType(MethodType.methodType(AutoCloseable.class));
         open = lookup.findConstructor(decompressor, MethodType.methodType(void.class, byte[].class))
                 .asType(MethodType.methodType(AutoCloseable.class, byte[].class));
         width = lookup.findVirtual(decompressor, "getWidth", MethodType.methodType(int.class))
@@ -77,7 +73,7 @@ final class TurboJpeg {
                 // libjpeg scales in the IDCT to ceil(side / factor), as OpenCV's IMREAD_REDUCED modes do
                 int w = ceilDiv((int) width.invokeExact(decompressor), factor);
                 int h = ceilDiv((int) height.invokeExact(decompressor), factor);
-                byte[] pixels = buffer(w * h * 3);
+                byte[] pixels = PIXELS.atLeast(w * h * 3);
                 decompress.invokeExact(decompressor, pixels, 0, 0, w, w * 3, h, rgb ? PF_RGB : PF_BGR, FLAG_STOPONWARNING);
                 Mat mat = new Mat(h, w, CV_8UC3);
                 mat.data().put(pixels, 0, w * h * 3);
@@ -97,38 +93,20 @@ final class TurboJpeg {
         return (side + factor - 1) / factor;
     }
 
-    private static byte[] buffer(int size) {
-        byte[] pixels = PIXELS.get();
-        if (pixels.length < size) {
-            pixels = new byte[size];
-            PIXELS.set(pixels);
-        }
-        return pixels;
-    }
-
     private static Optional<TurboJpeg> load() {
         Path jar = Path.of(System.getProperty(JAR_PROPERTY, DEBIAN_JAR));
         if (!Files.isReadable(jar)) {
             return Optional.empty();
         }
-        TurboJpeg turbo;
         try {
             // initializing the class loads its native library: a machine with the jar but without it fails here
             var loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, TurboJpeg.class.getClassLoader());
-            turbo = new TurboJpeg(Class.forName("org.libjpegturbo.turbojpeg.TJDecompressor", true, loader));
-        } catch (MalformedURLException | ReflectiveOperationException | LinkageError e) {
+            Class<?> decompressor = Class.forName("org.libjpegturbo.turbojpeg.TJDecompressor", true, loader);
+            // and the library must answer: an empty decompressor is made in native code and closed
+            ((AutoCloseable) decompressor.getConstructor().newInstance()).close();
+            return Optional.of(new TurboJpeg(decompressor));
+        } catch (Exception | LinkageError e) {
             return Optional.empty();
-        }
-        return turbo.answers() ? Optional.of(turbo) : Optional.empty();
-    }
-
-    /** True when the native library answers: an empty decompressor is made (in native code) and closed. */
-    private boolean answers() {
-        try {
-            ((AutoCloseable) probe.invokeExact()).close();
-            return true;
-        } catch (Throwable e) {
-            return false;
         }
     }
 }
