@@ -177,7 +177,7 @@ public final class ResNet implements Backbone {
         String sum = position == AttentionPosition.AFTER_ADD
                 ? attend(graph, attention, attentionPrefix, prefix + ".add", outChannels)
                 : prefix + ".add";
-        graph.addLayer(prefix + ".relu", TorchLayers.relu(), sum);
+        graph.addVertex(prefix + ".relu", TorchLayers.relu(), sum);
         return position == AttentionPosition.POST
                 ? attend(graph, attention, attentionPrefix, prefix + ".relu", outChannels)
                 : prefix + ".relu";

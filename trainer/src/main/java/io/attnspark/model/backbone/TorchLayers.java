@@ -2,9 +2,9 @@ package io.attnspark.model.backbone;
 
 import io.attnspark.model.layer.BatchNorm2d;
 import io.attnspark.model.layer.GroupedConvolution;
+import io.attnspark.model.layer.ReluVertex;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -66,8 +66,8 @@ final class TorchLayers {
     }
 
     /** The ReLU after a residual addition, where there is no batch norm to fuse it into. */
-    static ActivationLayer relu() {
-        return new ActivationLayer.Builder().activation(Activation.RELU).build();
+    static ReluVertex relu() {
+        return new ReluVertex();
     }
 
     /** {@code nn.MaxPool2d(kernel_size=3, stride=2, padding=1)}, floor mode like torch's default ceil_mode=False. */
