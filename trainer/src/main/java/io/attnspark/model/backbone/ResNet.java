@@ -24,7 +24,8 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
  * {@code layer<s>.<b>.conv<k>}, {@code layer<s>.<b>.bn<k>}, {@code layer<s>.<b>.downsample.0} (1x1 conv) and
  * {@code .downsample.1} (BN), {@code avgpool}, {@code fc}. A ReLU that follows a batch norm is fused into it
  * ({@link io.attnspark.model.layer.BatchNorm2d}), so {@code bn1} and the inner {@code bn<k>} output after their ReLU;
- * the residual sum is {@code layer<s>.<b>.add} and the ReLU after it, the block output, is {@code layer<s>.<b>.relu}. The attention's {@link Placement}
+ * the block output, the ReLU of the residual sum, is {@code layer<s>.<b>.relu} (one vertex; with attention after the
+ * add, the sum is {@code layer<s>.<b>.add} and the ReLU follows the attention). The attention's {@link Placement}
  * chooses where attention goes ({@link #defaultPlacement} gives the papers' choice): in blocks its vertices start with
  * {@code layer<s>.<b>.attn}; after a stage ({@code stage}) with {@code layer<s>.attn}; at position {@code conv} a
  * {@link ConvReplacement} (SK, ...) takes the place of the strided 3x3 conv of every block of the chosen stages,
@@ -173,11 +174,13 @@ public final class ResNet implements Backbone {
         if (position == AttentionPosition.IDENTITY) {
             shortcut = attend(graph, attention, attentionPrefix, shortcut, outChannels);
         }
-        graph.addVertex(prefix + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), branch, shortcut);
-        String sum = position == AttentionPosition.AFTER_ADD
-                ? attend(graph, attention, attentionPrefix, prefix + ".add", outChannels)
-                : prefix + ".add";
-        graph.addVertex(prefix + ".relu", TorchLayers.relu(), sum);
+        if (position == AttentionPosition.AFTER_ADD && attention.isPresent()) {
+            graph.addVertex(prefix + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), branch, shortcut);
+            String sum = attend(graph, attention, attentionPrefix, prefix + ".add", outChannels);
+            graph.addVertex(prefix + ".relu", TorchLayers.relu(), sum);
+        } else {
+            graph.addVertex(prefix + ".relu", TorchLayers.addRelu(), branch, shortcut);
+        }
         return position == AttentionPosition.POST
                 ? attend(graph, attention, attentionPrefix, prefix + ".relu", outChannels)
                 : prefix + ".relu";

@@ -1,5 +1,6 @@
 package io.attnspark.model.backbone;
 
+import io.attnspark.model.layer.AddReluVertex;
 import io.attnspark.model.layer.BatchNorm2d;
 import io.attnspark.model.layer.GroupedConvolution;
 import io.attnspark.model.layer.ReluVertex;
@@ -65,9 +66,14 @@ final class TorchLayers {
         return BatchNorm2d.torchDefaults(true);
     }
 
-    /** The ReLU after a residual addition, where there is no batch norm to fuse it into. */
+    /** The ReLU after a residual addition with attention in between, where there is no batch norm to fuse it into. */
     static ReluVertex relu() {
         return new ReluVertex();
+    }
+
+    /** A residual addition and the ReLU after it, fused. */
+    static AddReluVertex addRelu() {
+        return new AddReluVertex();
     }
 
     /** {@code nn.MaxPool2d(kernel_size=3, stride=2, padding=1)}, floor mode like torch's default ceil_mode=False. */

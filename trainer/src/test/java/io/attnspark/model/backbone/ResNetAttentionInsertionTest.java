@@ -35,8 +35,8 @@ class ResNetAttentionInsertionTest {
                 "layer2.0.attn layer2.0.bn2 128", "layer2.1.attn layer2.1.bn2 128",
                 "layer3.0.attn layer3.0.bn2 256", "layer3.1.attn layer3.1.bn2 256",
                 "layer4.0.attn layer4.0.bn2 512", "layer4.1.attn layer4.1.bn2 512"), module.calls);
-        assertEquals(List.of("layer2.0.attn_gate", "layer2.0.downsample.1"), configuration.getVertexInputs().get("layer2.0.add"));
-        assertEquals(List.of("layer2.1.attn_gate", "layer2.0.relu"), configuration.getVertexInputs().get("layer2.1.add"));
+        assertEquals(List.of("layer2.0.attn_gate", "layer2.0.downsample.1"), configuration.getVertexInputs().get("layer2.0.relu"));
+        assertEquals(List.of("layer2.1.attn_gate", "layer2.0.relu"), configuration.getVertexInputs().get("layer2.1.relu"));
     }
 
     @Test
@@ -48,6 +48,6 @@ class ResNetAttentionInsertionTest {
         assertEquals(16, module.calls.size());
         assertEquals("layer1.0.attn layer1.0.bn3 256", module.calls.get(0));
         assertEquals("layer4.2.attn layer4.2.bn3 2048", module.calls.get(15));
-        assertEquals(List.of("layer1.0.attn_gate", "layer1.0.downsample.1"), configuration.getVertexInputs().get("layer1.0.add"));
+        assertEquals(List.of("layer1.0.attn_gate", "layer1.0.downsample.1"), configuration.getVertexInputs().get("layer1.0.relu"));
     }
 }

@@ -56,8 +56,8 @@ class ResNetAttentionPositionTest {
         assertEquals(List.of("layer2.0.attn_gate"), configuration.getVertexInputs().get("layer2.0.conv1"));
         // the shortcut still takes the raw block input
         assertEquals(List.of("layer1.1.relu"), configuration.getVertexInputs().get("layer2.0.downsample.0"));
-        assertEquals(List.of("layer2.0.bn2", "layer2.0.downsample.1"), configuration.getVertexInputs().get("layer2.0.add"));
-        assertEquals(List.of("layer2.1.bn2", "layer2.0.relu"), configuration.getVertexInputs().get("layer2.1.add"));
+        assertEquals(List.of("layer2.0.bn2", "layer2.0.downsample.1"), configuration.getVertexInputs().get("layer2.0.relu"));
+        assertEquals(List.of("layer2.1.bn2", "layer2.0.relu"), configuration.getVertexInputs().get("layer2.1.relu"));
     }
 
     @Test
@@ -67,10 +67,10 @@ class ResNetAttentionPositionTest {
         ComputationGraphConfiguration configuration = build(module, AttentionPosition.POST);
 
         assertEquals("layer2.0.attn layer2.0.relu 128", module.calls.get(2));
-        assertEquals(List.of("layer2.0.bn2", "layer2.0.downsample.1"), configuration.getVertexInputs().get("layer2.0.add"));
+        assertEquals(List.of("layer2.0.bn2", "layer2.0.downsample.1"), configuration.getVertexInputs().get("layer2.0.relu"));
         // the next block, branch and shortcut alike, reads the attended output
         assertEquals(List.of("layer2.0.attn_gate"), configuration.getVertexInputs().get("layer2.1.conv1"));
-        assertEquals(List.of("layer2.1.bn2", "layer2.0.attn_gate"), configuration.getVertexInputs().get("layer2.1.add"));
+        assertEquals(List.of("layer2.1.bn2", "layer2.0.attn_gate"), configuration.getVertexInputs().get("layer2.1.relu"));
         assertEquals(List.of("layer4.1.attn_gate"), configuration.getVertexInputs().get("avgpool"));
     }
 
@@ -83,8 +83,8 @@ class ResNetAttentionPositionTest {
         assertEquals("layer1.0.attn bn1 64", module.calls.get(0));
         assertEquals("layer2.0.attn layer2.0.downsample.1 128", module.calls.get(2));
         assertEquals("layer2.1.attn layer2.0.relu 128", module.calls.get(3));
-        assertEquals(List.of("layer2.0.bn2", "layer2.0.attn_gate"), configuration.getVertexInputs().get("layer2.0.add"));
-        assertEquals(List.of("layer2.1.bn2", "layer2.1.attn_gate"), configuration.getVertexInputs().get("layer2.1.add"));
+        assertEquals(List.of("layer2.0.bn2", "layer2.0.attn_gate"), configuration.getVertexInputs().get("layer2.0.relu"));
+        assertEquals(List.of("layer2.1.bn2", "layer2.1.attn_gate"), configuration.getVertexInputs().get("layer2.1.relu"));
     }
 
     @Test
@@ -94,7 +94,7 @@ class ResNetAttentionPositionTest {
         ComputationGraphConfiguration configuration = build(module, AttentionPosition.STANDARD);
 
         assertEquals("layer2.0.attn layer2.0.bn2 128", module.calls.get(2));
-        assertEquals(List.of("layer2.0.attn_gate", "layer2.0.downsample.1"), configuration.getVertexInputs().get("layer2.0.add"));
+        assertEquals(List.of("layer2.0.attn_gate", "layer2.0.downsample.1"), configuration.getVertexInputs().get("layer2.0.relu"));
     }
 
     @Test
@@ -150,7 +150,7 @@ class ResNetAttentionPositionTest {
 
         assertEquals(List.of("layer2.0.attn layer2.0.bn2 128", "layer2.1.attn layer2.1.bn2 128",
                 "layer4.0.attn layer4.0.bn2 512", "layer4.1.attn layer4.1.bn2 512"), module.calls);
-        assertEquals(List.of("layer1.0.bn2", "bn1"), configuration.getVertexInputs().get("layer1.0.add"));
+        assertEquals(List.of("layer1.0.bn2", "bn1"), configuration.getVertexInputs().get("layer1.0.relu"));
     }
 
     /**

@@ -1,0 +1,171 @@
+package io.attnspark.model.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/** {@link ReluVertex} and {@link AddReluVertex}, the ends of ResNet blocks, against DL4J's layers they replaced. */
+class ResidualReluVerticesTest {
+
+    private static final long[] SHAPE = {2, 3, 5, 5};
+
+    /** How a block ends: our vertex ({@code relu}) or DL4J's add and ReLU layer, after one conv or the sum of two. */
+    enum BlockEnd {
+        RELU, ADD_RELU, DL4J_RELU, DL4J_ADD_RELU;
+
+        void add(GraphBuilder graph) {
+            switch (this) {
+                case RELU -> graph.addVertex("relu", new ReluVertex(), "conv");
+                case ADD_RELU -> graph.addVertex("relu", new AddReluVertex(), "conv", "shortcut");
+                case DL4J_RELU -> graph.addLayer("relu", dl4jRelu(), "conv");
+                case DL4J_ADD_RELU -> graph.addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "conv", "shortcut")
+                        .addLayer("relu", dl4jRelu(), "add");
+            }
+        }
+
+        boolean adds() {
+            return this == ADD_RELU || this == DL4J_ADD_RELU;
+        }
+
+        BlockEnd dl4j() {
+            return this == RELU ? DL4J_RELU : DL4J_ADD_RELU;
+        }
+
+        private static ActivationLayer dl4jRelu() {
+            return new ActivationLayer.Builder().activation(Activation.RELU).build();
+        }
+    }
+
+    @Test
+    void outputHasTheTypeOfTheInputs() {
+        var x = InputType.convolutional(5, 7, 24);
+
+        assertEquals(x, new ReluVertex().getOutputType(0, x));
+        assertEquals(x, new AddReluVertex().getOutputType(0, x, x));
+    }
+
+    @Test
+    void addingInputsOfDifferentTypesIsRejected() {
+        var error = assertThrows(InvalidInputTypeException.class, () -> new AddReluVertex().getOutputType(0,
+                InputType.convolutional(5, 7, 24), InputType.convolutional(5, 7, 12)));
+
+        assertTrue(error.getMessage().contains("same type"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BlockEnd.class, names = {"RELU", "ADD_RELU"})
+    void gradientsMatchFiniteDifferences(BlockEnd end) {
+        DataType previousDefault = Nd4j.dataType();
+        DataType previousFloat = Nd4j.defaultFloatingPointType();
+        boolean passed;
+        try {
+            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+            ComputationGraph net = network(end, DataType.DOUBLE, new NoOp());
+            Nd4j.getRandom().setSeed(5);
+            INDArray input = Nd4j.randn(DataType.DOUBLE, SHAPE);
+            INDArray labels = Nd4j.randn(DataType.DOUBLE, SHAPE);
+            passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                    .inputs(new INDArray[] {input}).labels(new INDArray[] {labels})
+                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+        } finally {
+            Nd4j.setDefaultDataTypes(previousDefault, previousFloat);
+        }
+
+        assertTrue(passed, "gradient check failed; see the test output for the parameters");
+    }
+
+    /** They replaced DL4J's vertex and layer in the backbones, so training must not change by a bit. */
+    @ParameterizedTest
+    @EnumSource(value = BlockEnd.class, names = {"RELU", "ADD_RELU"})
+    void trainsExactlyLikeDl4jsLayers(BlockEnd end) {
+        Nd4j.getRandom().setSeed(3);
+        var data = new DataSet(Nd4j.randn(DataType.FLOAT, SHAPE), Nd4j.randn(DataType.FLOAT, SHAPE));
+        ComputationGraph ours = network(end, DataType.FLOAT, new Sgd(0.1));
+        ComputationGraph dl4j = network(end.dl4j(), DataType.FLOAT, new Sgd(0.1));
+        dl4j.setParams(ours.params().dup());
+        INDArray initial = ours.params().dup();
+
+        for (int step = 0; step < 3; step++) {
+            ours.fit(data);
+            dl4j.fit(data);
+        }
+
+        assertNotEquals(initial, ours.params(), "training did not change the parameters");
+        assertEquals(dl4j.params(), ours.params());
+        assertEquals(dl4j.outputSingle(data.getFeatures()), ours.outputSingle(data.getFeatures()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BlockEnd.class, names = {"RELU", "ADD_RELU"})
+    void jsonRoundTripAndCloneKeepConfigurationAndOutput(BlockEnd end) {
+        ComputationGraph net = network(end, DataType.FLOAT, new NoOp());
+        INDArray input = Nd4j.randn(DataType.FLOAT, SHAPE);
+
+        ComputationGraphConfiguration restored = ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson());
+        var copy = new ComputationGraph(restored);
+        copy.init(net.params().dup(), false);
+
+        assertEquals(net.getConfiguration(), restored);
+        assertEquals(net.getConfiguration().getVertices().get("relu").getClass(), restored.getVertices().get("relu").getClass());
+        assertEquals(net.outputSingle(input), copy.outputSingle(input));
+        assertEquals(net.outputSingle(input), net.clone().outputSingle(input));
+    }
+
+    /**
+     * conv (with a bias, so that about half the pre-activations are negative), plus a second conv as the shortcut
+     * where the end adds, then the block's end, then MSE.
+     */
+    private static ComputationGraph network(BlockEnd end, DataType dataType, IUpdater updater) {
+        var graph = new NeuralNetConfiguration.Builder()
+                .dataType(dataType)
+                .seed(1)
+                .updater(updater)
+                .weightInit(WeightInit.XAVIER)
+                .graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.convolutional(SHAPE[2], SHAPE[3], SHAPE[1]))
+                .addLayer("conv", conv(), "input");
+        if (end.adds()) {
+            graph.addLayer("shortcut", conv(), "input");
+        }
+        end.add(graph);
+        var net = new ComputationGraph(graph
+                .addLayer("loss", new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build(), "relu")
+                .setOutputs("loss")
+                .build());
+        net.init();
+        return net;
+    }
+
+    private static ConvolutionLayer conv() {
+        return new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same).nOut(SHAPE[1])
+                .activation(Activation.IDENTITY).build();
+    }
+}
