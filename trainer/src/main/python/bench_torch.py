@@ -10,7 +10,7 @@ attention_torch.py (the classes the attention fixtures come from) and put where 
 parameter count equals attnspark's (TorchParameterCountTest checks every backbone and module; --count prints it).
 
 With --serve (as `attnspark bench compare` runs it, alternating with DL4J round by round) it builds the same model,
-batch and optimizer, prints {"ready": true, "torch": ..., "threads": ..., "parameters": ...}, then answers one
+batch and optimizer, prints {"ready": true, "torch": ..., "threads": ..., "malloc": ..., "parameters": ...}, then answers one
 command per stdin line:
 `forward` or `train` runs one step and prints {"phase": ..., "ms": <its duration>}; `stats` prints
 {"peak_rss_bytes": ...}. End of input ends it; --warmup and --iters are then the caller's business.
@@ -200,10 +200,20 @@ def peak_rss_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def malloc():
+    """The allocator this process runs on: tcmalloc or jemalloc when preloaded (LD_PRELOAD), else glibc."""
+    with open("/proc/self/maps") as maps:
+        for mapping in maps:
+            for name in ("tcmalloc", "jemalloc"):
+                if "lib" + name in mapping:
+                    return name
+    return "glibc"
+
+
 def serve(steps, timed, parameters):
     """One JSON line per command; flushed, since the caller waits for each answer before it goes on."""
     print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
-                      "parameters": parameters}), flush=True)
+                      "malloc": malloc(), "parameters": parameters}), flush=True)
     for line in iter(sys.stdin.readline, ""):
         command = line.strip()
         if command in steps:
@@ -273,7 +283,7 @@ def main():
         "forward_ms": round(forward_ms, 3), "train_ms": round(train_ms, 3),
         "forward_images_per_s": round(args.batch * 1000 / forward_ms, 2),
         "train_images_per_s": round(args.batch * 1000 / train_ms, 2),
-        "threads": torch.get_num_threads(), "torch": torch.__version__,
+        "threads": torch.get_num_threads(), "malloc": malloc(), "torch": torch.__version__,
         "parameters": parameter_count(model), "peak_rss_bytes": peak_rss_bytes()}))
 
 

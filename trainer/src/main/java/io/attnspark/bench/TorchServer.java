@@ -36,7 +36,7 @@ public final class TorchServer implements AutoCloseable {
     private static final String NAME = "bench_torch.py --serve";
 
     /** The script's first line: it has built the model (of {@code parameters} trainable parameters), batch and optimizer. */
-    record Ready(String torchVersion, int threads, long parameters) { }
+    record Ready(String torchVersion, int threads, String malloc, long parameters) { }
 
     private final Process process;
     private final Path errors;
@@ -86,6 +86,11 @@ public final class TorchServer implements AutoCloseable {
     /** The threads PyTorch uses, as it reports them. */
     public int threads() {
         return ready.threads();
+    }
+
+    /** The allocator PyTorch runs on (it inherits bin/attnspark's preloaded tcmalloc), as it reports it. */
+    public String malloc() {
+        return ready.malloc();
     }
 
     /** The trainable parameters of PyTorch's network, as it reports them. */
@@ -214,7 +219,8 @@ public final class TorchServer implements AutoCloseable {
                 || !json.path("parameters").canConvertToLong()) {
             throw unexpected(line, expected);
         }
-        return new Ready(json.get("torch").asText(), json.get("threads").asInt(), json.get("parameters").asLong());
+        return new Ready(json.get("torch").asText(), json.get("threads").asInt(), json.path("malloc").asText("unknown"),
+                json.get("parameters").asLong());
     }
 
     static double parseStep(String line, String phase) {

@@ -86,7 +86,7 @@ final class BenchCompareCommand implements Callable<Integer> {
     private static String torchJson(ModelBenchmark.Row row, TorchServer torch, long peakRssBytes) {
         String json = row.json();
         return json.substring(0, json.length() - 1) + String.format(Locale.ROOT,
-                ", \"threads\": %d, \"torch\": \"%s\", \"peak_rss_bytes\": %d}", torch.threads(),
-                torch.torchVersion(), peakRssBytes);
+                ", \"threads\": %d, \"malloc\": \"%s\", \"torch\": \"%s\", \"peak_rss_bytes\": %d}", torch.threads(),
+                torch.malloc(), torch.torchVersion(), peakRssBytes);
     }
 }

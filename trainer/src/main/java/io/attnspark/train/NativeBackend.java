@@ -10,8 +10,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The ND4J backend of this JVM, and the settings without which DL4J trains 12-20x slower on CPU.
@@ -39,7 +44,7 @@ public final class NativeBackend {
      * this build has no kernels for ({@link CudaCapability}; none on CPU). Batch norm needs no helper: our networks use
      * the hand-written {@code BatchNorm2d}.
      */
-    public record Status(String backend, boolean onednnBuilt, String convHelper, String ompWaitPolicy,
+    public record Status(String backend, boolean onednnBuilt, String convHelper, String ompWaitPolicy, String malloc,
                          List<String> unsupportedGpus) implements Serializable {
 
         public boolean isCpu() {
@@ -53,7 +58,7 @@ public final class NativeBackend {
 
         public String describe() {
             return backend + ", oneDNN " + (onednnBuilt ? "built in" : "missing") + ", conv helper " + convHelper
-                    + ", OMP_WAIT_POLICY " + ompWaitPolicy;
+                    + ", OMP_WAIT_POLICY " + ompWaitPolicy + ", malloc " + malloc;
         }
     }
 
@@ -79,7 +84,20 @@ public final class NativeBackend {
         graph.output(Nd4j.rand(DataType.FLOAT, 1, 1, 5, 5));
         String waitPolicy = System.getenv(OMP_WAIT_POLICY);
         return new Status(backend, onednn, helperName(graph.getLayer("conv").getHelper()),
-                waitPolicy == null ? "unset (spinning)" : waitPolicy, CudaCapability.refusals(environment));
+                waitPolicy == null ? "unset (spinning)" : waitPolicy, malloc(), CudaCapability.refusals(environment));
+    }
+
+    /** The allocator this process runs on: a preloaded tcmalloc or jemalloc (bin/attnspark preloads tcmalloc), else glibc. */
+    static String malloc() {
+        try (var maps = Files.lines(Path.of("/proc/self/maps"))) {
+            return maps.map(NativeBackend::allocatorIn).filter(Objects::nonNull).findFirst().orElse("glibc");
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown";
+        }
+    }
+
+    static String allocatorIn(String mapping) {
+        return mapping.contains("libtcmalloc") ? "tcmalloc" : mapping.contains("libjemalloc") ? "jemalloc" : null;
     }
 
     private static String helperName(LayerHelper helper) {

@@ -151,7 +151,10 @@ class TorchServerTest {
 
     @Test
     void readsTheProtocolsLines() {
-        assertEquals(new TorchServer.Ready("1.13.0", 4, 25557032),
+        assertEquals(new TorchServer.Ready("1.13.0", 4, "tcmalloc", 25557032), TorchServer.parseReady(
+                "{\"ready\": true, \"torch\": \"1.13.0\", \"threads\": 4, \"malloc\": \"tcmalloc\", \"parameters\": 25557032}"));
+        // a server from before the malloc key
+        assertEquals(new TorchServer.Ready("1.13.0", 4, "unknown", 25557032),
                 TorchServer.parseReady("{\"ready\": true, \"torch\": \"1.13.0\", \"threads\": 4, \"parameters\": 25557032}"));
         assertEquals(1254.25, TorchServer.parseStep("{\"phase\": \"train\", \"ms\": 1254.25}", "train"));
         assertEquals(3, TorchServer.parseStats("{\"peak_rss_bytes\": 3}"));

@@ -3,6 +3,7 @@ package io.attnspark.train;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NativeBackendTest {
@@ -17,5 +18,14 @@ class NativeBackendTest {
         String waitPolicy = System.getenv(NativeBackend.OMP_WAIT_POLICY);
         assertEquals(waitPolicy == null ? "unset (spinning)" : waitPolicy, status.ompWaitPolicy());
         assertTrue(status.describe().contains("OMP_WAIT_POLICY"), status.describe());
+    }
+
+    @Test
+    void namesThePreloadedAllocatorFromTheProcessMappings() {
+        assertEquals("tcmalloc", NativeBackend.allocatorIn(
+                "7f1c2a000000-7f1c2a02b000 r-xp 00000000 08:01 123 /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4.5.10"));
+        assertEquals("jemalloc", NativeBackend.allocatorIn("7f1c2a000000-7f1c2a02b000 r-xp 00000000 08:01 9 /usr/lib/libjemalloc.so.2"));
+        assertNull(NativeBackend.allocatorIn("7f1c2a000000-7f1c2a02b000 r-xp 00000000 08:01 7 /usr/lib/x86_64-linux-gnu/libc.so.6"));
+        assertTrue(NativeBackend.check().describe().contains("malloc " + NativeBackend.malloc()));
     }
 }
