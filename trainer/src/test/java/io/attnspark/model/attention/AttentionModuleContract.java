@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.AttentionTestSupport.Fixture;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import io.attnspark.model.layer.GradientChecks;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -90,20 +90,7 @@ abstract class AttentionModuleContract {
         INDArray input = Nd4j.randn(DataType.DOUBLE, shape);
         INDArray labels = Nd4j.randn(DataType.DOUBLE, shape);
 
-        // GradientCheckUtil insists on double as the global default too, not only in the network
-        DataType previousDefault = Nd4j.dataType();
-        DataType previousFloat = Nd4j.defaultFloatingPointType();
-        boolean passed;
-        try {
-            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-            passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                    .inputs(new INDArray[] {input}).labels(new INDArray[] {labels})
-                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9).excludeParams(excluded(net)));
-        } finally {
-            Nd4j.setDefaultDataTypes(previousDefault, previousFloat);
-        }
-
-        assertTrue(passed, "gradient check failed; see the test output for the parameters");
+        GradientChecks.assertPass(() -> GradientChecks.of(net, input, labels).excludeParams(excluded(net)));
     }
 
     /**

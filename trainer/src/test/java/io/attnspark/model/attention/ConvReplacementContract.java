@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import io.attnspark.model.attention.AttentionTestSupport.Fixture;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import io.attnspark.model.layer.GradientChecks;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -79,19 +79,7 @@ abstract class ConvReplacementContract extends AttentionModuleContract {
         INDArray input = Nd4j.randn(DataType.DOUBLE, shape);
         INDArray labels = Nd4j.randn(DataType.DOUBLE, net.outputSingle(input).shape());
 
-        DataType previousDefault = Nd4j.dataType();
-        DataType previousFloat = Nd4j.defaultFloatingPointType();
-        boolean passed;
-        try {
-            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-            passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                    .inputs(new INDArray[] {input}).labels(new INDArray[] {labels})
-                    .excludeParams(gradientCheckExcludedParams()).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
-        } finally {
-            Nd4j.setDefaultDataTypes(previousDefault, previousFloat);
-        }
-
-        assertTrue(passed, "gradient check failed; see the test output for the parameters");
+        GradientChecks.assertPass(() -> GradientChecks.of(net, input, labels).excludeParams(gradientCheckExcludedParams()));
     }
 
     /** input (→ 1×1 conv when {@code withStem}) → module as an in→out conv with {@code stride} → identity MSE loss. */

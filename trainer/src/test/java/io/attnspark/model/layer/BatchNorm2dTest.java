@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -161,28 +160,16 @@ class BatchNorm2dTest {
     @ValueSource(booleans = {true, false})
     void gradientsMatchFiniteDifferences(boolean relu) {
         long[] shape = {3, 4, 3, 5};
-        DataType previousDefault = Nd4j.dataType();
-        DataType previousFloat = Nd4j.defaultFloatingPointType();
-        boolean passed;
-        try {
-            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        GradientChecks.assertPass(() -> {
             ComputationGraph net = network(batchNorm(relu, 4), shape, DataType.DOUBLE, WorkspaceMode.ENABLED, true, new NoOp());
             Nd4j.getRandom().setSeed(5);
             Layer bn = net.getLayer("bn");
             bn.setParam(BatchNormalizationParamInitializer.GAMMA, Nd4j.rand(DataType.DOUBLE, 1, 4).addi(0.5));
             bn.setParam(BatchNormalizationParamInitializer.BETA, Nd4j.randn(DataType.DOUBLE, 1, 4).muli(0.3));
-            INDArray input = Nd4j.randn(DataType.DOUBLE, shape);
-            INDArray labels = Nd4j.randn(DataType.DOUBLE, shape);
-            passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                    .inputs(new INDArray[] {input}).labels(new INDArray[] {labels})
-                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
+            return GradientChecks.of(net, Nd4j.randn(DataType.DOUBLE, shape), Nd4j.randn(DataType.DOUBLE, shape))
                     .excludeParams(Set.of("bn_" + BatchNormalizationParamInitializer.GLOBAL_MEAN,
-                            "bn_" + BatchNormalizationParamInitializer.GLOBAL_VAR)));
-        } finally {
-            Nd4j.setDefaultDataTypes(previousDefault, previousFloat);
-        }
-
-        assertTrue(passed, "gradient check failed; see the test output for the parameters");
+                            "bn_" + BatchNormalizationParamInitializer.GLOBAL_VAR));
+        });
     }
 
     /** An array freed or reused too early under workspaces trains differently from one without. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -118,11 +117,7 @@ class GroupedConvolutionTest {
     void gradientsMatchFiniteDifferences(String configuration) {
         int[] config = java.util.Arrays.stream(configuration.split(",")).mapToInt(Integer::parseInt).toArray();
         long[] shape = {2, 4, 5, 5};
-        DataType previousDefault = Nd4j.dataType();
-        DataType previousFloat = Nd4j.defaultFloatingPointType();
-        boolean passed;
-        try {
-            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        GradientChecks.assertPass(() -> {
             boolean behindStem = config.length > 8 && config[8] == 1;
             ComputationGraph net = behindStem ? networkBehindStem(conv(config), shape, DataType.DOUBLE)
                     : network(conv(config), shape, DataType.DOUBLE);
@@ -130,15 +125,8 @@ class GroupedConvolutionTest {
             // non-zero biases, so that a bias gradient taken from the wrong axis shows
             net.params().addi(Nd4j.rand(DataType.DOUBLE, net.params().shape()).subi(0.5));
             INDArray input = Nd4j.randn(DataType.DOUBLE, shape);
-            INDArray labels = Nd4j.randn(DataType.DOUBLE, net.outputSingle(input).shape());
-            passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                    .inputs(new INDArray[] {input}).labels(new INDArray[] {labels})
-                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
-        } finally {
-            Nd4j.setDefaultDataTypes(previousDefault, previousFloat);
-        }
-
-        assertTrue(passed, "gradient check failed; see the test output for the parameters");
+            return GradientChecks.of(net, input, Nd4j.randn(DataType.DOUBLE, net.outputSingle(input).shape()));
+        });
     }
 
     @ParameterizedTest

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -82,23 +81,11 @@ class ResidualReluVerticesTest {
     @ParameterizedTest
     @EnumSource(value = BlockEnd.class, names = {"RELU", "ADD_RELU"})
     void gradientsMatchFiniteDifferences(BlockEnd end) {
-        DataType previousDefault = Nd4j.dataType();
-        DataType previousFloat = Nd4j.defaultFloatingPointType();
-        boolean passed;
-        try {
-            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        GradientChecks.assertPass(() -> {
             ComputationGraph net = network(end, DataType.DOUBLE, new NoOp());
             Nd4j.getRandom().setSeed(5);
-            INDArray input = Nd4j.randn(DataType.DOUBLE, SHAPE);
-            INDArray labels = Nd4j.randn(DataType.DOUBLE, SHAPE);
-            passed = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                    .inputs(new INDArray[] {input}).labels(new INDArray[] {labels})
-                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
-        } finally {
-            Nd4j.setDefaultDataTypes(previousDefault, previousFloat);
-        }
-
-        assertTrue(passed, "gradient check failed; see the test output for the parameters");
+            return GradientChecks.of(net, Nd4j.randn(DataType.DOUBLE, SHAPE), Nd4j.randn(DataType.DOUBLE, SHAPE));
+        });
     }
 
     /** They replaced DL4J's vertex and layer in the backbones, so training must not change by a bit. */
