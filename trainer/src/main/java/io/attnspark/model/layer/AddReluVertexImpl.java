@@ -6,9 +6,6 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runtime of {@link AddReluVertex}: {@code out = max(a + b, 0)}; backward {@code da = db = eps * (out > 0)}, torch's
@@ -34,7 +31,7 @@ public class AddReluVertexImpl extends ParameterFreeVertexImpl {
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, a.dataType(), a.shape(), 'c');
         a.add(b, out);
-        Nd4j.getExecutioner().exec(new RectifiedLinear(out, out, 0.0));
+        Relu.forward(out, out);
         output = training ? out : null;
         return out;
     }
@@ -45,8 +42,7 @@ public class AddReluVertexImpl extends ParameterFreeVertexImpl {
             throw new IllegalStateException("add + relu " + vertexName + ": backward without a training forward pass");
         }
         INDArray da = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
-        Nd4j.getExecutioner().exec(new Step(output, da));
-        da.muli(epsilon);
+        Relu.backward(output, epsilon, da);
         // each input its own array: DL4J adds later gradients of an input into the array in place
         return new INDArray[] {da, workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, da)};
     }

@@ -10,9 +10,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The runtime layer of {@link BatchNorm2d}. The input is viewed as rows [N*C, H*W], so every reduction runs along
@@ -115,7 +113,7 @@ public class BatchNorm2dLayer extends BatchNormalization {
         RowOps.multiply(rows, RowOps.tiledColumn(scale, batch, dataType), outRows);
         RowOps.add(outRows, RowOps.tiledColumn(shift, batch, dataType), outRows);
         if (config().isRelu()) {
-            Transforms.relu(out, false);
+            Relu.forward(out, out);
         }
         output = training ? out : null;
         return out;
@@ -133,8 +131,7 @@ public class BatchNorm2dLayer extends BatchNormalization {
         INDArray dy;
         if (config().isRelu()) {
             dy = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
-            Nd4j.getExecutioner().exec(new Step(output, dy));
-            dy.muli(epsilon);
+            Relu.backward(output, epsilon, dy);
         } else {
             dy = RowOps.contiguous(epsilon.castTo(dataType));
         }

@@ -5,9 +5,6 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runtime of {@link ReluVertex}: {@code out = max(x, 0)}; backward {@code dx = eps * (x > 0)}, torch's
@@ -24,15 +21,14 @@ public class ReluVertexImpl extends ParameterFreeVertexImpl {
     protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = inputs[0];
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape(), 'c');
-        Nd4j.getExecutioner().exec(new RectifiedLinear(x, out, 0.0));
+        Relu.forward(x, out);
         return out;
     }
 
     @Override
     protected INDArray[] backward(LayerWorkspaceMgr workspaceMgr) {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
-        Nd4j.getExecutioner().exec(new Step(inputs[0], dx));
-        dx.muli(epsilon);
+        Relu.backward(inputs[0], epsilon, dx);
         return new INDArray[] {dx};
     }
 }
