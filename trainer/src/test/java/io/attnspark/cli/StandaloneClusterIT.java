@@ -108,9 +108,10 @@ class StandaloneClusterIT {
         awaitLogLine(driver, line -> line.startsWith("  epoch 1 "));
         List<Long> before = cluster.executorPids();
         assertEquals(2, before.size(), driver.log());
-        var training = TrainingTasks.await(driver.process(), driver::log, Duration.ofMinutes(ClusterDriver.TIMEOUT_MINUTES));
-        long victim = executorPid(training.executor());
-        ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+        var training = TrainingTasks.killExecutorDuringTask(driver.process(), driver::log,
+                executor -> ProcessHandle.of(executorPid(executor)).orElseThrow(),
+                Duration.ofMinutes(ClusterDriver.TIMEOUT_MINUTES));
+        long victim = training.executorPid();
 
         Set<Long> after = new HashSet<>();
         driver.awaitExit(() -> after.addAll(cluster.executorPids()));

@@ -132,11 +132,11 @@ class YarnClusterIT {
         // tasks of five batches instead of two, so the task picked for the kill is still running when the kill lands
         var run = submit("client", "client", 5, "spark.driver.extraJavaOptions=" + driverJavaOptions()
                 + " -Dlog4j2.configurationFile=" + driverLog + " -Djava.io.tmpdir=" + tmp);
-        var training = TrainingTasks.await(run.process, run::trainingLog, RUN_TIMEOUT);
-        ProcessHandle victim = LoopbackYarn.containerJvms("YarnCoarseGrainedExecutorBackend")
-                .filter(p -> LoopbackYarn.arguments(p).contains("--executor-id " + training.executor() + " ")).findFirst()
-                .orElseThrow(() -> new AssertionError("no JVM of executor " + training.executor()));
-        victim.destroyForcibly();
+        var training = TrainingTasks.killExecutorDuringTask(run.process, run::trainingLog,
+                executor -> LoopbackYarn.containerJvms("YarnCoarseGrainedExecutorBackend")
+                        .filter(p -> LoopbackYarn.arguments(p).contains("--executor-id " + executor + " ")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no JVM of executor " + executor)),
+                RUN_TIMEOUT);
 
         ApplicationReport app = awaitSuccess(run);
         assertTrue(Pattern.compile("Lost task \\S+ in stage \\S+ \\(TID " + training.id() + "\\)").matcher(run.log()).find(),
