@@ -28,6 +28,8 @@ CASES = {
     "g2_k3_s1_d3": (1, 4, 6, 5, 8, 3, 1, 3, 2, 3, False),
     # split attention's grouped 1x1 fc layers: a bias, on a 1x1 map
     "g2_k1_s1_bias": (3, 8, 6, 1, 1, 1, 1, 0, 2, 1, True),
+    # GCNet's and simplified non-local's attention logits: 1x1 to one channel with a bias, on an odd map
+    "g1_k1_to1_bias": (3, 16, 1, 5, 7, 1, 1, 0, 1, 1, True),
 }
 
 

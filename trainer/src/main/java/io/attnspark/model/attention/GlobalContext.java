@@ -12,9 +12,9 @@ import io.attnspark.model.layer.AttentionPoolVertex;
 import io.attnspark.model.layer.ChannelAddVertex;
 import io.attnspark.model.layer.ChannelScaleVertex;
 import io.attnspark.model.layer.GlobalAvgPoolVertex;
+import io.attnspark.model.layer.GroupedConvolution;
 import io.attnspark.model.layer.LayerNormVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.misc.ElementWiseMultiplicationLayer;
 import org.deeplearning4j.nn.weights.WeightInitConstant;
@@ -28,7 +28,7 @@ import org.nd4j.linalg.activations.Activation;
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take, with {@code T} = {@code channel_add_conv} or
  * {@code channel_mul_conv} by the fusion:
- * {@code _mask} (ConvolutionLayer 1×1 C→1, only for attention pooling) ← {@code conv_mask.weight/bias},
+ * {@code _mask} ({@link GroupedConvolution} 1×1 C→1, only for attention pooling) ← {@code conv_mask.weight/bias},
  * {@code _pool} ({@link AttentionPoolVertex}, or {@link GlobalAvgPoolVertex}),
  * {@code _transform} (DenseLayer C→C/r) ← {@code T.0.weight/bias}, {@code _norm} ({@link LayerNormVertex}, eps 1e-5),
  * {@code _affine} (ElementWiseMultiplicationLayer, ReLU) ← {@code T.1.weight/bias},
@@ -109,8 +109,8 @@ public record GlobalContext(int reduction, Pooling pooling, Fusion fusion) imple
     public String attach(GraphBuilder graph, String prefix, String input, int channels) {
         int planes = planes(channels);
         if (pooling == Pooling.ATT) {
-            graph.addLayer(prefix + "_mask", new ConvolutionLayer.Builder(1, 1).nIn(channels).nOut(1).hasBias(true)
-                    .activation(Activation.IDENTITY).build(), input);
+            graph.addLayer(prefix + "_mask", new GroupedConvolution.Builder().kernel(1).nIn(channels).nOut(1).hasBias(true)
+                    .build(), input);
             graph.addVertex(prefix + "_pool", new AttentionPoolVertex(), input, prefix + "_mask");
         } else {
             graph.addVertex(prefix + "_pool", new GlobalAvgPoolVertex(), input);

@@ -7,8 +7,8 @@ import java.util.Set;
 import io.attnspark.model.attention.TorchParam.Layout;
 import io.attnspark.model.layer.AttentionPoolVertex;
 import io.attnspark.model.layer.ChannelAddVertex;
+import io.attnspark.model.layer.GroupedConvolution;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.Activation;
 
@@ -18,7 +18,7 @@ import org.nd4j.linalg.activations.Activation;
  * C→C, both with bias. It is the GC block's attention pooling with a plain C→C transform and channel-add fusion.
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take:
- * {@code _mask} (ConvolutionLayer 1×1 C→1) ← {@code conv_mask.weight/bias}, {@code _pool} ({@link AttentionPoolVertex}),
+ * {@code _mask} ({@link GroupedConvolution} 1×1 C→1) ← {@code conv_mask.weight/bias}, {@code _pool} ({@link AttentionPoolVertex}),
  * {@code _value} (DenseLayer C→C on the pooled context) ← {@code conv_value.weight/bias},
  * {@code _fuse} ({@link ChannelAddVertex}).
  */
@@ -42,8 +42,8 @@ public record SimplifiedNonLocal() implements AttentionModule {
         if (channels < 1) {
             throw new IllegalArgumentException(NAME + ": needs at least 1 channel, got " + channels);
         }
-        graph.addLayer(prefix + "_mask", new ConvolutionLayer.Builder(1, 1).nIn(channels).nOut(1).hasBias(true)
-                .activation(Activation.IDENTITY).build(), input);
+        graph.addLayer(prefix + "_mask", new GroupedConvolution.Builder().kernel(1).nIn(channels).nOut(1).hasBias(true)
+                .build(), input);
         graph.addVertex(prefix + "_pool", new AttentionPoolVertex(), input, prefix + "_mask");
         graph.addLayer(prefix + "_value", new DenseLayer.Builder().nIn(channels).nOut(channels).hasBias(true)
                 .activation(Activation.IDENTITY).build(), prefix + "_pool");

@@ -13,7 +13,8 @@ import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runtime of {@link GroupedConvolution}. Up to {@link PerGroupConvolution#MAX_GROUPS} undilated groups run as one native
+ * Runtime of {@link GroupedConvolution}. A 1×1 convolution to one channel is a batched matrix product
+ * ({@link PointwiseProjection}). Up to {@link PerGroupConvolution#MAX_GROUPS} undilated groups run as one native
  * (oneDNN) conv per group ({@link PerGroupConvolution}). Otherwise: im2col once (dilated as configured), then one batched matrix product over
  * the groups ({@code [G, out/G, in/G·k·k] x [G, in/G·k·k, N·oH·oW]}); backward is the two transposed products and
  * col2im (the bias gradient is the output gradient summed over batch and positions).
@@ -38,6 +39,11 @@ public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConv
         long outH = conf.outputSize(x.size(2));
         long outW = conf.outputSize(x.size(3));
         INDArray output = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {n, conf.getNOut(), outH, outW}, 'c');
+        if (PointwiseProjection.suits(conf)) {
+            PointwiseProjection.forward(x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, training, workspaceMgr),
+                    conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, training, workspaceMgr) : null, output);
+            return output;
+        }
         if (PerGroupConvolution.suits(conf)) {
             PerGroupConvolution.forward(conf, x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, training, workspaceMgr),
                     conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, training, workspaceMgr) : null, output);
@@ -59,10 +65,16 @@ public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConv
         assertInputSet(true);
         GroupedConvolution conf = layerConf();
         INDArray x = input.castTo(dataType);
-        INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        boolean throughColumns = !PointwiseProjection.suits(conf) && !PerGroupConvolution.suits(conf);
+        // col2im adds into the input gradient; the other paths write every element
+        INDArray inputGradient = throughColumns ? workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c')
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray weightGradient = gradientViews.get(GroupedConvolution.WEIGHT_KEY);
         INDArray biasGradient = conf.isHasBias() ? gradientViews.get(GroupedConvolution.BIAS_KEY) : null;
-        if (PerGroupConvolution.suits(conf)) {
+        if (PointwiseProjection.suits(conf)) {
+            PointwiseProjection.backward(x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, true, workspaceMgr),
+                    epsilon, inputGradient, weightGradient, biasGradient);
+        } else if (PerGroupConvolution.suits(conf)) {
             PerGroupConvolution.backward(conf, x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, true, workspaceMgr),
                     conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, true, workspaceMgr) : null,
                     epsilon, inputGradient, weightGradient, biasGradient);

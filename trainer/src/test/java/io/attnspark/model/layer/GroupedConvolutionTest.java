@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 /** {@link GroupedConvolution} against torch.nn.Conv2d(groups=G, dilation, bias), finite differences, JSON and clone. */
 class GroupedConvolutionTest {
 
-    private static ComputationGraph network(GroupedConvolution conv, long[] inputShape, DataType dataType) {
+    private static ComputationGraph network(Layer conv, long[] inputShape, DataType dataType) {
         // a fixed seed: DL4J's default is the clock, which made the weights, and so the gradient check, differ per run
         ComputationGraphConfiguration configuration = new NeuralNetConfiguration.Builder()
                 .dataType(dataType)
@@ -45,7 +47,7 @@ class GroupedConvolutionTest {
     }
 
     /** input → identity-sized 1x1 conv "stem" → conv → MSE loss */
-    private static ComputationGraph networkBehindStem(GroupedConvolution conv, long[] inputShape, DataType dataType) {
+    private static ComputationGraph networkBehindStem(Layer conv, long[] inputShape, DataType dataType) {
         long channels = inputShape[1];
         var net = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(dataType).seed(1).updater(new NoOp())
                 .graphBuilder().addInputs("input")
@@ -70,7 +72,7 @@ class GroupedConvolutionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1", "g4_k3_s2_d2", "g2_k3_s1_d3", "g2_k1_s1_bias"})
+    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1", "g4_k3_s2_d2", "g2_k3_s1_d3", "g2_k1_s1_bias", "g1_k1_to1_bias"})
     void outputEqualsTorchConv2dWithGroups(String name) {
         Map<String, INDArray> fixture = fixture(name);
         int[] config = fixture.get("config").toIntVector();
@@ -93,7 +95,7 @@ class GroupedConvolutionTest {
      * parameters (where ND4J's get(interval) on a view's first axis once returned an empty array).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1_bias"})
+    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1_bias", "g1_k1_to1_bias"})
     void outputEqualsTorchBehindAnotherLayer(String name) {
         Map<String, INDArray> fixture = fixture(name);
         int[] config = fixture.get("config").toIntVector();
@@ -112,10 +114,12 @@ class GroupedConvolutionTest {
 
     /**
      * [in, out, k, stride, padding, groups, dilation, bias(, behind a stem)]: per-group native convs strided and with a
-     * bias, also at an offset into the network's parameters and gradients, then im2col (dilated).
+     * bias, also at an offset into the network's parameters and gradients, then im2col (dilated), then the 1x1
+     * projection to one channel (batched products) with and without a bias, also behind a stem.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"4,6,3,2,1,2,1,0", "4,6,3,1,1,2,1,1", "4,6,3,1,1,2,1,1,1", "4,6,3,2,2,2,2,1"})
+    @ValueSource(strings = {"4,6,3,2,1,2,1,0", "4,6,3,1,1,2,1,1", "4,6,3,1,1,2,1,1,1", "4,6,3,2,2,2,2,1",
+            "4,1,1,1,0,1,1,1", "4,1,1,1,0,1,1,0", "4,1,1,1,0,1,1,1,1"})
     void gradientsMatchFiniteDifferences(String configuration) {
         int[] config = java.util.Arrays.stream(configuration.split(",")).mapToInt(Integer::parseInt).toArray();
         long[] shape = {2, 4, 5, 5};
@@ -132,7 +136,7 @@ class GroupedConvolutionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"g4_k3_s2_d2", "g2_k1_s1_bias"})
+    @ValueSource(strings = {"g4_k3_s2_d2", "g2_k1_s1_bias", "g1_k1_to1_bias"})
     void jsonRoundTripAndCloneKeepConfigurationAndOutput(String name) {
         Map<String, INDArray> fixture = fixture(name);
         INDArray input = fixture.get("input");
@@ -145,6 +149,39 @@ class GroupedConvolutionTest {
         assertEquals(net.getConfiguration(), restored);
         assertEquals(net.outputSingle(input), copy.outputSingle(input));
         assertEquals(net.outputSingle(input), net.clone().outputSingle(input));
+    }
+
+    /**
+     * The 1x1 projection to one channel works on chunks of 8 examples; over a batch of 11 (two chunks), behind an
+     * identity stem, its output and all gradients (the stem's show the input gradient) equal those of DL4J's native
+     * 1x1 convolution with the same parameters.
+     */
+    @Test
+    void projectionToOneChannelEqualsTheNativeConvolutionAcrossBatchChunks() {
+        long[] shape = {11, 5, 4, 3};
+        ComputationGraph projection = networkBehindStem(new GroupedConvolution.Builder().kernel(1).nOut(1).hasBias(true)
+                .build(), shape, DataType.DOUBLE);
+        ComputationGraph convolution = networkBehindStem(new ConvolutionLayer.Builder(1, 1).nOut(1).hasBias(true)
+                .activation(Activation.IDENTITY).build(), shape, DataType.DOUBLE);
+        Nd4j.getRandom().setSeed(3);
+        // set by name: DL4J's convolution keeps its bias before its weight in the flat parameters, ours after
+        Map<String, INDArray> params = Map.of("stem_W", Nd4j.randn(DataType.DOUBLE, shape[1], shape[1], 1, 1),
+                "stem_b", Nd4j.randn(DataType.DOUBLE, 1, shape[1]), "conv_W", Nd4j.randn(DataType.DOUBLE, 1, shape[1], 1, 1),
+                "conv_b", Nd4j.randn(DataType.DOUBLE, 1, 1));
+        INDArray input = Nd4j.randn(DataType.DOUBLE, shape);
+        INDArray labels = Nd4j.randn(DataType.DOUBLE, shape[0], 1, shape[2], shape[3]);
+        for (ComputationGraph net : List.of(projection, convolution)) {
+            params.forEach(net::setParam);
+            net.setInputs(input);
+            net.setLabels(labels);
+            net.computeGradientAndScore();
+        }
+
+        assertArrayEqualsWithin(convolution.outputSingle(input), projection.outputSingle(input), 1e-12);
+        for (String key : List.of("stem_W", "stem_b", "conv_W", "conv_b")) {
+            INDArray expected = convolution.gradient().getGradientFor(key);
+            assertArrayEqualsWithin(expected, projection.gradient().getGradientFor(key).reshape(expected.shape()), 1e-12);
+        }
     }
 
     @Test
