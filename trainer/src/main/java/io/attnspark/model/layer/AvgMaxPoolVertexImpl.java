@@ -3,10 +3,10 @@ package io.attnspark.model.layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
-import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -59,30 +59,39 @@ public class AvgMaxPoolVertexImpl extends ParameterFreeVertexImpl {
         INDArray x = inputs[0].reshape('c', view);
         INDArray eps = epsilon.reshape('c', view[0], 2, view[2]);
         INDArray epsMean = eps.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).div(view[1]);
-        INDArray epsMax = eps.get(NDArrayIndex.all(), NDArrayIndex.point(1), NDArrayIndex.all()).dup('c');
+        INDArray epsMax = eps.get(NDArrayIndex.all(), NDArrayIndex.point(1), NDArrayIndex.all());
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), shape, 'c');
         INDArray dxView = dx.reshape('c', view);
         Nd4j.getExecutioner().exec(new BroadcastCopyOp(dxView, epsMean, dxView, OUTER));
-        // the max's gradient goes to the first maximum along R (IMax returns the first): added at the flat position
-        // a·R·B + argmax·B + b of every (a, b), one scatter instead of full-size masks
-        INDArray positions = Nd4j.argMax(x, 1).reshape(-1).muli(view[2]).addi(rowStarts(view));
-        INDArray rows = dx.reshape('c', dx.length(), 1);
-        var scatter = new ScatterAdd(rows, positions, epsMax.reshape('c', -1, 1));
-        scatter.addOutputArgument(rows); // in place: without an output the op writes a new array
-        Nd4j.exec(scatter);
+        addAtFirstMaxima(x, view, epsMax, dx);
         return new INDArray[] {dx};
     }
 
-    /** a·R·B + b for every (a, b) of the [A, B] result, in c order */
-    private static INDArray rowStarts(long[] view) {
-        long rows = view[0];
+    /**
+     * Adds the max's gradient [A, B] at the first maximum along R (IMax returns the first) of every (a, b), at the flat
+     * position a·R·B + argmax·B + b of dx. A loop over dx's buffer: libnd4j's scatter_add on dx as rows [len, 1]
+     * builds a sub-array per row of dx and took 5% of a ResNet-50 CBAM training step.
+     */
+    private static void addAtFirstMaxima(INDArray x, long[] view, INDArray epsMax, INDArray dx) {
+        long[] maxAt = Nd4j.argMax(x, 1).reshape(-1).toLongVector();
         long columns = view[2];
-        long[] starts = new long[Math.toIntExact(rows * columns)];
-        for (int i = 0; i < starts.length; i++) {
-            starts[i] = (i / columns) * view[1] * columns + i % columns;
+        long rowLength = view[1] * columns;
+        DataBuffer buffer = dx.data();
+        long offset = dx.offset();
+        if (dx.dataType() == DataType.FLOAT) {
+            float[] gradient = epsMax.ravel().toFloatVector();
+            for (int i = 0; i < maxAt.length; i++) {
+                long at = offset + i / columns * rowLength + maxAt[i] * columns + i % columns;
+                buffer.put(at, buffer.getFloat(at) + gradient[i]);
+            }
+        } else {
+            double[] gradient = epsMax.ravel().toDoubleVector();
+            for (int i = 0; i < maxAt.length; i++) {
+                long at = offset + i / columns * rowLength + maxAt[i] * columns + i % columns;
+                buffer.put(at, buffer.getDouble(at) + gradient[i]);
+            }
         }
-        return Nd4j.createFromArray(starts);
     }
 
     @Override
