@@ -14,7 +14,6 @@ import io.attnspark.model.layer.GroupedConvolution;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -36,9 +35,9 @@ import org.nd4j.linalg.activations.Activation;
  * Vertices ({@code prefix_part}) and the PyTorch keys they take (m counts from 1, torch's index from 0):
  * {@code _branch<m>_conv} (ConvolutionLayer, or GroupedConvolution when groups &gt; 1; both take torch's
  * [out, in / groups, 3, 3] weight as is) ← {@code split.branches.<m-1>.conv.weight},
- * {@code _branch<m>_bn} ← {@code split.branches.<m-1>.bn.weight/bias/running_mean/running_var}, {@code _branch<m>_relu},
+ * {@code _branch<m>_bn} (with the ReLU fused) ← {@code split.branches.<m-1>.bn.weight/bias/running_mean/running_var},
  * {@code _sum} (ElementWiseVertex add; absent for M = 1), {@code _pool} (GlobalAvgPoolVertex),
- * {@code _fuse} (DenseLayer) ← {@code fuse.fc.0.weight}, {@code _fuse_bn} ← {@code fuse.fc.1.*}, {@code _fuse_relu},
+ * {@code _fuse} (DenseLayer) ← {@code fuse.fc.0.weight}, {@code _fuse_bn} (ReLU fused) ← {@code fuse.fc.1.*},
  * {@code _select} (DenseLayer) ← {@code select.fc.weight}, {@code _weigh} ({@link BranchSelectVertex}).
  *
  * @param branches  the number M of branches (seed and paper: 2)
@@ -109,13 +108,11 @@ public record SelectiveKernel(int branches, int reduction, int groups) implement
             convOutputs.add(addBranchConv(graph, branch(prefix, m) + "_conv", input, m, inChannels, outChannels, stride,
                     mapSize));
         }
-        for (int m = 1; m <= branches; m++) {
-            graph.addLayer(branch(prefix, m) + "_bn", batchNorm(outChannels), convOutputs.get(m - 1));
-        }
         var branchOutputs = new ArrayList<String>();
         for (int m = 1; m <= branches; m++) {
-            graph.addLayer(branch(prefix, m) + "_relu", relu(), branch(prefix, m) + "_bn");
-            branchOutputs.add(branch(prefix, m) + "_relu");
+            // ReLUs fused into the batch norms: DL4J's ActivationLayer copies the map in both passes
+            graph.addLayer(branch(prefix, m) + "_bn", BatchNorm2d.torchDefaults(outChannels, true), convOutputs.get(m - 1));
+            branchOutputs.add(branch(prefix, m) + "_bn");
         }
         String sum = branchOutputs.get(0);
         if (branches > 1) {
@@ -125,10 +122,9 @@ public record SelectiveKernel(int branches, int reduction, int groups) implement
         graph.addVertex(prefix + "_pool", new GlobalAvgPoolVertex(), sum);
         graph.addLayer(prefix + "_fuse", new DenseLayer.Builder().nIn(outChannels).nOut(fuse).hasBias(false)
                 .activation(Activation.IDENTITY).weightInit(WeightInit.RELU).build(), prefix + "_pool");
-        graph.addLayer(prefix + "_fuse_bn", batchNorm(fuse), prefix + "_fuse");
-        graph.addLayer(prefix + "_fuse_relu", relu(), prefix + "_fuse_bn");
+        graph.addLayer(prefix + "_fuse_bn", BatchNorm2d.torchDefaults(fuse, true), prefix + "_fuse");
         graph.addLayer(prefix + "_select", new DenseLayer.Builder().nIn(fuse).nOut((long) branches * outChannels)
-                .hasBias(false).activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), prefix + "_fuse_relu");
+                .hasBias(false).activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), prefix + "_fuse_bn");
         var weighInputs = new ArrayList<String>();
         weighInputs.add(prefix + "_select");
         weighInputs.addAll(branchOutputs);
@@ -156,14 +152,6 @@ public record SelectiveKernel(int branches, int reduction, int groups) implement
 
     private static String branch(String prefix, int m) {
         return prefix + "_branch" + m;
-    }
-
-    private static BatchNorm2d batchNorm(int channels) {
-        return BatchNorm2d.torchDefaults(channels);
-    }
-
-    private static ActivationLayer relu() {
-        return new ActivationLayer.Builder().activation(Activation.RELU).build();
     }
 
     @Override

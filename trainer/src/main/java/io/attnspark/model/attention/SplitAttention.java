@@ -12,7 +12,6 @@ import io.attnspark.model.layer.RadixSelectVertex;
 import io.attnspark.model.layer.RadixSumVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
@@ -33,10 +32,10 @@ import org.nd4j.linalg.activations.Activation;
  * {@code bn2} and {@code act2} are {@code Identity} when radix ≥ 1). SplitAttn itself ends in the weighted sum.
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take: {@code _conv} ({@link GroupedConvolution}) ←
- * {@code conv.weight} [R·C, C_in/(R·K), 3, 3]; {@code _bn0} ← {@code bn0.weight/bias/running_mean/running_var};
- * {@code _relu0}; {@code _pool} (GlobalPoolingLayer AVG, [N, R·C, 1, 1]); {@code _sum} ({@link RadixSumVertex}, absent
+ * {@code conv.weight} [R·C, C_in/(R·K), 3, 3]; {@code _bn0} (with the ReLU fused) ←
+ * {@code bn0.weight/bias/running_mean/running_var}; {@code _pool} (GlobalPoolingLayer AVG, [N, R·C, 1, 1]); {@code _sum} ({@link RadixSumVertex}, absent
  * for R = 1); {@code _fc1} (GroupedConvolution 1×1) ← {@code fc1.weight} [W, C/K, 1, 1] / {@code fc1.bias};
- * {@code _bn1} ← {@code bn1.*}; {@code _relu1}; {@code _fc2} ← {@code fc2.weight} [R·C, W/K, 1, 1] / {@code fc2.bias};
+ * {@code _bn1} (ReLU fused) ← {@code bn1.*}; {@code _fc2} ← {@code fc2.weight} [R·C, W/K, 1, 1] / {@code fc2.bias};
  * {@code _attend} ({@link RadixSelectVertex}).
  *
  * @param radix       R, the splits per cardinal group (seed: 2)
@@ -121,20 +120,19 @@ public record SplitAttention(int radix, int cardinality, int reduction, int minW
         int width = fcWidth(outChannels);
         int split = radix * outChannels;
         graph.addLayer(prefix + "_conv", conv(split, 3, stride, 1, groups, false), input);
-        graph.addLayer(prefix + "_bn0", batchNorm(split), prefix + "_conv");
-        graph.addLayer(prefix + "_relu0", relu(), prefix + "_bn0");
+        // ReLUs fused into the batch norms: DL4J's ActivationLayer copies the map in both passes
+        graph.addLayer(prefix + "_bn0", BatchNorm2d.torchDefaults(split, true), prefix + "_conv");
         graph.addLayer(prefix + "_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).collapseDimensions(false).build(),
-                prefix + "_relu0");
+                prefix + "_bn0");
         String pooled = prefix + "_pool";
         if (radix > 1) {
             graph.addVertex(prefix + "_sum", new RadixSumVertex(radix), pooled);
             pooled = prefix + "_sum";
         }
         graph.addLayer(prefix + "_fc1", conv(width, 1, 1, 0, cardinality, true), pooled);
-        graph.addLayer(prefix + "_bn1", batchNorm(width), prefix + "_fc1");
-        graph.addLayer(prefix + "_relu1", relu(), prefix + "_bn1");
-        graph.addLayer(prefix + "_fc2", conv(split, 1, 1, 0, cardinality, true), prefix + "_relu1");
-        graph.addVertex(prefix + "_attend", new RadixSelectVertex(radix, cardinality), prefix + "_fc2", prefix + "_relu0");
+        graph.addLayer(prefix + "_bn1", BatchNorm2d.torchDefaults(width, true), prefix + "_fc1");
+        graph.addLayer(prefix + "_fc2", conv(split, 1, 1, 0, cardinality, true), prefix + "_bn1");
+        graph.addVertex(prefix + "_attend", new RadixSelectVertex(radix, cardinality), prefix + "_fc2", prefix + "_bn0");
         return prefix + "_attend";
     }
 
@@ -144,14 +142,6 @@ public record SplitAttention(int radix, int cardinality, int reduction, int minW
                 .hasBias(bias).nOut(outChannels).activation(Activation.IDENTITY)
                 .weightInit(new NormalDistribution(0.0, Math.sqrt(2.0 / ((double) outChannels * kernel * kernel))))
                 .build();
-    }
-
-    private static BatchNorm2d batchNorm(int channels) {
-        return BatchNorm2d.torchDefaults(channels);
-    }
-
-    private static ActivationLayer relu() {
-        return new ActivationLayer.Builder().activation(Activation.RELU).build();
     }
 
     @Override

