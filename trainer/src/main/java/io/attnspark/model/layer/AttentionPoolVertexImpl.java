@@ -11,9 +11,11 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runtime of {@link AttentionPoolVertex}. With x as [N,C,P] and the weights a as [N,P,1], the context is the batched
- * product {@code x · a}. Backward, with {@code e = dL/dcontext} as [N,C,1]: {@code dx = e · aᵀ},
- * {@code da = eᵀ · x}, and through the softmax {@code dlogits = a ⊙ (da - sum over p of a ⊙ da)}.
+ * Runtime of {@link AttentionPoolVertex}. With x as rows [N·C, P] and the weights a [N, P] (softmax of the logits over
+ * the positions), the context of example n is {@code x[n] · a[n]}. Backward, with {@code e = dL/dcontext} [N, C]:
+ * {@code dx[n] = e[n] · a[n]ᵀ}, {@code da[n] = e[n]ᵀ · x[n]}, and through the softmax
+ * {@code dlogits = a ⊙ (da - sum over p of a ⊙ da)}. All three per-example products run over chunks of the batch as
+ * wide products ({@link ExampleBlocks}); ND4J's batched products of one row or column per example were slower.
  * The weights are recomputed in the backward pass rather than kept, since forward working memory does not outlive
  * the forward pass under workspaces.
  */
@@ -29,8 +31,15 @@ public class AttentionPoolVertexImpl extends ParameterFreeVertexImpl {
         long n = inputs[0].size(0);
         long c = inputs[0].size(1);
         INDArray weights = softmaxWeights(workspaceMgr, ArrayType.FF_WORKING_MEM);
+        INDArray rows = positionRows();
         INDArray context = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, inputs[0].dataType(), new long[] {n, c}, 'c');
-        Nd4j.matmul(positions(), weights.reshape('c', n, weights.size(1), 1), context.reshape('c', n, c, 1), false, false, false);
+        for (long start = 0; start < n; start += ExampleBlocks.CHUNK) {
+            long count = Math.min(ExampleBlocks.CHUNK, n - start);
+            // [k·C, k]: every example's rows against every example's weights; the diagonal blocks are the contexts
+            INDArray products = Nd4j.gemm(ExampleBlocks.exampleRows(rows, c, start, count),
+                    ExampleBlocks.chunk(weights, start, count), false, true);
+            ExampleBlocks.diagonalBlocks(products, ExampleBlocks.chunk(context, start, count));
+        }
         return context;
     }
 
@@ -41,13 +50,20 @@ public class AttentionPoolVertexImpl extends ParameterFreeVertexImpl {
         long c = x.size(1);
         INDArray weights = softmaxWeights(workspaceMgr, ArrayType.BP_WORKING_MEM);
         long p = weights.size(1);
-        INDArray eps = epsilon.reshape('c', n, c, 1);
+        INDArray rows = positionRows();
+        INDArray e = RowOps.contiguous(epsilon).reshape('c', n, c);
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-        Nd4j.matmul(eps, weights.reshape('c', n, 1, p), dx.reshape('c', n, c, p), false, false, false);
-
+        INDArray dxRows = dx.reshape('c', n * c, p);
         INDArray dWeights = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), new long[] {n, p}, 'c');
-        Nd4j.matmul(eps, positions(), dWeights.reshape('c', n, 1, p), true, false, false);
+        for (long start = 0; start < n; start += ExampleBlocks.CHUNK) {
+            long count = Math.min(ExampleBlocks.CHUNK, n - start);
+            INDArray contextGradients = ExampleBlocks.blockRows(ExampleBlocks.chunk(e, start, count));
+            Nd4j.gemm(contextGradients, ExampleBlocks.chunk(weights, start, count),
+                    ExampleBlocks.exampleRows(dxRows, c, start, count), true, false, 1.0, 0.0);
+            Nd4j.gemm(contextGradients, ExampleBlocks.exampleRows(rows, c, start, count),
+                    ExampleBlocks.chunk(dWeights, start, count), false, false, 1.0, 0.0);
+        }
         INDArray dLogits = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), inputs[1].shape(), 'c');
         softmaxBackward(weights, dWeights, dLogits.reshape('c', n, p), workspaceMgr);
         return new INDArray[] {dx, dLogits};
@@ -62,10 +78,10 @@ public class AttentionPoolVertexImpl extends ParameterFreeVertexImpl {
         Nd4j.getExecutioner().exec(new MulOp(dLogits, a, dLogits));
     }
 
-    /** x as [N,C,H*W]. */
-    private INDArray positions() {
-        INDArray x = inputs[0];
-        return x.reshape('c', x.size(0), x.size(1), x.size(2) * x.size(3));
+    /** x as rows [N·C, H·W]. */
+    private INDArray positionRows() {
+        INDArray x = RowOps.contiguous(inputs[0]);
+        return x.reshape('c', x.size(0) * x.size(1), x.size(2) * x.size(3));
     }
 
     /** softmax over all positions of the logits, as [N,H*W] */

@@ -79,18 +79,11 @@ public class AvgMaxPoolVertexImpl extends ParameterFreeVertexImpl {
         long rowLength = view[1] * columns;
         DataBuffer buffer = dx.data();
         long offset = dx.offset();
-        if (dx.dataType() == DataType.FLOAT) {
-            float[] gradient = epsMax.ravel().toFloatVector();
-            for (int i = 0; i < maxAt.length; i++) {
-                long at = offset + i / columns * rowLength + maxAt[i] * columns + i % columns;
-                buffer.put(at, buffer.getFloat(at) + gradient[i]);
-            }
-        } else {
-            double[] gradient = epsMax.ravel().toDoubleVector();
-            for (int i = 0; i < maxAt.length; i++) {
-                long at = offset + i / columns * rowLength + maxAt[i] * columns + i % columns;
-                buffer.put(at, buffer.getDouble(at) + gradient[i]);
-            }
+        // in double, then stored in dx's type: the same sum as float's own addition of two floats
+        double[] gradient = epsMax.ravel().toDoubleVector();
+        for (int i = 0; i < maxAt.length; i++) {
+            long at = offset + i / columns * rowLength + maxAt[i] * columns + i % columns;
+            buffer.put(at, buffer.getDouble(at) + gradient[i]);
         }
     }
 

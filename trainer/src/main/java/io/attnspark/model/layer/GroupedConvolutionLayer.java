@@ -13,8 +13,8 @@ import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runtime of {@link GroupedConvolution}. A 1×1 convolution to one channel is a batched matrix product
- * ({@link PointwiseProjection}). Up to {@link PerGroupConvolution#MAX_GROUPS} undilated groups run as one native
+ * Runtime of {@link GroupedConvolution}. A 1×1 convolution to one channel is a matrix product with a block-diagonal
+ * weight ({@link PointwiseProjection}). Up to {@link PerGroupConvolution#MAX_GROUPS} undilated groups run as one native
  * (oneDNN) conv per group ({@link PerGroupConvolution}). Otherwise: im2col once (dilated as configured), then one batched matrix product over
  * the groups ({@code [G, out/G, in/G·k·k] x [G, in/G·k·k, N·oH·oW]}); backward is the two transposed products and
  * col2im (the bias gradient is the output gradient summed over batch and positions).

@@ -6,15 +6,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A 1×1 convolution to a single output channel (GCNet's and simplified non-local's attention logits) as matrix
- * products over whole chunks of the batch. With x as rows [N·C, H·W], the logits of examples i..i+k are
- * {@code B · rows}, where B [k, k·C] holds the weight w on its diagonal blocks: one wide product that streams x once,
- * instead of k products of a single row (the zeros cost k times the multiplications of a product that is bound by
- * memory, so chunks stay small). oneDNN took 3x PyTorch's time for C → 1.
+ * products over chunks of the batch ({@link ExampleBlocks}): with x as rows [N·C, H·W], the logits of a chunk are
+ * the block-diagonal [k, k·C] of the weight times its rows. oneDNN took 3x PyTorch's time for C → 1.
  */
 final class PointwiseProjection {
-
-    /** Examples per product: the block-diagonal weight repeats the multiplications this many times. */
-    private static final int CHUNK = 8;
 
     private PointwiseProjection() { }
 
@@ -26,12 +21,13 @@ final class PointwiseProjection {
     /** Writes {@code w · x[n] + b} into {@code output} [N, 1, H, W]; {@code bias} may be null. */
     static void forward(INDArray x, INDArray weights, INDArray bias, INDArray output) {
         long n = x.size(0);
+        long channels = x.size(1);
         INDArray rows = rows(x);
         INDArray logits = output.reshape('c', n, rows.size(1));
-        for (long start = 0; start < n; start += CHUNK) {
-            long count = Math.min(CHUNK, n - start);
-            Nd4j.gemm(blockDiagonal(weights, count), exampleRows(rows, x.size(1), start, count),
-                    logits.get(NDArrayIndex.interval(start, start + count), NDArrayIndex.all()), false, false, 1.0, 0.0);
+        for (long start = 0; start < n; start += ExampleBlocks.CHUNK) {
+            long count = Math.min(ExampleBlocks.CHUNK, n - start);
+            Nd4j.gemm(blockDiagonal(weights, count), ExampleBlocks.exampleRows(rows, channels, start, count),
+                    ExampleBlocks.chunk(logits, start, count), false, false, 1.0, 0.0);
         }
         if (bias != null) {
             output.addi(bias.getDouble(0));
@@ -52,12 +48,12 @@ final class PointwiseProjection {
         INDArray inputGradientRows = inputGradient.reshape('c', rows.shape());
         INDArray weightGradientRow = weightGradient.reshape('c', 1, channels);
         weightGradientRow.assign(0);
-        for (long start = 0; start < n; start += CHUNK) {
-            long count = Math.min(CHUNK, n - start);
-            INDArray chunkEpsilon = e.get(NDArrayIndex.interval(start, start + count), NDArrayIndex.all());
+        for (long start = 0; start < n; start += ExampleBlocks.CHUNK) {
+            long count = Math.min(ExampleBlocks.CHUNK, n - start);
+            INDArray chunkEpsilon = ExampleBlocks.chunk(e, start, count);
             Nd4j.gemm(blockDiagonal(weights, count), chunkEpsilon,
-                    exampleRows(inputGradientRows, channels, start, count), true, false, 1.0, 0.0);
-            INDArray blocks = Nd4j.gemm(chunkEpsilon, exampleRows(rows, channels, start, count), false, true);
+                    ExampleBlocks.exampleRows(inputGradientRows, channels, start, count), true, false, 1.0, 0.0);
+            INDArray blocks = Nd4j.gemm(chunkEpsilon, ExampleBlocks.exampleRows(rows, channels, start, count), false, true);
             for (long i = 0; i < count; i++) {
                 weightGradientRow.addi(blocks.get(NDArrayIndex.interval(i, i + 1),
                         NDArrayIndex.interval(i * channels, (i + 1) * channels)));
@@ -68,19 +64,13 @@ final class PointwiseProjection {
         }
     }
 
-    /** [count, count·C] with the weight [1, C, 1, 1] on the diagonal blocks and zeros elsewhere. */
+    /** [count, count·C] with the weight [1, C, 1, 1] on the diagonal blocks. */
     private static INDArray blockDiagonal(INDArray weights, long count) {
-        return Nd4j.eye(count).castTo(weights.dataType()).reshape('c', count * count, 1)
-                .mmul(weights.reshape('c', 1, weights.length())).reshape('c', count, count * weights.length());
+        return ExampleBlocks.blockRows(weights.reshape('c', 1, weights.length()).repeat(0, count));
     }
 
     /** x as [N·C, H·W]. */
     private static INDArray rows(INDArray x) {
         return RowOps.contiguous(x).reshape('c', x.size(0) * x.size(1), x.size(2) * x.size(3));
-    }
-
-    /** The rows of examples start..start+count-1, a view. */
-    private static INDArray exampleRows(INDArray rows, long channels, long start, long count) {
-        return rows.get(NDArrayIndex.interval(start * channels, (start + count) * channels), NDArrayIndex.all());
     }
 }
