@@ -26,7 +26,7 @@ class TrajectoryParityTest {
 
     private static final int EPOCHS = 8;
     private static final int STEPS_PER_EPOCH = 5;
-    /** Steps 1-10: the frameworks agree to float32 rounding; measured 2-3e-7, sk 6.6e-4. */
+    /** Steps 1-10: the frameworks agree to float32 rounding; measured 2-3e-7, sk 4.4e-4 (README). */
     private static final double EARLY_LOSS_TOLERANCE = 1e-3;
     /**
      * Steps 11-40: rounding differences compound through 30 more SGD steps. Measured: up to 2.8e-2 (sk), where torch's
