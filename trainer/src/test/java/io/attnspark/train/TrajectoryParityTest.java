@@ -26,7 +26,12 @@ class TrajectoryParityTest {
 
     private static final int EPOCHS = 8;
     private static final int STEPS_PER_EPOCH = 5;
-    /** Steps 1-10: the frameworks agree to float32 rounding; measured 2-3e-7, sk 4.4e-4 (README). */
+    /**
+     * Steps 1-5 (the first epoch): every network agrees to float32 rounding, measured 2-5e-7 (sk 4.6e-7), before any
+     * rounding event can grow; a bound that a real difference in the computation would break, unlike the later ones.
+     */
+    private static final double FIRST_EPOCH_LOSS_TOLERANCE = 1e-5;
+    /** Steps 1-10: measured 2-3e-7; sk 4.4e-4, where a rounding event at step 6 grows ~30x in four steps (README). */
     private static final double EARLY_LOSS_TOLERANCE = 1e-3;
     /**
      * Steps 11-40: rounding differences compound through 30 more SGD steps. Measured: up to 2.8e-2 (sk), where torch's
@@ -54,6 +59,7 @@ class TrajectoryParityTest {
 
         // the decayed parameters are torch's: the L2 term of the initial weights is the same
         assertEquals(torch.get("l2").getDouble(0), network.calcRegularizationScore(true), 1e-6 * torch.get("l2").getDouble(0));
+        double firstEpoch = 0;
         double early = 0;
         double late = 0;
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
@@ -67,6 +73,9 @@ class TrajectoryParityTest {
                 network.fit(TrajectoryFixtures.batch(batches, order.getInt(step)));
                 double want = expectedLoss.getDouble(step);
                 double relative = Math.abs(network.score() - want) / want;
+                if (step < STEPS_PER_EPOCH) {
+                    firstEpoch = Math.max(firstEpoch, relative);
+                }
                 if (step < 10) {
                     early = Math.max(early, relative);
                 } else {
@@ -79,12 +88,13 @@ class TrajectoryParityTest {
         var parameters = TrajectoryFixtures.worstParameter(network, reference);
         INDArray exact = torch.get("loss64");
         INDArray torchDrift = torch.get("loss").sub(exact).div(exact);
-        System.out.printf("trajectory %s: loss rel diff steps 1-10 %.2e, 11-40 %.2e (torch float32 vs float64: %.2e, %.2e);"
-                        + " parameters: relative distance %.2e, worst tensor %s %.2e%n", name, early, late,
+        System.out.printf("trajectory %s: loss rel diff steps 1-5 %.2e, 1-10 %.2e, 11-40 %.2e (torch float32 vs float64:"
+                        + " %.2e, %.2e); parameters: relative distance %.2e, worst tensor %s %.2e%n", name, firstEpoch, early, late,
                 Transforms.abs(torchDrift.get(NDArrayIndex.interval(0, 10))).maxNumber().doubleValue(),
                 Transforms.abs(torchDrift.get(NDArrayIndex.interval(10, 40))).maxNumber().doubleValue(), distance,
                 parameters.parameter(), parameters.relative());
 
+        assertTrue(firstEpoch <= FIRST_EPOCH_LOSS_TOLERANCE, name + ": steps 1-5 loss relative difference " + firstEpoch);
         assertTrue(early <= EARLY_LOSS_TOLERANCE, name + ": steps 1-10 loss relative difference " + early);
         assertTrue(late <= LATE_LOSS_TOLERANCE, name + ": steps 11-40 loss relative difference " + late);
         assertTrue(distance <= PARAMETER_TOLERANCE, name + ": parameters' relative distance " + distance + ", " + parameters);
