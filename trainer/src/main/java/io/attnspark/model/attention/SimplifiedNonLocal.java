@@ -17,10 +17,9 @@ import org.nd4j.linalg.activations.Activation;
  * {@code z = x + W_v · sum over positions j of softmax_j(W_k x) · x_j}, with W_k a 1×1 conv C→1 and W_v a 1×1 conv
  * C→C, both with bias. It is the GC block's attention pooling with a plain C→C transform and channel-add fusion.
  * <p>
- * Vertices ({@code prefix_part}) and the PyTorch keys they take:
- * {@code _mask} ({@link GroupedConvolution} 1×1 C→1) ← {@code conv_mask.weight/bias}, {@code _pool} ({@link AttentionPoolVertex}),
- * {@code _value} (DenseLayer C→C on the pooled context) ← {@code conv_value.weight/bias},
- * {@code _fuse} ({@link ChannelAddVertex}).
+ * Vertices ({@code prefix_part}) and the PyTorch keys they take: {@code _mask} ({@link GroupedConvolution} 1×1 C→1) ←
+ * {@code conv_mask.weight/bias}, {@code _pool} ({@link AttentionPoolVertex}), {@code _value} (DenseLayer C→C on the
+ * pooled context) ← {@code conv_value.weight/bias}, {@code _fuse} ({@link ChannelAddVertex}).
  */
 public record SimplifiedNonLocal() implements AttentionModule {
 

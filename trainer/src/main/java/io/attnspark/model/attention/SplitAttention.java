@@ -33,10 +33,10 @@ import org.nd4j.linalg.activations.Activation;
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take: {@code _conv} ({@link GroupedConvolution}) ←
  * {@code conv.weight} [R·C, C_in/(R·K), 3, 3]; {@code _bn0} (with the ReLU fused) ←
- * {@code bn0.weight/bias/running_mean/running_var}; {@code _pool} (GlobalPoolingLayer AVG, [N, R·C, 1, 1]); {@code _sum} ({@link RadixSumVertex}, absent
- * for R = 1); {@code _fc1} (GroupedConvolution 1×1) ← {@code fc1.weight} [W, C/K, 1, 1] / {@code fc1.bias};
- * {@code _bn1} (ReLU fused) ← {@code bn1.*}; {@code _fc2} ← {@code fc2.weight} [R·C, W/K, 1, 1] / {@code fc2.bias};
- * {@code _attend} ({@link RadixSelectVertex}).
+ * {@code bn0.weight/bias/running_mean/running_var}; {@code _pool} (GlobalPoolingLayer AVG, [N, R·C, 1, 1]);
+ * {@code _sum} ({@link RadixSumVertex}, absent for R = 1); {@code _fc1} (GroupedConvolution 1×1) ← {@code fc1.weight}
+ * [W, C/K, 1, 1] / {@code fc1.bias}; {@code _bn1} (ReLU fused) ← {@code bn1.*}; {@code _fc2} ← {@code fc2.weight}
+ * [R·C, W/K, 1, 1] / {@code fc2.bias}; {@code _attend} ({@link RadixSelectVertex}).
  *
  * @param radix       R, the splits per cardinal group (seed: 2)
  * @param cardinality K, the cardinal groups (seed: 1)
@@ -132,7 +132,8 @@ public record SplitAttention(int radix, int cardinality, int reduction, int minW
         graph.addLayer(prefix + "_fc1", conv(width, 1, 1, 0, cardinality, true), pooled);
         graph.addLayer(prefix + "_bn1", BatchNorm2d.torchDefaults(width, true), prefix + "_fc1");
         graph.addLayer(prefix + "_fc2", conv(split, 1, 1, 0, cardinality, true), prefix + "_bn1");
-        graph.addVertex(prefix + "_attend", new RadixSelectVertex(radix, cardinality), prefix + "_fc2", prefix + "_bn0");
+        graph.addVertex(prefix + "_attend", new RadixSelectVertex(radix, cardinality), prefix + "_fc2",
+                prefix + "_bn0");
         return prefix + "_attend";
     }
 

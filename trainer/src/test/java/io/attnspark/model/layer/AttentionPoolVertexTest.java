@@ -24,10 +24,10 @@ class AttentionPoolVertexTest {
 
     private static final long[] SHAPE = {11, 3, 4, 5};
 
-    /** x and the 1x1 conv's logits of x into the pool, then MSE on the [N, C] context */
-    private static ComputationGraph network(DataType dataType) {
-        var net = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(dataType).seed(7).updater(new NoOp())
-                .graphBuilder().addInputs("x")
+    /** x and the 1x1 conv's logits of x into the pool, then MSE on the [N, C] context; in double */
+    private static ComputationGraph network() {
+        var net = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).seed(7)
+                .updater(new NoOp()).graphBuilder().addInputs("x")
                 .setInputTypes(InputType.convolutional(SHAPE[2], SHAPE[3], SHAPE[1]))
                 .addLayer("mask", new ConvolutionLayer.Builder(1, 1).nOut(1).hasBias(true)
                         .activation(Activation.IDENTITY).build(), "x")
@@ -40,7 +40,7 @@ class AttentionPoolVertexTest {
 
     @Test
     void contextIsTheSoftmaxWeightedSumOfEachExamplesPositions() {
-        ComputationGraph net = network(DataType.DOUBLE);
+        ComputationGraph net = network();
         Nd4j.getRandom().setSeed(2);
         INDArray x = Nd4j.randn(DataType.DOUBLE, SHAPE);
 
@@ -61,7 +61,7 @@ class AttentionPoolVertexTest {
     @Test
     void gradientsMatchFiniteDifferencesAcrossBatchChunks() {
         GradientChecks.assertPass(() -> {
-            ComputationGraph net = network(DataType.DOUBLE);
+            ComputationGraph net = network();
             Nd4j.getRandom().setSeed(4);
             INDArray x = Nd4j.randn(DataType.DOUBLE, SHAPE);
             return GradientChecks.of(net, x, Nd4j.randn(DataType.DOUBLE, SHAPE[0], SHAPE[1]));

@@ -115,7 +115,7 @@ class GroupedConvolutionTest {
     /**
      * [in, out, k, stride, padding, groups, dilation, bias(, behind a stem)]: per-group native convs strided and with a
      * bias, also at an offset into the network's parameters and gradients, then im2col (dilated), then the 1x1
-     * projection to one channel (batched products) with and without a bias, also behind a stem.
+     * projection to one channel (block-diagonal products) with and without a bias, also behind a stem.
      */
     @ParameterizedTest
     @ValueSource(strings = {"4,6,3,2,1,2,1,0", "4,6,3,1,1,2,1,1", "4,6,3,1,1,2,1,1,1", "4,6,3,2,2,2,2,1",
