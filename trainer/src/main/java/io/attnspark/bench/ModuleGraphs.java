@@ -1,13 +1,13 @@
 package io.attnspark.bench;
 
 import io.attnspark.model.attention.AttentionModule;
+import io.attnspark.model.layer.Convolution2d;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -30,7 +30,7 @@ public final class ModuleGraphs {
     /** The baseline: a plain 3x3 convolution C -> C with padding 1 (same size out), no activation. */
     public static ComputationGraphConfiguration conv3x3(int channels, int size, NeuralNetConfiguration.Builder base) {
         GraphBuilder graph = start(base, channels, size);
-        graph.addLayer(BLOCK, new ConvolutionLayer.Builder(3, 3).nIn(channels).nOut(channels)
+        graph.addLayer(BLOCK, new Convolution2d.Builder(3, 3).nIn(channels).nOut(channels)
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build(), INPUT);
         return finish(graph, BLOCK);
     }

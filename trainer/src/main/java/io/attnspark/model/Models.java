@@ -3,6 +3,7 @@ package io.attnspark.model;
 import io.attnspark.model.attention.AttentionMap;
 import io.attnspark.model.attention.TorchParam;
 import io.attnspark.model.attention.TorchStateDict;
+import io.attnspark.model.layer.Convolution2d;
 import io.attnspark.model.layer.GroupedConvolution;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -166,7 +167,7 @@ public final class Models {
     }
 
     private static long layerMacs(String name, Layer layer, InputType output) {
-        if (layer.getClass() == ConvolutionLayer.class) {
+        if (layer.getClass() == ConvolutionLayer.class || layer.getClass() == Convolution2d.class) {
             ConvolutionLayer conv = (ConvolutionLayer) layer;
             InputType.InputTypeConvolutional map = (InputType.InputTypeConvolutional) output;
             return map.getHeight() * map.getWidth() * conv.getNOut() * conv.getNIn()

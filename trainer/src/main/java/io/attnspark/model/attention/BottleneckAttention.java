@@ -1,6 +1,7 @@
 package io.attnspark.model.attention;
 
 import io.attnspark.model.layer.BatchNorm2d;
+import io.attnspark.model.layer.Convolution2d;
 import io.attnspark.model.layer.DilatedConvolution;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +31,11 @@ import org.nd4j.linalg.activations.Activation;
  * {@code _channel_squeeze} (GlobalAvgPoolVertex); {@code _channel_fc1} (DenseLayer) ←
  * {@code channel_attention.mlp.0}; {@code _channel_bn} ← {@code channel_attention.mlp.1}; {@code _channel_relu};
  * {@code _channel_fc2} (DenseLayer) ← {@code channel_attention.mlp.3};
- * {@code _spatial_reduce1} (ConvolutionLayer 1×1) ← {@code spatial_attention.reduce_1.0}, {@code _spatial_reduce1_bn}
+ * {@code _spatial_reduce1} (Convolution2d 1×1) ← {@code spatial_attention.reduce_1.0}, {@code _spatial_reduce1_bn}
  * ← {@code reduce_1.1}, {@code _spatial_reduce1_relu}; {@code _spatial_dilated1} ← {@code spatial_attention.layers.0},
  * {@code _spatial_dilated1_bn} ← {@code layers.1}, {@code _spatial_dilated1_relu}; {@code _spatial_dilated2} ←
  * {@code layers.3}, {@code _spatial_dilated2_bn} ← {@code layers.4}, {@code _spatial_dilated2_relu};
- * {@code _spatial_reduce2} (ConvolutionLayer 1×1) ← {@code spatial_attention.reduce_2};
+ * {@code _spatial_reduce2} (Convolution2d 1×1) ← {@code spatial_attention.reduce_2};
  * {@code _product} ({@link ChannelSpatialProductVertex}), {@code _gate} (ActivationLayer sigmoid), {@code _gated}
  * (ElementWiseVertex product with x), {@code _out} (ElementWiseVertex sum with x).
  *
@@ -127,7 +128,7 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
 
     /** a k×k conv with bias and no activation */
     private static ConvolutionLayer.Builder conv(int k, int in, int out) {
-        return new ConvolutionLayer.Builder(k, k).nIn(in).nOut(out).hasBias(true).activation(Activation.IDENTITY);
+        return new Convolution2d.Builder(k, k).nIn(in).nOut(out).hasBias(true).activation(Activation.IDENTITY);
     }
 
     /**

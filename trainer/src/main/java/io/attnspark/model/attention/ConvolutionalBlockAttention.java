@@ -9,12 +9,12 @@ import java.util.Set;
 import io.attnspark.model.attention.TorchParam.Layout;
 import io.attnspark.model.layer.ChannelAvgMaxPoolVertex;
 import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.Convolution2d;
 import io.attnspark.model.layer.GlobalAvgMaxPoolVertex;
 import io.attnspark.model.layer.NearestGateVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.activations.Activation;
@@ -29,11 +29,11 @@ import org.nd4j.linalg.activations.Activation;
  * side by side ({@link GlobalAvgMaxPoolVertex}), so both descriptors see the same weights; a SUM pool adds the two.
  * Vertices ({@code prefix_part}) and the PyTorch keys they take:
  * {@code _pool} ({@link GlobalAvgMaxPoolVertex}),
- * {@code _fc1} (ConvolutionLayer 1×1, ReLU) ← {@code channel_attention.mlp.0.weight/bias},
- * {@code _fc2} (ConvolutionLayer 1×1) ← {@code channel_attention.mlp.2.weight/bias},
+ * {@code _fc1} (Convolution2d 1×1, ReLU) ← {@code channel_attention.mlp.0.weight/bias},
+ * {@code _fc2} (Convolution2d 1×1) ← {@code channel_attention.mlp.2.weight/bias},
  * {@code _sum} (GlobalPoolingLayer SUM), {@code _channel_gate} (ActivationLayer sigmoid),
  * {@code _channel_scale} ({@link ChannelScaleVertex}), {@code _spatial_pool} ({@link ChannelAvgMaxPoolVertex}),
- * {@code _spatial_conv} (ConvolutionLayer k×k, sigmoid) ← {@code spatial_attention.conv.weight/bias},
+ * {@code _spatial_conv} (Convolution2d k×k, sigmoid) ← {@code spatial_attention.conv.weight/bias},
  * {@code _spatial_scale} ({@link NearestGateVertex} with a one-channel gate of the input's size).
  * <p>
  * With {@code timm}, timm's {@code CbamModule} ({@code timm/layers/cbam.py}): the MLP has no biases and its bottleneck
@@ -98,16 +98,16 @@ public record ConvolutionalBlockAttention(int reduction, int kernelSize, boolean
     public String attach(GraphBuilder graph, String prefix, String input, int channels) {
         int bottleneck = bottleneck(channels);
         graph.addVertex(prefix + "_pool", new GlobalAvgMaxPoolVertex(), input);
-        graph.addLayer(prefix + "_fc1", new ConvolutionLayer.Builder(1, 1).nIn(channels).nOut(bottleneck).hasBias(!timm)
+        graph.addLayer(prefix + "_fc1", new Convolution2d.Builder(1, 1).nIn(channels).nOut(bottleneck).hasBias(!timm)
                 .convolutionMode(ConvolutionMode.Truncate).activation(Activation.RELU).build(), prefix + "_pool");
-        graph.addLayer(prefix + "_fc2", new ConvolutionLayer.Builder(1, 1).nIn(bottleneck).nOut(channels).hasBias(!timm)
+        graph.addLayer(prefix + "_fc2", new Convolution2d.Builder(1, 1).nIn(bottleneck).nOut(channels).hasBias(!timm)
                 .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), prefix + "_fc1");
         graph.addLayer(prefix + "_sum", new GlobalPoolingLayer.Builder(PoolingType.SUM).build(), prefix + "_fc2");
         graph.addLayer(prefix + "_channel_gate", new ActivationLayer.Builder().activation(Activation.SIGMOID).build(),
                 prefix + "_sum");
         graph.addVertex(prefix + "_channel_scale", new ChannelScaleVertex(), input, prefix + "_channel_gate");
         graph.addVertex(prefix + "_spatial_pool", new ChannelAvgMaxPoolVertex(), prefix + "_channel_scale");
-        graph.addLayer(prefix + "_spatial_conv", new ConvolutionLayer.Builder(kernelSize, kernelSize).nIn(2).nOut(1)
+        graph.addLayer(prefix + "_spatial_conv", new Convolution2d.Builder(kernelSize, kernelSize).nIn(2).nOut(1)
                 .stride(1, 1).padding(kernelSize / 2, kernelSize / 2).convolutionMode(ConvolutionMode.Truncate)
                 .hasBias(!timm).activation(timm ? Activation.IDENTITY : Activation.SIGMOID).build(), prefix + "_spatial_pool");
         String spatialGate = prefix + "_spatial_conv";

@@ -6,11 +6,11 @@ import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
 import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.Convolution2d;
 import io.attnspark.model.layer.GlobalAvgPoolVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -18,7 +18,7 @@ import org.nd4j.linalg.activations.Activation;
  * the channels (zero padding k/2, no bias), sigmoid, then {@code x · a}.
  * The pooled [N,C] is reshaped to a 1×C image so that a built-in 1×k convolution does the 1-D one.
  * Vertices: {@code prefix_squeeze} (GlobalAvgPoolVertex), {@code prefix_row} (ReshapeVertex to [N,1,1,C]),
- * {@code prefix_conv} (ConvolutionLayer 1×k, sigmoid) ← {@code conv.weight} [1,1,k], {@code prefix_scale}
+ * {@code prefix_conv} (Convolution2d 1×k, sigmoid) ← {@code conv.weight} [1,1,k], {@code prefix_scale}
  * ({@link ChannelScaleVertex}).
  *
  * @param kernelSize the odd kernel size k, or 0 for the paper's adaptive k = odd(|log2(C) + beta| / gamma)
@@ -81,7 +81,7 @@ public record EfficientChannelAttention(int kernelSize, int gamma, int beta, int
         int k = kernelSize(channels);
         graph.addVertex(prefix + "_squeeze", new GlobalAvgPoolVertex(), input);
         graph.addVertex(prefix + "_row", new ReshapeVertex(-1, 1, 1, channels), prefix + "_squeeze");
-        graph.addLayer(prefix + "_conv", new ConvolutionLayer.Builder(1, k).padding(0, k / 2).stride(1, 1)
+        graph.addLayer(prefix + "_conv", new Convolution2d.Builder(1, k).padding(0, k / 2).stride(1, 1)
                 .convolutionMode(ConvolutionMode.Truncate).nIn(1).nOut(1).hasBias(false)
                 .activation(Activation.SIGMOID).build(), prefix + "_row");
         graph.addVertex(prefix + "_scale", new ChannelScaleVertex(), input, prefix + "_conv");

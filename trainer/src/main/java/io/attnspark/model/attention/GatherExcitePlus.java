@@ -8,10 +8,10 @@ import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
 import io.attnspark.model.layer.ChannelScaleVertex;
+import io.attnspark.model.layer.Convolution2d;
 import io.attnspark.model.layer.NearestGateVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -19,8 +19,8 @@ import org.nd4j.linalg.activations.Activation;
  * GEParamsPlus): GE-θ's gather ({@link GatherExcite}), then an SE-style MLP of 1×1 convs C→C/r (bias, ReLU) and
  * C/r→C (bias), then nearest upsampling to the input size, sigmoid and {@code x · a}. The seed fixes r = 16.
  * <p>
- * Vertices: the gather of {@link GatherExcite} with the same torch keys, {@code prefix_fc1} (ConvolutionLayer 1×1,
- * ReLU) ← {@code mlp.0.weight/bias}, {@code prefix_fc2} (ConvolutionLayer 1×1, sigmoid) ← {@code mlp.2.weight/bias},
+ * Vertices: the gather of {@link GatherExcite} with the same torch keys, {@code prefix_fc1} (Convolution2d 1×1,
+ * ReLU) ← {@code mlp.0.weight/bias}, {@code prefix_fc2} (Convolution2d 1×1, sigmoid) ← {@code mlp.2.weight/bias},
  * {@code prefix_scale} ({@link NearestGateVertex}, or {@link ChannelScaleVertex} for the global extent).
  *
  * @param extent    0 for a global extent (the default), else a power of two at most the map's height and width
@@ -72,9 +72,9 @@ public record GatherExcitePlus(int extent, int reduction) implements AttentionMo
     public String attach(GraphBuilder graph, String prefix, String input, int channels) {
         int bottleneck = bottleneck(channels);
         String gathered = GatherExciteParts.attachConvGather(graph, prefix, input, channels, NAME, extent);
-        graph.addLayer(prefix + "_fc1", new ConvolutionLayer.Builder(1, 1).nIn(channels).nOut(bottleneck).hasBias(true)
+        graph.addLayer(prefix + "_fc1", new Convolution2d.Builder(1, 1).nIn(channels).nOut(bottleneck).hasBias(true)
                 .convolutionMode(ConvolutionMode.Truncate).activation(Activation.RELU).build(), gathered);
-        graph.addLayer(prefix + "_fc2", new ConvolutionLayer.Builder(1, 1).nIn(bottleneck).nOut(channels).hasBias(true)
+        graph.addLayer(prefix + "_fc2", new Convolution2d.Builder(1, 1).nIn(bottleneck).nOut(channels).hasBias(true)
                 .convolutionMode(ConvolutionMode.Truncate).activation(Activation.SIGMOID).build(), prefix + "_fc1");
         return GatherExciteParts.attachScale(graph, prefix, input, prefix + "_fc2", extent);
     }

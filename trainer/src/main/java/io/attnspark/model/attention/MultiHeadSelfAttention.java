@@ -7,12 +7,12 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.Convolution2d;
 import io.attnspark.model.layer.DotProductAttentionVertex;
 import io.attnspark.model.layer.RelativePositionAttention;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
@@ -41,13 +41,13 @@ import org.nd4j.linalg.activations.Activation;
  * the map the module sees, which comes from the graph's input types, so the network then only takes that image size.
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take:
- * {@code _qkv} (ConvolutionLayer 1×1 C_in→3C) ← {@code to_qkv.to_qkv.weight} [3C,C_in] / {@code .bias} (timm:
+ * {@code _qkv} (Convolution2d 1×1 C_in→3C) ← {@code to_qkv.to_qkv.weight} [3C,C_in] / {@code .bias} (timm:
  * {@code qkv.weight} [3C,C_in,1,1], no bias);
  * {@code _attend}: without positions a {@link DotProductAttentionVertex} on the packed Q, K, V (channels [0,C), [C,2C),
  * [2C,3C); scale 1/sqrt(d)), with relative positions a {@link RelativePositionAttention} layer ←
  * {@code pos_embed.height_rel} [2H−1,d] / {@code pos_embed.width_rel} [2W−1,d];
  * {@code _pool} (SubsamplingLayer AVG 2×2, stride 2; only for stride 2);
- * {@code _out} (ConvolutionLayer 1×1 C→C; not with timm) ← {@code to_output.weight} [C,C] / {@code .bias}.
+ * {@code _out} (Convolution2d 1×1 C→C; not with timm) ← {@code to_output.weight} [C,C] / {@code .bias}.
  *
  * @param heads            the number of heads, which must divide the output channel count (seed: 8; BoTNet, timm: 4)
  * @param pos              none (the seed) or BoTNet's relative position logits
@@ -141,7 +141,7 @@ public record MultiHeadSelfAttention(int heads, PositionEncoding pos, boolean ti
             throw new IllegalArgumentException(NAME + ": pos=relative learns embeddings for one feature-map size, which"
                     + " comes from the graph's input types; call GraphBuilder.setInputTypes(...) before attaching the module");
         }
-        var qkv = new ConvolutionLayer.Builder(1, 1).nIn(inChannels).nOut(3L * outChannels).hasBias(!timm)
+        var qkv = new Convolution2d.Builder(1, 1).nIn(inChannels).nOut(3L * outChannels).hasBias(!timm)
                 .activation(Activation.IDENTITY);
         if (timm) {
             qkv.weightInit(new NormalDistribution(0.0, 1.0 / Math.sqrt(inChannels)));
@@ -162,7 +162,7 @@ public record MultiHeadSelfAttention(int heads, PositionEncoding pos, boolean ti
             output = prefix + "_pool";
         }
         if (!timm) {
-            graph.addLayer(prefix + "_out", new ConvolutionLayer.Builder(1, 1).nIn(outChannels).nOut(outChannels)
+            graph.addLayer(prefix + "_out", new Convolution2d.Builder(1, 1).nIn(outChannels).nOut(outChannels)
                     .hasBias(true).activation(Activation.IDENTITY).build(), output);
             output = prefix + "_out";
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
+import io.attnspark.model.layer.Convolution2d;
 import io.attnspark.model.layer.DotProductAttentionVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -20,9 +21,9 @@ import org.nd4j.linalg.activations.Activation;
  * starts as the identity.
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take (the usual {@code NONLocalBlock2D} layout):
- * {@code _theta}, {@code _phi}, {@code _g} (ConvolutionLayer 1×1 C→C/r) ← {@code theta.*}, {@code phi.*}, {@code g.*}
+ * {@code _theta}, {@code _phi}, {@code _g} (Convolution2d 1×1 C→C/r) ← {@code theta.*}, {@code phi.*}, {@code g.*}
  * ({@code weight/bias}), {@code _attend} ({@link DotProductAttentionVertex}, one head, scale 1),
- * {@code _out} (ConvolutionLayer 1×1 C/r→C) ← {@code W.0.weight/bias},
+ * {@code _out} (Convolution2d 1×1 C/r→C) ← {@code W.0.weight/bias},
  * {@code _bn} ({@link BatchNorm2d}, eps 1e-5) ← {@code W.1.weight/bias/running_mean/running_var}
  * (as gamma/beta/mean/var; torch's {@code W.1.num_batches_tracked} counter has no DL4J counterpart and is not mapped),
  * {@code _residual} (ElementWiseVertex add).
@@ -84,7 +85,7 @@ public record NonLocal(int reduction, boolean zeroInitGamma) implements Attentio
     }
 
     private static ConvolutionLayer conv1x1(int in, int out) {
-        return new ConvolutionLayer.Builder(1, 1).nIn(in).nOut(out).hasBias(true).activation(Activation.IDENTITY).build();
+        return new Convolution2d.Builder(1, 1).nIn(in).nOut(out).hasBias(true).activation(Activation.IDENTITY).build();
     }
 
     @Override

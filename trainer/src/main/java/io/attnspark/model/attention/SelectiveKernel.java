@@ -1,6 +1,7 @@
 package io.attnspark.model.attention;
 
 import io.attnspark.model.layer.BatchNorm2d;
+import io.attnspark.model.layer.Convolution2d;
 import io.attnspark.model.layer.DilatedConvolution;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +147,7 @@ public record SelectiveKernel(int branches, int reduction, int groups) implement
             int stride, long[] mapSize) {
         var init = new NormalDistribution(0.0, Math.sqrt(2.0 / (outChannels * 9.0)));
         if (groups == 1) {
-            var conv = new ConvolutionLayer.Builder(3, 3).nIn(inChannels).nOut(outChannels).hasBias(false)
+            var conv = new Convolution2d.Builder(3, 3).nIn(inChannels).nOut(outChannels).hasBias(false)
                     .activation(Activation.IDENTITY).weightInit(init);
             return DilatedConvolution.add(graph, name, input, conv, 3, m, stride, mapSize);
         }

@@ -2,6 +2,7 @@ package io.attnspark.model.backbone;
 
 import io.attnspark.model.layer.AddReluVertex;
 import io.attnspark.model.layer.BatchNorm2d;
+import io.attnspark.model.layer.Convolution2d;
 import io.attnspark.model.layer.GroupedConvolution;
 import io.attnspark.model.layer.ReluVertex;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -25,7 +26,7 @@ final class TorchLayers {
      */
     static ConvolutionLayer conv(int outChannels, int kernel, int stride, int padding) {
         double fanOut = (double) outChannels * kernel * kernel;
-        return new ConvolutionLayer.Builder(kernel, kernel)
+        return new Convolution2d.Builder(kernel, kernel)
                 .stride(stride, stride)
                 .padding(padding, padding)
                 .convolutionMode(ConvolutionMode.Truncate)

@@ -1,0 +1,58 @@
+package io.attnspark.model.layer;
+
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J's {@link ConvolutionLayer} with a backward pass that, like torch's {@code nn.Conv2d}, needs only the input and
+ * the weights ({@link Convolution2dLayer}). Same configuration, parameters and arithmetic; only what it keeps for
+ * backward differs. Checkpoints of DL4J's own layer still load.
+ */
+public class Convolution2d extends ConvolutionLayer {
+
+    /** For Jackson. */
+    protected Convolution2d() {
+    }
+
+    protected Convolution2d(Builder builder) {
+        super(builder);
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("Convolution2d", getLayerName(), layerIndex, getNIn(), getNOut());
+        Convolution2dLayer layer = new Convolution2dLayer(conf, networkDataType);
+        layer.setListeners(trainingListeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(paramTable);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    /** {@link ConvolutionLayer.Builder} that builds a {@link Convolution2d}. */
+    public static class Builder extends ConvolutionLayer.Builder {
+
+        public Builder(int... kernelSize) {
+            super(kernelSize);
+        }
+
+        @Override
+        public Convolution2d build() {
+            // ConvolutionLayer.Builder's own checks
+            ConvolutionUtils.validateConvolutionModePadding(convolutionMode, padding);
+            ConvolutionUtils.validateCnnKernelStridePadding(kernelSize, stride, padding);
+            return new Convolution2d(this);
+        }
+    }
+}
