@@ -264,7 +264,7 @@ public final class Trainer {
         return base
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                // without DEVICE, every conv backward pass recomputes its forward pass
+                // without it, a conv layer with an activation computes its forward pass again in backward
                 .cacheMode(CacheMode.DEVICE);
     }
 
