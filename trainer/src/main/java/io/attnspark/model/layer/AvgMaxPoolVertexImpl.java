@@ -91,13 +91,12 @@ public class AvgMaxPoolVertexImpl extends ParameterFreeVertexImpl {
         long n = x.size(0);
         long c = x.size(1);
         INDArray rows = x.reshape('c', n * c, x.size(2));
-        INDArray averaging = ExampleBlocks.blockRows(Nd4j.valueArrayOf(new long[] {ExampleBlocks.CHUNK, c}, 1.0 / c, x.dataType()));
         INDArray chunkMean = Nd4j.createUninitialized(x.dataType(), ExampleBlocks.CHUNK, x.size(2));
         for (long start = 0; start < n; start += ExampleBlocks.CHUNK) {
             long count = Math.min(ExampleBlocks.CHUNK, n - start);
             INDArray target = ExampleBlocks.chunk(chunkMean, 0, count);
-            Nd4j.gemm(averaging.get(NDArrayIndex.interval(0, count), NDArrayIndex.interval(0, count * c)),
-                    ExampleBlocks.exampleRows(rows, c, start, count), target, false, false, 1.0, 0.0);
+            Nd4j.gemm(channelAveraging(count, c, x.dataType()), ExampleBlocks.exampleRows(rows, c, start, count), target,
+                    false, false, 1.0, 0.0);
             // one index call: ND4J M2.1 returns an empty array for an interval of a view made with a point index
             stacked.get(NDArrayIndex.interval(start, start + count), NDArrayIndex.point(0), NDArrayIndex.all()).assign(target);
         }
@@ -108,14 +107,17 @@ public class AvgMaxPoolVertexImpl extends ParameterFreeVertexImpl {
         long n = dxView.size(0);
         long c = dxView.size(1);
         INDArray dxRows = dxView.reshape('c', n * c, dxView.size(2));
-        INDArray averaging = ExampleBlocks.blockRows(Nd4j.valueArrayOf(new long[] {ExampleBlocks.CHUNK, c}, 1.0 / c, dxView.dataType()));
         INDArray e = epsMean.dup('c');
         for (long start = 0; start < n; start += ExampleBlocks.CHUNK) {
             long count = Math.min(ExampleBlocks.CHUNK, n - start);
-            Nd4j.gemm(averaging.get(NDArrayIndex.interval(0, count), NDArrayIndex.interval(0, count * c)),
-                    ExampleBlocks.chunk(e, start, count), ExampleBlocks.exampleRows(dxRows, c, start, count),
-                    true, false, 1.0, 0.0);
+            Nd4j.gemm(channelAveraging(count, c, dxView.dataType()), ExampleBlocks.chunk(e, start, count),
+                    ExampleBlocks.exampleRows(dxRows, c, start, count), true, false, 1.0, 0.0);
         }
+    }
+
+    /** [count, count·C], 1/C in each example's block: times a chunk's rows [count·C, P], the examples' channel means. */
+    private static INDArray channelAveraging(long count, long channels, DataType dataType) {
+        return ExampleBlocks.blockRows(Nd4j.valueArrayOf(new long[] {count, channels}, 1.0 / channels, dataType));
     }
 
     /** The values at {@link #maxAt} into the max half of the output [A, 2, B]. */
