@@ -8,7 +8,9 @@ Each trainer/src/test/resources/fixtures/layer/grouped_conv_<name>.npz holds
   weight  the conv weight [out, in / groups, k, k],
   bias    the bias [out] (only in the cases with a bias),
   output  Conv2d(in, out, k, stride, padding, dilation, groups, bias)(input),
-  config  [in, out, k, stride, padding, groups, dilation, bias (0 or 1)].
+  config  [in, out, k, stride, padding, groups, dilation, bias (0 or 1)],
+  output_gradient  a random gradient of the output,
+  input_gradient, weight_gradient, bias_gradient  autograd's gradients for it (bias_gradient with a bias only).
 """
 import pathlib
 
@@ -30,6 +32,12 @@ CASES = {
     "g2_k1_s1_bias": (3, 8, 6, 1, 1, 1, 1, 0, 2, 1, True),
     # GCNet's and simplified non-local's attention logits: 1x1 to one channel with a bias, on an odd map
     "g1_k1_to1_bias": (3, 16, 1, 5, 7, 1, 1, 0, 1, 1, True),
+    # MobileNetV2's depthwise 3x3 conv with stride 2
+    "dw_k3_s2": (2, 16, 16, 9, 9, 3, 2, 1, 16, 1, False),
+    # ResNeXt's 32 groups of 4 channels
+    "g32_k3_s1": (2, 128, 128, 6, 6, 3, 1, 1, 32, 1, False),
+    # SK's dilated branch with 8 groups and a bias, on an odd map
+    "g8_k3_s1_d2_bias": (2, 16, 16, 7, 7, 3, 1, 2, 8, 2, True),
 }
 
 
@@ -38,13 +46,17 @@ def main():
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     for name, (batch, cin, cout, h, w, k, s, p, g, d, bias) in CASES.items():
         conv = torch.nn.Conv2d(cin, cout, k, stride=s, padding=p, dilation=d, groups=g, bias=bias)
-        x = torch.randn(batch, cin, h, w)
-        with torch.no_grad():
-            y = conv(x)
-        arrays = {"input": x.numpy(), "weight": conv.weight.detach().numpy(), "output": y.numpy(),
-                  "config": np.array([cin, cout, k, s, p, g, d, int(bias)], dtype=np.int64)}
+        x = torch.randn(batch, cin, h, w, requires_grad=True)
+        y = conv(x)
+        dy = torch.randn_like(y)
+        y.backward(dy)
+        arrays = {"input": x.detach().numpy(), "weight": conv.weight.detach().numpy(), "output": y.detach().numpy(),
+                  "config": np.array([cin, cout, k, s, p, g, d, int(bias)], dtype=np.int64),
+                  "output_gradient": dy.numpy(), "input_gradient": x.grad.numpy(),
+                  "weight_gradient": conv.weight.grad.numpy()}
         if bias:
             arrays["bias"] = conv.bias.detach().numpy()
+            arrays["bias_gradient"] = conv.bias.grad.numpy()
         np.savez(OUT_DIR / f"grouped_conv_{name}.npz", **arrays)
         print(name, tuple(y.shape))
 

@@ -1,8 +1,9 @@
 package io.attnspark.train;
 
+import io.attnspark.model.layer.Convolution2d;
+import io.attnspark.model.layer.OneDnnConvolution;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.nd4j.linalg.activations.Activation;
@@ -51,9 +52,12 @@ public final class NativeBackend {
             return backend.toUpperCase().contains("CPU");
         }
 
-        /** On CPU, conv layers must run through oneDNN; GPU backends use cuDNN helpers or none. */
+        /**
+         * On CPU, conv layers must run through oneDNN: {@link OneDnnConvolution}, which DL4J's switch for its own
+         * oneDNN helper enables; GPU backends use cuDNN helpers or none.
+         */
         public boolean fast() {
-            return !isCpu() || (onednnBuilt && convHelper.contains("MKLDNN"));
+            return !isCpu() || (onednnBuilt && convHelper.equals(OneDnnConvolution.class.getSimpleName()));
         }
 
         public String describe() {
@@ -75,7 +79,7 @@ public final class NativeBackend {
         boolean onednn = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
         var conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder()
                 .addInputs("in")
-                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(2).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("conv", new Convolution2d.Builder(3, 3).nIn(1).nOut(2).activation(Activation.IDENTITY).build(), "in")
                 .setOutputs("conv")
                 .setInputTypes(InputType.convolutional(5, 5, 1))
                 .build();

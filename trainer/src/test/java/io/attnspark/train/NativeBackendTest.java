@@ -13,7 +13,7 @@ class NativeBackendTest {
         var status = NativeBackend.check();
         assertTrue(status.isCpu(), status.describe());
         assertTrue(status.onednnBuilt(), "the nd4j-native jar lacks oneDNN (use classifier linux-x86_64-onednn): " + status.describe());
-        assertEquals("MKLDNNConvHelper", status.convHelper(), status.describe());
+        assertEquals("OneDnnConvolution", status.convHelper(), status.describe());
         assertTrue(status.fast(), status.describe());
         String waitPolicy = System.getenv(NativeBackend.OMP_WAIT_POLICY);
         assertEquals(waitPolicy == null ? "unset (spinning)" : waitPolicy, status.ompWaitPolicy());

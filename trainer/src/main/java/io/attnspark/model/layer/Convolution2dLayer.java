@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -17,6 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * convolution again. Without an activation that derivative is the incoming gradient itself, so this layer keeps
  * nothing and recomputes nothing: its backward pass hands DL4J the gradient in the output's place, which the identity's
  * derivative only checks for shape. With an activation it is DL4J's layer unchanged.
+ *
+ * <p>Where DL4J would use its oneDNN helper (CPU, helpers on), the layer computes through {@link OneDnnConvolution}.
  */
 public class Convolution2dLayer extends ConvolutionLayer {
 
@@ -26,6 +29,9 @@ public class Convolution2dLayer extends ConvolutionLayer {
     public Convolution2dLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         setCacheMode(cacheMode);
+        if (helper instanceof MKLDNNConvHelper) {
+            helper = new OneDnnConvolution(layerConf().hasBias());
+        }
     }
 
     private boolean withoutActivation() {

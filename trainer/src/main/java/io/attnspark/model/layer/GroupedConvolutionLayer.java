@@ -1,5 +1,6 @@
 package io.attnspark.model.layer;
 
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -14,12 +15,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runtime of {@link GroupedConvolution}. A 1×1 convolution to one channel is a matrix product with a block-diagonal
- * weight ({@link PointwiseProjection}). Up to {@link PerGroupConvolution#MAX_GROUPS} undilated groups run as one native
- * (oneDNN) conv per group ({@link PerGroupConvolution}). Otherwise: im2col once (dilated as configured), then one batched matrix product over
- * the groups ({@code [G, out/G, in/G·k·k] x [G, in/G·k·k, N·oH·oW]}); backward is the two transposed products and
- * col2im (the bias gradient is the output gradient summed over batch and positions).
- * This is DL4J's own im2col convolution with a group axis; it was 4-5x faster than one native conv2d per group
- * (32 groups, 128 channels, 28 px) and, like DL4J's im2col path, it holds an N x C x k x k x oH x oW buffer.
+ * weight ({@link PointwiseProjection}). Other float convolutions on CPU are one oneDNN grouped (or depthwise, or
+ * dilated) convolution ({@link OneDnnConvolution}). Otherwise (double precision, GPU backends): im2col once (dilated as
+ * configured), then one batched matrix product over the groups ({@code [G, out/G, in/G·k·k] x [G, in/G·k·k, N·oH·oW]});
+ * backward is the two transposed products and col2im (the bias gradient is the output gradient summed over batch and
+ * positions). That is DL4J's own im2col convolution with a group axis, holding an N x C x k x k x oH x oW buffer.
  * The backward pass is written out rather than derived by SameDiff, whose custom layers double the incoming
  * gradient in this DL4J version.
  */
@@ -44,9 +44,10 @@ public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConv
                     conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, training, workspaceMgr) : null, output);
             return output;
         }
-        if (PerGroupConvolution.suits(conf)) {
-            PerGroupConvolution.forward(conf, x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, training, workspaceMgr),
-                    conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, training, workspaceMgr) : null, output);
+        if (OneDnnConvolution.runs(x)) {
+            OneDnnConvolution.plan(geometry(x)).forward(x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, training,
+                    workspaceMgr), conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, training,
+                    workspaceMgr) : null, output, workspaceMgr);
             return output;
         }
         INDArray product = Nd4j.matmul(groupedWeights(training, workspaceMgr), groupedColumns(x));
@@ -65,7 +66,8 @@ public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConv
         assertInputSet(true);
         GroupedConvolution conf = layerConf();
         INDArray x = input.castTo(dataType);
-        boolean throughColumns = !PointwiseProjection.suits(conf) && !PerGroupConvolution.suits(conf);
+        boolean throughOneDnn = !PointwiseProjection.suits(conf) && OneDnnConvolution.runs(x, epsilon);
+        boolean throughColumns = !PointwiseProjection.suits(conf) && !throughOneDnn;
         // col2im adds into the input gradient; the other paths write every element
         INDArray inputGradient = throughColumns ? workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c')
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
@@ -74,10 +76,9 @@ public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConv
         if (PointwiseProjection.suits(conf)) {
             PointwiseProjection.backward(x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, true, workspaceMgr),
                     epsilon, inputGradient, weightGradient, biasGradient);
-        } else if (PerGroupConvolution.suits(conf)) {
-            PerGroupConvolution.backward(conf, x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, true, workspaceMgr),
-                    conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, true, workspaceMgr) : null,
-                    epsilon, inputGradient, weightGradient, biasGradient);
+        } else if (throughOneDnn) {
+            OneDnnConvolution.plan(geometry(x)).backward(x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, true,
+                    workspaceMgr), epsilon, inputGradient, weightGradient, biasGradient, workspaceMgr);
         } else {
             backpropThroughColumns(x, epsilon, workspaceMgr, inputGradient, weightGradient);
             if (biasGradient != null) {
@@ -132,6 +133,16 @@ public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConv
                 conf.getDilation(), conf.getDilation(), false, columns);
         return columns.reshape('c', n, conf.getGroups(), patchSize(), outH * outW).permute(1, 2, 0, 3).dup('c')
                 .reshape('c', conf.getGroups(), patchSize(), n * outH * outW);
+    }
+
+    private ConvolutionGeometry geometry(INDArray x) {
+        GroupedConvolution conf = layerConf();
+        int k = conf.getKernel();
+        int s = conf.getStride();
+        int p = conf.getPadding();
+        int d = conf.getDilation();
+        return ConvolutionGeometry.of(x, conf.getNOut(), new int[] {k, k}, new int[] {s, s}, new int[] {p, p},
+                new int[] {d, d}, ConvolutionMode.Truncate, conf.isHasBias(), conf.getGroups());
     }
 
     private long outPerGroup() {

@@ -12,12 +12,15 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -72,7 +75,8 @@ class GroupedConvolutionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1", "g4_k3_s2_d2", "g2_k3_s1_d3", "g2_k1_s1_bias", "g1_k1_to1_bias"})
+    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1", "g4_k3_s2_d2", "g2_k3_s1_d3", "g2_k1_s1_bias", "g1_k1_to1_bias",
+            "dw_k3_s2", "g32_k3_s1", "g8_k3_s1_d2_bias"})
     void outputEqualsTorchConv2dWithGroups(String name) {
         Map<String, INDArray> fixture = fixture(name);
         int[] config = fixture.get("config").toIntVector();
@@ -88,6 +92,35 @@ class GroupedConvolutionTest {
         long biases = config[7] == 1 ? config[1] : 0;
         assertEquals(config[0] * config[1] / config[5] * config[2] * config[2] + biases, net.numParams());
         assertArrayEqualsWithin(fixture.get("output"), output, 1e-5);
+    }
+
+    /** The float path (oneDNN on CPU): autograd's gradients of the input, weight and bias for torch's output gradient. */
+    @ParameterizedTest
+    @ValueSource(strings = {"g4_k3_s2", "g2_k1_s1", "g4_k3_s2_d2", "g2_k3_s1_d3", "g2_k1_s1_bias", "g1_k1_to1_bias",
+            "dw_k3_s2", "g32_k3_s1", "g8_k3_s1_d2_bias"})
+    void gradientsEqualTorchsInFloat(String name) {
+        Map<String, INDArray> fixture = fixture(name);
+        int[] config = fixture.get("config").toIntVector();
+        INDArray input = fixture.get("input");
+        ComputationGraph net = network(conv(config), input.shape(), DataType.FLOAT);
+        net.initGradientsView();
+        var layer = net.getLayer("conv");
+        layer.setParam(GroupedConvolution.WEIGHT_KEY, fixture.get("weight"));
+        if (fixture.containsKey("bias")) {
+            layer.setParam(GroupedConvolution.BIAS_KEY, fixture.get("bias").reshape(1, config[1]));
+        }
+        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+        layer.setInput(input, noWorkspaces);
+        layer.activate(true, noWorkspaces);
+
+        Pair<Gradient, INDArray> gradients = layer.backpropGradient(fixture.get("output_gradient"), noWorkspaces);
+
+        assertCloseRelative(fixture.get("input_gradient"), gradients.getSecond());
+        assertCloseRelative(fixture.get("weight_gradient"), gradients.getFirst().getGradientFor(GroupedConvolution.WEIGHT_KEY));
+        if (fixture.containsKey("bias")) {
+            assertCloseRelative(fixture.get("bias_gradient").reshape(1, config[1]),
+                    gradients.getFirst().getGradientFor(GroupedConvolution.BIAS_KEY));
+        }
     }
 
     /**
@@ -113,8 +146,8 @@ class GroupedConvolutionTest {
     }
 
     /**
-     * [in, out, k, stride, padding, groups, dilation, bias(, behind a stem)]: per-group native convs strided and with a
-     * bias, also at an offset into the network's parameters and gradients, then im2col (dilated), then the 1x1
+     * [in, out, k, stride, padding, groups, dilation, bias(, behind a stem)], in double precision: im2col strided and
+     * with a bias, also at an offset into the network's parameters and gradients, then dilated, then the 1x1
      * projection to one channel (block-diagonal products) with and without a bias, also behind a stem.
      */
     @ParameterizedTest
@@ -190,6 +223,11 @@ class GroupedConvolutionTest {
                 () -> new GroupedConvolution.Builder().nOut(10).groups(4).build());
 
         assertTrue(error.getMessage().contains("multiple of groups"), error.getMessage());
+    }
+
+    /** Float rounding of sums of up to a few hundred terms: 1e-5 of the largest value. */
+    private static void assertCloseRelative(INDArray expected, INDArray actual) {
+        assertArrayEqualsWithin(expected, actual, 1e-5 * Math.max(1, expected.amaxNumber().doubleValue()));
     }
 
     private static void assertArrayEqualsWithin(INDArray expected, INDArray actual, double tolerance) {
