@@ -34,7 +34,8 @@ public interface Backbone {
     void checkPlacement(PlacedAttention attention);
 
     /**
-     * Adds the stem, the stages and the classifier on top of {@code input}.
+     * Adds the stem, the stages and the classifier on top of {@code input}, the network's image input: the stem's
+     * conv computes no gradient for it.
      *
      * @param width      channel width multiplier
      * @param smallStem  the stride-1 stem for small inputs

@@ -96,7 +96,7 @@ public final class MobileNetV2 implements Backbone {
                             PlacedAttention placed) {
         AttentionModule attention = placed.module();
         int channels = makeDivisible(STEM_CHANNELS * width);
-        String x = addConvBnReLU6(graph, "features.0", input, TorchLayers.conv(channels, 3, smallStem ? 1 : 2, 1));
+        String x = addConvBnReLU6(graph, "features.0", input, TorchLayers.stemConv(channels, 3, smallStem ? 1 : 2, 1));
         int index = 1;
         for (Stage stage : STAGES) {
             int outChannels = makeDivisible(stage.channels() * width);

@@ -139,7 +139,7 @@ public final class ResNet implements Backbone {
 
     /** ImageNet: 7x7/2 conv, BN, ReLU, 3x3/2 max-pool. Small images (CIFAR-style): 3x3/1 conv, BN, ReLU. */
     private static String addStem(GraphBuilder graph, String input, int channels, boolean smallStem) {
-        graph.addLayer("conv1", smallStem ? TorchLayers.conv(channels, 3, 1, 1) : TorchLayers.conv(channels, 7, 2, 3), input);
+        graph.addLayer("conv1", smallStem ? TorchLayers.stemConv(channels, 3, 1, 1) : TorchLayers.stemConv(channels, 7, 2, 3), input);
         graph.addLayer("bn1", TorchLayers.batchNormRelu(), "conv1");
         if (smallStem) {
             return "bn1";

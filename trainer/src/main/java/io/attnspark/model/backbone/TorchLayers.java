@@ -25,16 +25,24 @@ final class TorchLayers {
      * Truncate with torch's explicit padding gives torch's floor((in + 2p - k) / s) + 1 output size.
      */
     static ConvolutionLayer conv(int outChannels, int kernel, int stride, int padding) {
+        return convBuilder(outChannels, kernel, stride, padding).build();
+    }
+
+    /** {@link #conv} as a network's first layer: the image needs no gradient (as in torch, where it requires none). */
+    static ConvolutionLayer stemConv(int outChannels, int kernel, int stride, int padding) {
+        return convBuilder(outChannels, kernel, stride, padding).withoutInputGradient().build();
+    }
+
+    private static Convolution2d.Builder convBuilder(int outChannels, int kernel, int stride, int padding) {
         double fanOut = (double) outChannels * kernel * kernel;
-        return new Convolution2d.Builder(kernel, kernel)
+        return (Convolution2d.Builder) new Convolution2d.Builder(kernel, kernel)
                 .stride(stride, stride)
                 .padding(padding, padding)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .nOut(outChannels)
                 .hasBias(false)
                 .activation(Activation.IDENTITY)
-                .weightInit(new NormalDistribution(0.0, Math.sqrt(2.0 / fanOut)))
-                .build();
+                .weightInit(new NormalDistribution(0.0, Math.sqrt(2.0 / fanOut)));
     }
 
     /**

@@ -30,8 +30,12 @@ public class Convolution2dLayer extends ConvolutionLayer {
         super(conf, dataType);
         setCacheMode(cacheMode);
         if (helper instanceof MKLDNNConvHelper) {
-            helper = new OneDnnConvolution(layerConf().hasBias());
+            helper = new OneDnnConvolution(layerConf().hasBias(), inputGradient());
         }
+    }
+
+    private boolean inputGradient() {
+        return !(layerConf() instanceof Convolution2d conv) || conv.isInputGradient();
     }
 
     private boolean withoutActivation() {
@@ -46,15 +50,22 @@ public class Convolution2dLayer extends ConvolutionLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        Pair<Gradient, INDArray> gradients;
         if (!withoutActivation()) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+            gradients = super.backpropGradient(epsilon, workspaceMgr);
+        } else {
+            outputGradient = epsilon;
+            try {
+                gradients = super.backpropGradient(epsilon, workspaceMgr);
+            } finally {
+                outputGradient = null;
+            }
         }
-        outputGradient = epsilon;
-        try {
-            return super.backpropGradient(epsilon, workspaceMgr);
-        } finally {
-            outputGradient = null;
+        if (!inputGradient()) {
+            // OneDnnConvolution leaves it unwritten, DL4J's own paths compute it anyway; the option's contract is zeros
+            gradients.getSecond().assign(0);
         }
+        return gradients;
     }
 
     @Override

@@ -33,10 +33,15 @@ public final class OneDnnConvolution implements ConvolutionHelper {
     private static final Map<ConvolutionGeometry, OneDnnConvolutionPlan> PLANS = new ConcurrentHashMap<>();
 
     private final boolean bias;
+    private final boolean inputGradient;
 
-    /** @param bias whether the layer has a bias (DL4J hands a helper a zero stand-in when it has none) */
-    public OneDnnConvolution(boolean bias) {
+    /**
+     * @param bias whether the layer has a bias (DL4J hands a helper a zero stand-in when it has none)
+     * @param inputGradient whether backward computes the input's gradient; if not, it returns an unwritten array
+     */
+    public OneDnnConvolution(boolean bias, boolean inputGradient) {
         this.bias = bias;
+        this.inputGradient = inputGradient;
     }
 
     @Override
@@ -69,8 +74,8 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         }
         var geometry = ConvolutionGeometry.of(input, weights.size(0), kernel, strides, pad, dilation, mode, this.bias, 1);
         INDArray inputGradient = workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape());
-        plan(geometry).backward(input, weights, delta, inputGradient, weightGradView, this.bias ? biasGradView : null,
-                workspaces);
+        plan(geometry).backward(input, weights, delta, this.inputGradient ? inputGradient : null, weightGradView,
+                this.bias ? biasGradView : null, workspaces);
 
         Gradient gradient = new DefaultGradient();
         if (this.bias) {

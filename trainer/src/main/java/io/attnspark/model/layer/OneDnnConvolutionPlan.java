@@ -75,28 +75,32 @@ final class OneDnnConvolutionPlan {
     }
 
     /**
-     * The gradients of the input (into {@code inputGradient}), of the weights and of the bias (into their views) from
-     * the output's gradient. Both primitives usually want that gradient in the same layout: it is reordered once.
+     * The gradients of the input (into {@code inputGradient}, unless null), of the weights and of the bias (into their
+     * views) from the output's gradient. Both primitives usually want that gradient in the same layout: it is
+     * reordered once.
      */
     void backward(INDArray input, INDArray weights, INDArray outputGradient, INDArray inputGradient,
                   INDArray weightsGradient, INDArray biasGradient, LayerWorkspaceMgr workspaces) {
-        Step data = backwardDataStep();
+        Step data = inputGradient == null ? null : backwardDataStep();
         Step filters = backwardWeightsStep();
         stream stream = STREAM.get();
-        OneDnnScratch scratch = OneDnnScratch.forCall(data.scratchBytes + filters.scratchBytes);
+        OneDnnScratch scratch = OneDnnScratch.forCall((data == null ? 0 : data.scratchBytes) + filters.scratchBytes);
         try (var scope = callScope()) {
-            memory arrangedOutputGradient = data.in(0, outputGradient, scratch, workspaces, ArrayType.BP_WORKING_MEM);
-            var dataArguments = new IntMemoryMap();
-            dataArguments.put(dnnl.DNNL_ARG_DIFF_DST, arrangedOutputGradient);
-            dataArguments.put(dnnl.DNNL_ARG_WEIGHTS, data.in(1, weights, scratch, workspaces, ArrayType.BP_WORKING_MEM));
-            Output dataResult = data.out(2, inputGradient, scratch, workspaces, ArrayType.BP_WORKING_MEM);
-            dataArguments.put(dnnl.DNNL_ARG_DIFF_SRC, dataResult.memory());
-            data.primitive.execute(stream, dataArguments);
-            dataResult.deliver();
+            memory arrangedOutputGradient = null;
+            if (data != null) {
+                arrangedOutputGradient = data.in(0, outputGradient, scratch, workspaces, ArrayType.BP_WORKING_MEM);
+                var dataArguments = new IntMemoryMap();
+                dataArguments.put(dnnl.DNNL_ARG_DIFF_DST, arrangedOutputGradient);
+                dataArguments.put(dnnl.DNNL_ARG_WEIGHTS, data.in(1, weights, scratch, workspaces, ArrayType.BP_WORKING_MEM));
+                Output dataResult = data.out(2, inputGradient, scratch, workspaces, ArrayType.BP_WORKING_MEM);
+                dataArguments.put(dnnl.DNNL_ARG_DIFF_SRC, dataResult.memory());
+                data.primitive.execute(stream, dataArguments);
+                dataResult.deliver();
+            }
 
             var filterArguments = new IntMemoryMap();
             filterArguments.put(dnnl.DNNL_ARG_SRC, filters.in(0, input, scratch, workspaces, ArrayType.BP_WORKING_MEM));
-            filterArguments.put(dnnl.DNNL_ARG_DIFF_DST, data.layouts[0].equals(filters.layouts[1])
+            filterArguments.put(dnnl.DNNL_ARG_DIFF_DST, data != null && data.layouts[0].equals(filters.layouts[1])
                     ? arrangedOutputGradient
                     : filters.in(1, outputGradient, scratch, workspaces, ArrayType.BP_WORKING_MEM));
             Output filterResult = filters.out(2, weightsGradient, scratch, workspaces, ArrayType.BP_WORKING_MEM);

@@ -82,6 +82,10 @@ class Convolution2dTest {
         copy.init(net.params().dup(), false);
 
         assertEquals(net.getConfiguration(), restored);
+        var stem = new Convolution2d.Builder(3, 3).withoutInputGradient().nOut(2).build();
+        assertEquals(false, ((Convolution2d) NeuralNetConfiguration.fromJson(new NeuralNetConfiguration.Builder()
+                .layer(stem).build().toJson()).getLayer()).isInputGradient());
+        assertTrue(!stem.equals(new Convolution2d.Builder(3, 3).nOut(2).build()));
         assertEquals(Convolution2dLayer.class, copy.getLayer("conv1").getClass());
         assertEquals(net.outputSingle(input), copy.outputSingle(input));
         assertEquals(net.outputSingle(input), net.clone().outputSingle(input));

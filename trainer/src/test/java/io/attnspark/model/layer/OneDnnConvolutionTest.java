@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -61,8 +62,8 @@ class OneDnnConvolutionTest {
     @ParameterizedTest
     @MethodSource("cases")
     void computesWhatDl4jsOwnOneDnnPathComputes(Case c) {
-        MultiLayerNetwork ours = network(c, true);
-        MultiLayerNetwork reference = network(c, false);
+        MultiLayerNetwork ours = network(c, true, false, DataType.FLOAT);
+        MultiLayerNetwork reference = network(c, false, false, DataType.FLOAT);
         reference.setParams(ours.params().dup());
         assertInstanceOf(OneDnnConvolution.class, ours.getLayer(0).getHelper());
         assertInstanceOf(MKLDNNConvHelper.class, reference.getLayer(0).getHelper());
@@ -86,6 +87,26 @@ class OneDnnConvolutionTest {
         if (c.bias()) {
             assertClose(expected.getFirst().getGradientFor("0_b"), actual.getFirst().getGradientFor("0_b"), "bias gradient");
         }
+    }
+
+    /** A first layer's conv: the same weight gradient, and zeros for the image, on both paths (oneDNN and DL4J's). */
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "DOUBLE"})
+    void withoutInputGradientGivesTheSameWeightsGradientAndAZeroInputGradient(DataType dataType) {
+        var c = new Case("stem", new long[] {2, 3, 20, 20}, 8, 7, 2, 3, 1, ConvolutionMode.Truncate, false, Activation.IDENTITY, false);
+        MultiLayerNetwork stem = network(c, true, true, dataType);
+        MultiLayerNetwork full = network(c, true, false, dataType);
+        full.setParams(stem.params().dup());
+        Nd4j.getRandom().setSeed(8);
+        INDArray input = Nd4j.randn(dataType, c.input());
+        INDArray labels = Nd4j.randn(dataType, full.output(input).shape());
+
+        Pair<Gradient, INDArray> expected = full.calculateGradients(input, labels, null, null);
+        Pair<Gradient, INDArray> actual = stem.calculateGradients(input, labels, null, null);
+
+        assertEquals(expected.getFirst().getGradientFor("0_W"), actual.getFirst().getGradientFor("0_W"));
+        assertEquals(0.0, actual.getSecond().amaxNumber().doubleValue(), 0.0);
+        assertTrue(expected.getSecond().amaxNumber().doubleValue() > 0);
     }
 
     /**
@@ -120,13 +141,16 @@ class OneDnnConvolutionTest {
         assertTrue(difference <= TOLERANCE * scale, what + ": largest difference " + difference + " at scale " + scale);
     }
 
-    private static MultiLayerNetwork network(Case c, boolean ours) {
+    private static MultiLayerNetwork network(Case c, boolean ours, boolean withoutInputGradient, DataType dataType) {
         var builder = ours ? new Convolution2d.Builder(c.kernel(), c.kernel()) : new ConvolutionLayer.Builder(c.kernel(), c.kernel());
+        if (withoutInputGradient) {
+            ((Convolution2d.Builder) builder).withoutInputGradient();
+        }
         ConvolutionLayer conv = builder.stride(c.stride(), c.stride()).padding(c.padding(), c.padding())
                 .dilation(c.dilation(), c.dilation()).convolutionMode(c.mode()).hasBias(c.bias())
                 .nOut(c.outChannels()).activation(c.activation()).build();
         var net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .dataType(DataType.FLOAT)
+                .dataType(dataType)
                 .seed(11)
                 .weightInit(WeightInit.XAVIER)
                 .biasInit(0.3)
