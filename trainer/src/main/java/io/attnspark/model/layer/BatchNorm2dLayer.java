@@ -84,7 +84,6 @@ public class BatchNorm2dLayer extends BatchNormalization {
         long batch = x.size(0);
         INDArray rows = RowOps.rows(x);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
-        INDArray outRows = RowOps.rows(out);
         double[] gamma = param(GAMMA).toDoubleVector();
         double[] beta = param(BETA).toDoubleVector();
         double[] scale = new double[gamma.length];
@@ -95,13 +94,12 @@ public class BatchNorm2dLayer extends BatchNormalization {
                 throw new IllegalArgumentException("batch norm " + layerId() + " needs more than one value per channel"
                         + " in training, like torch; got input of shape " + java.util.Arrays.toString(x.shape()));
             }
-            statistics = Statistics.of(rows, outRows, batch, count, config().getEps());
+            statistics = Statistics.of(rows, RowOps.rows(out), batch, count, config().getEps());
             // out holds x - statistics.shift: scale it, and shift by what the exact mean adds
             for (int c = 0; c < gamma.length; c++) {
                 scale[c] = gamma[c] * statistics.invStd()[c];
                 shift[c] = beta[c] - (statistics.mean()[c] - statistics.shift()[c]) * scale[c];
             }
-            rows = outRows;
         } else {
             double[] runningMean = param(MEAN).toDoubleVector();
             double[] runningVariance = param(VAR).toDoubleVector();
@@ -110,11 +108,7 @@ public class BatchNorm2dLayer extends BatchNormalization {
                 shift[c] = beta[c] - runningMean[c] * scale[c];
             }
         }
-        RowOps.multiply(rows, RowOps.tiledColumn(scale, batch, dataType), outRows);
-        RowOps.add(outRows, RowOps.tiledColumn(shift, batch, dataType), outRows);
-        if (config().isRelu()) {
-            Relu.forward(out, out);
-        }
+        PerChannelAffine.forward(training ? out : x, scale, shift, config().isRelu(), out);
         output = training ? out : null;
         return out;
     }
@@ -143,27 +137,22 @@ public class BatchNorm2dLayer extends BatchNormalization {
         RowOps.subtract(RowOps.rows(x), RowOps.tiledColumn(statistics.shift(), batch, dataType), dxRows);
         double[] shiftedDotDy = RowOps.channelSums(RowOps.dot(dxRows, dyRows), batch);
 
-        // dx = a dy + b (x - shift) + c, with a = γ invStd, b = -a invStd² Σ(xc dy) / m, c = -a Σdy / m - b (mean - shift)
+        // dx = a (dy + p (x - shift) + q), with a = γ invStd, p = -invStd² Σ(xc dy) / m, q = -Σdy / m - p (mean - shift)
         double[] gamma = param(GAMMA).toDoubleVector();
         int channels = gamma.length;
         double[] dGamma = new double[channels];
         double[] a = new double[channels];
-        double[] b = new double[channels];
-        double[] c = new double[channels];
+        double[] p = new double[channels];
+        double[] q = new double[channels];
         for (int k = 0; k < channels; k++) {
             double invStd = statistics.invStd()[k];
             double centredDotDy = shiftedDotDy[k] - (statistics.mean()[k] - statistics.shift()[k]) * dBeta[k];
             dGamma[k] = centredDotDy * invStd;
             a[k] = gamma[k] * invStd;
-            b[k] = -a[k] * invStd * invStd * centredDotDy / count;
-            c[k] = -a[k] * dBeta[k] / count - b[k] * (statistics.mean()[k] - statistics.shift()[k]);
+            p[k] = -invStd * invStd * centredDotDy / count;
+            q[k] = -dBeta[k] / count - p[k] * (statistics.mean()[k] - statistics.shift()[k]);
         }
-        RowOps.multiply(dxRows, RowOps.tiledColumn(b, batch, dataType), dxRows);
-        RowOps.add(dxRows, RowOps.tiledColumn(c, batch, dataType), dxRows);
-        INDArray scaledDy = config().isRelu() ? dy
-                : workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
-        RowOps.multiply(dyRows, RowOps.tiledColumn(a, batch, dataType), RowOps.rows(scaledDy));
-        dx.addi(scaledDy);
+        PerChannelAffine.backward(dx, dy, a, p, q, dx);
 
         // the updater subtracts these (NoOp), giving running = decay * running + (1 - decay) * batch, as torch does
         double momentum = 1.0 - config().getDecay();

@@ -44,7 +44,7 @@ public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConv
                     conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, training, workspaceMgr) : null, output);
             return output;
         }
-        if (OneDnnConvolution.runs(x)) {
+        if (OneDnn.runs(x)) {
             OneDnnConvolution.plan(geometry(x)).forward(x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, training,
                     workspaceMgr), conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, training,
                     workspaceMgr) : null, output, workspaceMgr);
@@ -66,7 +66,7 @@ public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConv
         assertInputSet(true);
         GroupedConvolution conf = layerConf();
         INDArray x = input.castTo(dataType);
-        boolean throughOneDnn = !PointwiseProjection.suits(conf) && OneDnnConvolution.runs(x, epsilon);
+        boolean throughOneDnn = !PointwiseProjection.suits(conf) && OneDnn.runs(x, epsilon);
         boolean throughColumns = !PointwiseProjection.suits(conf) && !throughOneDnn;
         // col2im adds into the input gradient; the other paths write every element
         INDArray inputGradient = throughColumns ? workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c')

@@ -19,7 +19,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The conv layers' helper on CPU: oneDNN 2.5 through JavaCPP's preset, in place of DL4J's {@code MKLDNNConvHelper},
@@ -96,20 +95,7 @@ public final class OneDnnConvolution implements ConvolutionHelper {
     }
 
     private static boolean supported(CNN2DFormat format, INDArray... arrays) {
-        return format == CNN2DFormat.NCHW && runs(arrays);
-    }
-
-    /** Whether oneDNN can take these arrays: float, in host memory (a CPU backend). */
-    static boolean runs(INDArray... arrays) {
-        if (!Nd4j.getEnvironment().isCPU()) {
-            return false;
-        }
-        for (INDArray array : arrays) {
-            if (array.dataType() != DataType.FLOAT) {
-                return false;
-            }
-        }
-        return true;
+        return format == CNN2DFormat.NCHW && OneDnn.runs(arrays);
     }
 
     static OneDnnConvolutionPlan plan(ConvolutionGeometry geometry) {

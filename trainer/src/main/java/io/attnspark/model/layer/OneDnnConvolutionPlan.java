@@ -3,15 +3,12 @@ package io.attnspark.model.layer;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.global.dnnl;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,9 +19,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * it: the NCHW arrays of DL4J are reordered into the thread's {@link OneDnnScratch} and back.
  */
 final class OneDnnConvolutionPlan {
-
-    private static final engine ENGINE = new engine(engine.kind.cpu, 0);
-    private static final ThreadLocal<stream> STREAM = ThreadLocal.withInitial(() -> new stream(ENGINE));
 
     private final ConvolutionGeometry geometry;
     private final memory.desc inputLayout;
@@ -38,33 +32,33 @@ final class OneDnnConvolutionPlan {
 
     OneDnnConvolutionPlan(ConvolutionGeometry geometry) {
         this.geometry = geometry;
-        inputLayout = plain(geometry.input(), memory.format_tag.nchw);
-        weightsLayout = plain(geometry.weights(), geometry.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw);
-        outputLayout = plain(geometry.output(), memory.format_tag.nchw);
-        biasLayout = plain(new long[] {geometry.outChannels()}, memory.format_tag.x);
+        inputLayout = OneDnn.plain(geometry.input(), memory.format_tag.nchw);
+        weightsLayout = OneDnn.plain(geometry.weights(), geometry.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw);
+        outputLayout = OneDnn.plain(geometry.output(), memory.format_tag.nchw);
+        biasLayout = OneDnn.plain(new long[] {geometry.outChannels()}, memory.format_tag.x);
         var description = geometry.bias()
                 ? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
-                        any(geometry.input()), any(geometry.weights()), any(new long[] {geometry.outChannels()}),
-                        any(geometry.output()), geometry.strides(), geometry.dilations(), geometry.paddingBefore(),
+                        OneDnn.any(geometry.input()), OneDnn.any(geometry.weights()), OneDnn.any(new long[] {geometry.outChannels()}),
+                        OneDnn.any(geometry.output()), geometry.strides(), geometry.dilations(), geometry.paddingBefore(),
                         geometry.paddingAfter())
                 : new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
-                        any(geometry.input()), any(geometry.weights()), any(geometry.output()), geometry.strides(),
+                        OneDnn.any(geometry.input()), OneDnn.any(geometry.weights()), OneDnn.any(geometry.output()), geometry.strides(),
                         geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter());
-        forwardDescriptor = new convolution_forward.primitive_desc(description, ENGINE);
+        forwardDescriptor = new convolution_forward.primitive_desc(description, OneDnn.ENGINE);
         forward = new Step(new convolution_forward(forwardDescriptor), forwardDescriptor.src_desc(),
                 forwardDescriptor.weights_desc(), forwardDescriptor.dst_desc(), inputLayout, weightsLayout, outputLayout);
     }
 
     /** output = input * weights (+ bias); all NCHW / OIHW arrays of this plan's shapes. */
     void forward(INDArray input, INDArray weights, INDArray bias, INDArray output, LayerWorkspaceMgr workspaces) {
-        stream stream = STREAM.get();
+        stream stream = OneDnn.stream();
         OneDnnScratch scratch = OneDnnScratch.forCall(forward.scratchBytes);
-        try (var scope = callScope()) {
+        try (var scope = OneDnn.callScope()) {
             var arguments = new IntMemoryMap();
             arguments.put(dnnl.DNNL_ARG_SRC, forward.in(0, input, scratch, workspaces, ArrayType.FF_WORKING_MEM));
             arguments.put(dnnl.DNNL_ARG_WEIGHTS, forward.in(1, weights, scratch, workspaces, ArrayType.FF_WORKING_MEM));
             if (geometry.bias()) {
-                arguments.put(dnnl.DNNL_ARG_BIAS, wrap(biasLayout, dense(bias, workspaces, ArrayType.FF_WORKING_MEM)));
+                arguments.put(dnnl.DNNL_ARG_BIAS, OneDnn.wrap(biasLayout, dense(bias, workspaces, ArrayType.FF_WORKING_MEM)));
             }
             Output result = forward.out(2, output, scratch, workspaces, ArrayType.FF_WORKING_MEM);
             arguments.put(dnnl.DNNL_ARG_DST, result.memory());
@@ -83,9 +77,9 @@ final class OneDnnConvolutionPlan {
                   INDArray weightsGradient, INDArray biasGradient, LayerWorkspaceMgr workspaces) {
         Step data = inputGradient == null ? null : backwardDataStep();
         Step filters = backwardWeightsStep();
-        stream stream = STREAM.get();
+        stream stream = OneDnn.stream();
         OneDnnScratch scratch = OneDnnScratch.forCall((data == null ? 0 : data.scratchBytes) + filters.scratchBytes);
-        try (var scope = callScope()) {
+        try (var scope = OneDnn.callScope()) {
             memory arrangedOutputGradient = null;
             if (data != null) {
                 arrangedOutputGradient = data.in(0, outputGradient, scratch, workspaces, ArrayType.BP_WORKING_MEM);
@@ -107,7 +101,7 @@ final class OneDnnConvolutionPlan {
             filterArguments.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, filterResult.memory());
             INDArray denseBiasGradient = geometry.bias() ? dense(biasGradient, workspaces, ArrayType.BP_WORKING_MEM) : null;
             if (geometry.bias()) {
-                filterArguments.put(dnnl.DNNL_ARG_DIFF_BIAS, wrap(biasLayout, denseBiasGradient));
+                filterArguments.put(dnnl.DNNL_ARG_DIFF_BIAS, OneDnn.wrap(biasLayout, denseBiasGradient));
             }
             filters.primitive.execute(stream, filterArguments);
             filterResult.deliver();
@@ -121,9 +115,9 @@ final class OneDnnConvolutionPlan {
     private synchronized Step backwardDataStep() {
         if (backwardData == null) {
             var description = new convolution_backward_data.desc(dnnl.algorithm.convolution_direct,
-                    any(geometry.input()), any(geometry.weights()), any(geometry.output()), geometry.strides(),
+                    OneDnn.any(geometry.input()), OneDnn.any(geometry.weights()), OneDnn.any(geometry.output()), geometry.strides(),
                     geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter());
-            var descriptor = new convolution_backward_data.primitive_desc(description, ENGINE, forwardDescriptor);
+            var descriptor = new convolution_backward_data.primitive_desc(description, OneDnn.ENGINE, forwardDescriptor);
             backwardData = new Step(new convolution_backward_data(descriptor), descriptor.diff_dst_desc(),
                     descriptor.weights_desc(), descriptor.diff_src_desc(), outputLayout, weightsLayout, inputLayout);
         }
@@ -133,13 +127,13 @@ final class OneDnnConvolutionPlan {
     private synchronized Step backwardWeightsStep() {
         if (backwardWeights == null) {
             var description = geometry.bias()
-                    ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, any(geometry.input()),
-                            any(geometry.weights()), any(new long[] {geometry.outChannels()}), any(geometry.output()),
+                    ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, OneDnn.any(geometry.input()),
+                            OneDnn.any(geometry.weights()), OneDnn.any(new long[] {geometry.outChannels()}), OneDnn.any(geometry.output()),
                             geometry.strides(), geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter())
-                    : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, any(geometry.input()),
-                            any(geometry.weights()), any(geometry.output()), geometry.strides(), geometry.dilations(),
+                    : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, OneDnn.any(geometry.input()),
+                            OneDnn.any(geometry.weights()), OneDnn.any(geometry.output()), geometry.strides(), geometry.dilations(),
                             geometry.paddingBefore(), geometry.paddingAfter());
-            var descriptor = new convolution_backward_weights.primitive_desc(description, ENGINE, forwardDescriptor);
+            var descriptor = new convolution_backward_weights.primitive_desc(description, OneDnn.ENGINE, forwardDescriptor);
             backwardWeights = new Step(new convolution_backward_weights(descriptor), descriptor.src_desc(),
                     descriptor.diff_dst_desc(), descriptor.diff_weights_desc(), inputLayout, outputLayout, weightsLayout);
         }
@@ -167,8 +161,8 @@ final class OneDnnConvolutionPlan {
             for (int i = 0; i < 3; i++) {
                 if (!layouts[i].equals(plainLayouts[i])) {
                     reorders[i] = i < 2
-                            ? new reorder(new reorder.primitive_desc(ENGINE, plainLayouts[i], ENGINE, layouts[i]))
-                            : new reorder(new reorder.primitive_desc(ENGINE, layouts[i], ENGINE, plainLayouts[i]));
+                            ? new reorder(new reorder.primitive_desc(OneDnn.ENGINE, plainLayouts[i], OneDnn.ENGINE, layouts[i]))
+                            : new reorder(new reorder.primitive_desc(OneDnn.ENGINE, layouts[i], OneDnn.ENGINE, plainLayouts[i]));
                     bytes += OneDnnScratch.aligned(layouts[i].get_size());
                 }
             }
@@ -180,20 +174,20 @@ final class OneDnnConvolutionPlan {
          * that is not dense is copied first, in the workspace of {@code denseType}.
          */
         memory in(int i, INDArray array, OneDnnScratch scratch, LayerWorkspaceMgr workspaces, ArrayType denseType) {
-            memory plain = wrap(plainLayouts[i], dense(array, workspaces, denseType));
+            memory plain = OneDnn.wrap(plainLayouts[i], dense(array, workspaces, denseType));
             if (reorders[i] == null) {
                 return plain;
             }
-            memory arranged = new memory(layouts[i], ENGINE, scratch.take(layouts[i].get_size()));
+            memory arranged = new memory(layouts[i], OneDnn.ENGINE, scratch.take(layouts[i].get_size()));
             execute(reorders[i], plain, arranged);
             return arranged;
         }
 
         Output out(int i, INDArray array, OneDnnScratch scratch, LayerWorkspaceMgr workspaces, ArrayType denseType) {
             INDArray target = dense(array, workspaces, denseType);
-            memory plain = wrap(plainLayouts[i], target);
+            memory plain = OneDnn.wrap(plainLayouts[i], target);
             memory arranged = reorders[i] == null ? plain
-                    : new memory(layouts[i], ENGINE, scratch.take(layouts[i].get_size()));
+                    : new memory(layouts[i], OneDnn.ENGINE, scratch.take(layouts[i].get_size()));
             return new Output(arranged, () -> {
                 if (arranged != plain) {
                     execute(reorders[i], arranged, plain);
@@ -212,57 +206,15 @@ final class OneDnnConvolutionPlan {
         }
     }
 
-    /**
-     * Frees the memory objects and argument maps made during one call. Only those: a scope for every class would also
-     * take the pointers ND4J creates meanwhile (its cached shape buffers among them) and free them under its feet.
-     */
-    static PointerScope callScope() {
-        return new PointerScope(memory.class, IntMemoryMap.class);
-    }
-
     private static void execute(reorder reorder, memory from, memory to) {
         var arguments = new IntMemoryMap();
         arguments.put(dnnl.DNNL_ARG_FROM, from);
         arguments.put(dnnl.DNNL_ARG_TO, to);
-        reorder.execute(STREAM.get(), arguments);
+        reorder.execute(OneDnn.stream(), arguments);
     }
 
     /** The array itself when its elements lie densely in C order (as oneDNN's plain layouts need), else a copy. */
     private static INDArray dense(INDArray array, LayerWorkspaceMgr workspaces, ArrayType type) {
-        return isDense(array) ? array : workspaces.dup(type, array, 'c');
-    }
-
-    /**
-     * C order without gaps. Axes of size 1 may have any stride: ND4J gives the gradient view of a 1x1 conv's weights
-     * [out, in, 1, 1] strides its own check does not count as C order's.
-     */
-    static boolean isDense(INDArray array) {
-        long[] shape = array.shape();
-        long[] strides = array.stride();
-        long expected = 1;
-        for (int axis = shape.length - 1; axis >= 0; axis--) {
-            if (shape[axis] != 1 && strides[axis] != expected) {
-                return false;
-            }
-            expected *= shape[axis];
-        }
-        return true;
-    }
-
-    private static memory wrap(memory.desc layout, INDArray array) {
-        long start = array.data().address() + array.offset() * Float.BYTES;
-        return new memory(layout, ENGINE, new Pointer() {
-            {
-                address = start;
-            }
-        });
-    }
-
-    private static memory.desc plain(long[] dims, memory.format_tag format) {
-        return new memory.desc(dims, memory.data_type.f32, format);
-    }
-
-    private static memory.desc any(long[] dims) {
-        return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
+        return OneDnn.isDense(array) ? array : workspaces.dup(type, array, 'c');
     }
 }

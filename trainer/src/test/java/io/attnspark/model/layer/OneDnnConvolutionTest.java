@@ -82,8 +82,8 @@ class OneDnnConvolutionTest {
         assertClose(expected.getSecond(), actual.getSecond(), "input gradient");
         assertClose(expected.getFirst().getGradientFor("0_W"), actual.getFirst().getGradientFor("0_W"), "weights gradient");
         // oneDNN writes the weights' gradient straight into DL4J's view (1x1 kernels too), a strided input is copied
-        assertTrue(OneDnnConvolutionPlan.isDense(actual.getFirst().getGradientFor("0_W")), "weights gradient view");
-        assertEquals(!c.viewInput(), OneDnnConvolutionPlan.isDense(input), "input dense");
+        assertTrue(OneDnn.isDense(actual.getFirst().getGradientFor("0_W")), "weights gradient view");
+        assertEquals(!c.viewInput(), OneDnn.isDense(input), "input dense");
         if (c.bias()) {
             assertClose(expected.getFirst().getGradientFor("0_b"), actual.getFirst().getGradientFor("0_b"), "bias gradient");
         }
@@ -119,7 +119,7 @@ class OneDnnConvolutionTest {
         var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
         var thread = new Thread(() -> {
             try {
-                try (var scope = OneDnnConvolutionPlan.callScope()) {
+                try (var scope = OneDnn.callScope()) {
                     Nd4j.create(DataType.FLOAT, 2, 3).addiRowVector(Nd4j.ones(DataType.FLOAT, 3));
                 }
                 later.set(Nd4j.create(DataType.FLOAT, 2, 3).addiRowVector(Nd4j.ones(DataType.FLOAT, 3).muli(2)));
