@@ -67,10 +67,14 @@ public final class TorchBenchmark {
         return command;
     }
 
-    /** PyTorch keeps its own OpenMP defaults: the OMP_WAIT_POLICY that bin/attnspark sets for ND4J is not passed on. */
+    /**
+     * PyTorch keeps its own OpenMP and tcmalloc defaults: the OMP_WAIT_POLICY and TCMALLOC_RELEASE_RATE that
+     * bin/attnspark sets for ND4J are not passed on.
+     */
     static ProcessBuilder processBuilder(List<String> command) {
         var builder = new ProcessBuilder(command);
         builder.environment().remove(NativeBackend.OMP_WAIT_POLICY);
+        builder.environment().remove(NativeBackend.TCMALLOC_RELEASE_RATE);
         return builder;
     }
 

@@ -40,6 +40,7 @@ public final class SparkSetup {
             conf.setIfMissing("spark.ui.enabled", "false");
         }
         conf.setIfMissing("spark.executorEnv." + NativeBackend.OMP_WAIT_POLICY, NativeBackend.PASSIVE);
+        conf.setIfMissing("spark.executorEnv." + NativeBackend.TCMALLOC_RELEASE_RATE, NativeBackend.RELEASE_RATE);
         extra.forEach(conf::set);
         for (String option : List.of(NativeBackend.EXECUTOR_JAVA_OPTION, "-D" + STATS_CLOCK + "=" + SYSTEM_CLOCK)) {
             addExecutorJavaOption(conf, option);

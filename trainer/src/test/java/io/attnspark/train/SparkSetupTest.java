@@ -13,6 +13,7 @@ class SparkSetupTest {
         var conf = SparkSetup.conf("test", "local[2]", Map.of());
 
         assertEquals("PASSIVE", conf.get("spark.executorEnv.OMP_WAIT_POLICY"));
+        assertEquals("10", conf.get("spark.executorEnv.TCMALLOC_RELEASE_RATE"));
         assertTrue(conf.get("spark.executor.extraJavaOptions").contains(NativeBackend.EXECUTOR_JAVA_OPTION),
                 conf.get("spark.executor.extraJavaOptions"));
     }

@@ -5,6 +5,7 @@ import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.IntMemoryMap;
@@ -44,9 +45,10 @@ final class OneDnnConvolutionPlan {
                 : new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
                         OneDnn.any(geometry.input()), OneDnn.any(geometry.weights()), OneDnn.any(geometry.output()), geometry.strides(),
                         geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter());
-        forwardDescriptor = new convolution_forward.primitive_desc(description, OneDnn.ENGINE);
+        forwardDescriptor = new convolution_forward.primitive_desc(description, userScratchpad(), OneDnn.ENGINE);
         forward = new Step(new convolution_forward(forwardDescriptor), forwardDescriptor.src_desc(),
-                forwardDescriptor.weights_desc(), forwardDescriptor.dst_desc(), inputLayout, weightsLayout, outputLayout);
+                forwardDescriptor.weights_desc(), forwardDescriptor.dst_desc(), inputLayout, weightsLayout, outputLayout,
+                forwardDescriptor.scratchpad_desc());
     }
 
     /** output = input * weights (+ bias); all NCHW / OIHW arrays of this plan's shapes. */
@@ -62,7 +64,7 @@ final class OneDnnConvolutionPlan {
             }
             Output result = forward.out(2, output, scratch, workspaces, ArrayType.FF_WORKING_MEM);
             arguments.put(dnnl.DNNL_ARG_DST, result.memory());
-            forward.primitive.execute(stream, arguments);
+            forward.execute(stream, arguments, scratch);
             result.deliver();
             stream._wait();
         }
@@ -88,7 +90,7 @@ final class OneDnnConvolutionPlan {
                 dataArguments.put(dnnl.DNNL_ARG_WEIGHTS, data.in(1, weights, scratch, workspaces, ArrayType.BP_WORKING_MEM));
                 Output dataResult = data.out(2, inputGradient, scratch, workspaces, ArrayType.BP_WORKING_MEM);
                 dataArguments.put(dnnl.DNNL_ARG_DIFF_SRC, dataResult.memory());
-                data.primitive.execute(stream, dataArguments);
+                data.execute(stream, dataArguments, scratch);
                 dataResult.deliver();
             }
 
@@ -103,7 +105,7 @@ final class OneDnnConvolutionPlan {
             if (geometry.bias()) {
                 filterArguments.put(dnnl.DNNL_ARG_DIFF_BIAS, OneDnn.wrap(biasLayout, denseBiasGradient));
             }
-            filters.primitive.execute(stream, filterArguments);
+            filters.execute(stream, filterArguments, scratch);
             filterResult.deliver();
             if (denseBiasGradient != biasGradient) {
                 biasGradient.assign(denseBiasGradient.reshape(biasGradient.shape()));
@@ -117,9 +119,11 @@ final class OneDnnConvolutionPlan {
             var description = new convolution_backward_data.desc(dnnl.algorithm.convolution_direct,
                     OneDnn.any(geometry.input()), OneDnn.any(geometry.weights()), OneDnn.any(geometry.output()), geometry.strides(),
                     geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter());
-            var descriptor = new convolution_backward_data.primitive_desc(description, OneDnn.ENGINE, forwardDescriptor);
+            var descriptor = new convolution_backward_data.primitive_desc(description, userScratchpad(), OneDnn.ENGINE,
+                    forwardDescriptor);
             backwardData = new Step(new convolution_backward_data(descriptor), descriptor.diff_dst_desc(),
-                    descriptor.weights_desc(), descriptor.diff_src_desc(), outputLayout, weightsLayout, inputLayout);
+                    descriptor.weights_desc(), descriptor.diff_src_desc(), outputLayout, weightsLayout, inputLayout,
+                    descriptor.scratchpad_desc());
         }
         return backwardData;
     }
@@ -133,9 +137,11 @@ final class OneDnnConvolutionPlan {
                     : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, OneDnn.any(geometry.input()),
                             OneDnn.any(geometry.weights()), OneDnn.any(geometry.output()), geometry.strides(), geometry.dilations(),
                             geometry.paddingBefore(), geometry.paddingAfter());
-            var descriptor = new convolution_backward_weights.primitive_desc(description, OneDnn.ENGINE, forwardDescriptor);
+            var descriptor = new convolution_backward_weights.primitive_desc(description, userScratchpad(), OneDnn.ENGINE,
+                    forwardDescriptor);
             backwardWeights = new Step(new convolution_backward_weights(descriptor), descriptor.src_desc(),
-                    descriptor.diff_dst_desc(), descriptor.diff_weights_desc(), inputLayout, outputLayout, weightsLayout);
+                    descriptor.diff_dst_desc(), descriptor.diff_weights_desc(), inputLayout, outputLayout, weightsLayout,
+                    descriptor.scratchpad_desc());
         }
         return backwardWeights;
     }
@@ -149,15 +155,18 @@ final class OneDnnConvolutionPlan {
         final memory.desc[] layouts;
         final memory.desc[] plainLayouts;
         final reorder[] reorders = new reorder[3];
-        /** Room for the reordered copies of one call. */
+        /** The primitive's own temporary memory, which it takes from the caller's scratch. */
+        final memory.desc scratchpad;
+        /** Room for the reordered copies and the scratchpad of one call. */
         final long scratchBytes;
 
         Step(primitive primitive, memory.desc first, memory.desc second, memory.desc out, memory.desc plainFirst,
-             memory.desc plainSecond, memory.desc plainOut) {
+             memory.desc plainSecond, memory.desc plainOut, memory.desc scratchpad) {
             this.primitive = primitive;
+            this.scratchpad = scratchpad;
             layouts = new memory.desc[] {first, second, out};
             plainLayouts = new memory.desc[] {plainFirst, plainSecond, plainOut};
-            long bytes = 0;
+            long bytes = OneDnnScratch.aligned(scratchpad.get_size());
             for (int i = 0; i < 3; i++) {
                 if (!layouts[i].equals(plainLayouts[i])) {
                     reorders[i] = i < 2
@@ -179,8 +188,17 @@ final class OneDnnConvolutionPlan {
                 return plain;
             }
             memory arranged = new memory(layouts[i], OneDnn.ENGINE, scratch.take(layouts[i].get_size()));
-            execute(reorders[i], plain, arranged);
+            runReorder(reorders[i], plain, arranged);
             return arranged;
+        }
+
+        /** Runs the primitive, with its scratchpad in the caller's scratch. */
+        void execute(stream stream, IntMemoryMap arguments, OneDnnScratch scratch) {
+            long bytes = scratchpad.get_size();
+            if (bytes > 0) {
+                arguments.put(dnnl.DNNL_ARG_SCRATCHPAD, new memory(scratchpad, OneDnn.ENGINE, scratch.take(bytes)));
+            }
+            primitive.execute(stream, arguments);
         }
 
         Output out(int i, INDArray array, OneDnnScratch scratch, LayerWorkspaceMgr workspaces, ArrayType denseType) {
@@ -190,7 +208,7 @@ final class OneDnnConvolutionPlan {
                     : new memory(layouts[i], OneDnn.ENGINE, scratch.take(layouts[i].get_size()));
             return new Output(arranged, () -> {
                 if (arranged != plain) {
-                    execute(reorders[i], arranged, plain);
+                    runReorder(reorders[i], arranged, plain);
                 }
                 if (target != array) {
                     array.assign(target);
@@ -206,7 +224,17 @@ final class OneDnnConvolutionPlan {
         }
     }
 
-    private static void execute(reorder reorder, memory from, memory to) {
+    /**
+     * Primitives take their temporary memory (a strided 1x1 conv's subsampled input, per-thread weight-gradient sums)
+     * from the call's scratch instead of allocating and freeing it at every execution.
+     */
+    private static primitive_attr userScratchpad() {
+        var attributes = new primitive_attr();
+        attributes.set_scratchpad_mode(dnnl.scratchpad_mode.user);
+        return attributes;
+    }
+
+    private static void runReorder(reorder reorder, memory from, memory to) {
         var arguments = new IntMemoryMap();
         arguments.put(dnnl.DNNL_ARG_FROM, from);
         arguments.put(dnnl.DNNL_ARG_TO, to);
