@@ -34,17 +34,20 @@ final class OneDnnConvolutionPlan {
     OneDnnConvolutionPlan(ConvolutionGeometry geometry) {
         this.geometry = geometry;
         inputLayout = OneDnn.plain(geometry.input(), memory.format_tag.nchw);
-        weightsLayout = OneDnn.plain(geometry.weights(), geometry.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw);
+        weightsLayout = OneDnn.plain(geometry.weights(),
+                geometry.groups() == 1 ? memory.format_tag.oihw : memory.format_tag.goihw);
         outputLayout = OneDnn.plain(geometry.output(), memory.format_tag.nchw);
         biasLayout = OneDnn.plain(new long[] {geometry.outChannels()}, memory.format_tag.x);
+        var input = OneDnn.any(geometry.input());
+        var weights = OneDnn.any(geometry.weights());
+        var output = OneDnn.any(geometry.output());
         var description = geometry.bias()
                 ? new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
-                        OneDnn.any(geometry.input()), OneDnn.any(geometry.weights()), OneDnn.any(new long[] {geometry.outChannels()}),
-                        OneDnn.any(geometry.output()), geometry.strides(), geometry.dilations(), geometry.paddingBefore(),
-                        geometry.paddingAfter())
+                        input, weights, OneDnn.any(new long[] {geometry.outChannels()}), output, geometry.strides(),
+                        geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter())
                 : new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
-                        OneDnn.any(geometry.input()), OneDnn.any(geometry.weights()), OneDnn.any(geometry.output()), geometry.strides(),
-                        geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter());
+                        input, weights, output, geometry.strides(), geometry.dilations(), geometry.paddingBefore(),
+                        geometry.paddingAfter());
         forwardDescriptor = new convolution_forward.primitive_desc(description, userScratchpad(), OneDnn.ENGINE);
         forward = new Step(new convolution_forward(forwardDescriptor), forwardDescriptor.src_desc(),
                 forwardDescriptor.weights_desc(), forwardDescriptor.dst_desc(), inputLayout, weightsLayout, outputLayout,
@@ -60,7 +63,8 @@ final class OneDnnConvolutionPlan {
             arguments.put(dnnl.DNNL_ARG_SRC, forward.in(0, input, scratch, workspaces, ArrayType.FF_WORKING_MEM));
             arguments.put(dnnl.DNNL_ARG_WEIGHTS, forward.in(1, weights, scratch, workspaces, ArrayType.FF_WORKING_MEM));
             if (geometry.bias()) {
-                arguments.put(dnnl.DNNL_ARG_BIAS, OneDnn.wrap(biasLayout, dense(bias, workspaces, ArrayType.FF_WORKING_MEM)));
+                INDArray denseBias = dense(bias, workspaces, ArrayType.FF_WORKING_MEM);
+                arguments.put(dnnl.DNNL_ARG_BIAS, OneDnn.wrap(biasLayout, denseBias));
             }
             Output result = forward.out(2, output, scratch, workspaces, ArrayType.FF_WORKING_MEM);
             arguments.put(dnnl.DNNL_ARG_DST, result.memory());
@@ -117,8 +121,8 @@ final class OneDnnConvolutionPlan {
     private synchronized Step backwardDataStep() {
         if (backwardData == null) {
             var description = new convolution_backward_data.desc(dnnl.algorithm.convolution_direct,
-                    OneDnn.any(geometry.input()), OneDnn.any(geometry.weights()), OneDnn.any(geometry.output()), geometry.strides(),
-                    geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter());
+                    OneDnn.any(geometry.input()), OneDnn.any(geometry.weights()), OneDnn.any(geometry.output()),
+                    geometry.strides(), geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter());
             var descriptor = new convolution_backward_data.primitive_desc(description, userScratchpad(), OneDnn.ENGINE,
                     forwardDescriptor);
             backwardData = new Step(new convolution_backward_data(descriptor), descriptor.diff_dst_desc(),
@@ -130,13 +134,15 @@ final class OneDnnConvolutionPlan {
 
     private synchronized Step backwardWeightsStep() {
         if (backwardWeights == null) {
+            var input = OneDnn.any(geometry.input());
+            var weights = OneDnn.any(geometry.weights());
+            var output = OneDnn.any(geometry.output());
             var description = geometry.bias()
-                    ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, OneDnn.any(geometry.input()),
-                            OneDnn.any(geometry.weights()), OneDnn.any(new long[] {geometry.outChannels()}), OneDnn.any(geometry.output()),
-                            geometry.strides(), geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter())
-                    : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, OneDnn.any(geometry.input()),
-                            OneDnn.any(geometry.weights()), OneDnn.any(geometry.output()), geometry.strides(), geometry.dilations(),
-                            geometry.paddingBefore(), geometry.paddingAfter());
+                    ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, input, weights,
+                            OneDnn.any(new long[] {geometry.outChannels()}), output, geometry.strides(),
+                            geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter())
+                    : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, input, weights, output,
+                            geometry.strides(), geometry.dilations(), geometry.paddingBefore(), geometry.paddingAfter());
             var descriptor = new convolution_backward_weights.primitive_desc(description, userScratchpad(), OneDnn.ENGINE,
                     forwardDescriptor);
             backwardWeights = new Step(new convolution_backward_weights(descriptor), descriptor.src_desc(),
@@ -169,9 +175,7 @@ final class OneDnnConvolutionPlan {
             long bytes = OneDnnScratch.aligned(scratchpad.get_size());
             for (int i = 0; i < 3; i++) {
                 if (!layouts[i].equals(plainLayouts[i])) {
-                    reorders[i] = i < 2
-                            ? new reorder(new reorder.primitive_desc(OneDnn.ENGINE, plainLayouts[i], OneDnn.ENGINE, layouts[i]))
-                            : new reorder(new reorder.primitive_desc(OneDnn.ENGINE, layouts[i], OneDnn.ENGINE, plainLayouts[i]));
+                    reorders[i] = i < 2 ? reorder(plainLayouts[i], layouts[i]) : reorder(layouts[i], plainLayouts[i]);
                     bytes += OneDnnScratch.aligned(layouts[i].get_size());
                 }
             }
@@ -232,6 +236,10 @@ final class OneDnnConvolutionPlan {
         var attributes = new primitive_attr();
         attributes.set_scratchpad_mode(dnnl.scratchpad_mode.user);
         return attributes;
+    }
+
+    private static reorder reorder(memory.desc from, memory.desc to) {
+        return new reorder(new reorder.primitive_desc(OneDnn.ENGINE, from, OneDnn.ENGINE, to));
     }
 
     private static void runReorder(reorder reorder, memory from, memory to) {

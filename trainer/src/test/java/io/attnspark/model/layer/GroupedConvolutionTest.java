@@ -70,6 +70,17 @@ class GroupedConvolutionTest {
                 .groups(config[5]).dilation(config[6]).hasBias(config[7] == 1).build();
     }
 
+    /** The fixture's conv in a float network, with torch's weight and bias. */
+    private static ComputationGraph floatNetworkWithTorchsParameters(Map<String, INDArray> fixture) {
+        int[] config = fixture.get("config").toIntVector();
+        ComputationGraph net = network(conv(config), fixture.get("input").shape(), DataType.FLOAT);
+        net.getLayer("conv").setParam(GroupedConvolution.WEIGHT_KEY, fixture.get("weight"));
+        if (fixture.containsKey("bias")) {
+            net.getLayer("conv").setParam(GroupedConvolution.BIAS_KEY, fixture.get("bias").reshape(1, config[1]));
+        }
+        return net;
+    }
+
     private static Map<String, INDArray> fixture(String name) {
         return LayerFixtures.load("grouped_conv_" + name);
     }
@@ -80,14 +91,9 @@ class GroupedConvolutionTest {
     void outputEqualsTorchConv2dWithGroups(String name) {
         Map<String, INDArray> fixture = fixture(name);
         int[] config = fixture.get("config").toIntVector();
-        INDArray input = fixture.get("input");
-        ComputationGraph net = network(conv(config), input.shape(), DataType.FLOAT);
-        net.getLayer("conv").setParam(GroupedConvolution.WEIGHT_KEY, fixture.get("weight"));
-        if (fixture.containsKey("bias")) {
-            net.getLayer("conv").setParam(GroupedConvolution.BIAS_KEY, fixture.get("bias").reshape(1, config[1]));
-        }
+        ComputationGraph net = floatNetworkWithTorchsParameters(fixture);
 
-        INDArray output = net.outputSingle(input);
+        INDArray output = net.outputSingle(fixture.get("input"));
 
         long biases = config[7] == 1 ? config[1] : 0;
         assertEquals(config[0] * config[1] / config[5] * config[2] * config[2] + biases, net.numParams());
@@ -101,16 +107,11 @@ class GroupedConvolutionTest {
     void gradientsEqualTorchsInFloat(String name) {
         Map<String, INDArray> fixture = fixture(name);
         int[] config = fixture.get("config").toIntVector();
-        INDArray input = fixture.get("input");
-        ComputationGraph net = network(conv(config), input.shape(), DataType.FLOAT);
+        ComputationGraph net = floatNetworkWithTorchsParameters(fixture);
         net.initGradientsView();
         var layer = net.getLayer("conv");
-        layer.setParam(GroupedConvolution.WEIGHT_KEY, fixture.get("weight"));
-        if (fixture.containsKey("bias")) {
-            layer.setParam(GroupedConvolution.BIAS_KEY, fixture.get("bias").reshape(1, config[1]));
-        }
         LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
-        layer.setInput(input, noWorkspaces);
+        layer.setInput(fixture.get("input"), noWorkspaces);
         layer.activate(true, noWorkspaces);
 
         Pair<Gradient, INDArray> gradients = layer.backpropGradient(fixture.get("output_gradient"), noWorkspaces);
