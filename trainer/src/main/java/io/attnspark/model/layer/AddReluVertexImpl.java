@@ -30,8 +30,7 @@ public class AddReluVertexImpl extends ParameterFreeVertexImpl {
                     + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()));
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, a.dataType(), a.shape(), 'c');
-        a.add(b, out);
-        Relu.forward(out, out);
+        Relu.sum(a, b, out);
         output = training ? out : null;
         return out;
     }

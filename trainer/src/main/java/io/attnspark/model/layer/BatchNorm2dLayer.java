@@ -42,12 +42,12 @@ public class BatchNorm2dLayer extends BatchNormalization {
 
         /** Centres {@code rows} on their float mean into {@code centred}, then corrects by what that left. */
         static Statistics of(INDArray rows, INDArray centred, long batch, double count, double eps) {
-            double[] shift = RowOps.channelSums(rows.sum(1), batch);
+            double[] shift = RowOps.channelSums(RowOps.sum(rows), batch);
             for (int c = 0; c < shift.length; c++) {
                 shift[c] = (float) (shift[c] / count);
             }
             RowOps.subtract(rows, RowOps.tiledColumn(shift, batch, rows.dataType()), centred);
-            double[] residual = RowOps.channelSums(centred.sum(1), batch);
+            double[] residual = RowOps.channelSums(RowOps.sum(centred), batch);
             // a dot product, because ND4J's SquaredNorm along a dimension of size 1 (1x1 maps) returns x, not x²
             double[] squares = RowOps.channelSums(RowOps.dot(centred, centred), batch);
             int channels = shift.length;
@@ -130,7 +130,7 @@ public class BatchNorm2dLayer extends BatchNormalization {
             dy = RowOps.contiguous(epsilon.castTo(dataType));
         }
         INDArray dyRows = RowOps.rows(dy);
-        double[] dBeta = RowOps.channelSums(dyRows.sum(1), batch);
+        double[] dBeta = RowOps.channelSums(RowOps.sum(dyRows), batch);
         // dx starts as x - shift, whose products with dy give dγ without cancellation
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
         INDArray dxRows = RowOps.rows(dx);

@@ -32,7 +32,7 @@ public class ChannelAddVertexImpl extends ParameterFreeVertexImpl {
         dx.assign(epsilon);
         INDArray dTerm = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(),
                 new long[] {inputs[0].size(0) * inputs[0].size(1)}, 'c');
-        RowOps.rows(dx).sum(dTerm, 1);
+        RowOps.sum(RowOps.rows(dx), dTerm);
         return new INDArray[] {dx, dTerm.reshape('c', inputs[1].shape())};
     }
 

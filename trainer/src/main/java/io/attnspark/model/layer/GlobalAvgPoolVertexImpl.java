@@ -19,7 +19,7 @@ public class GlobalAvgPoolVertexImpl extends ParameterFreeVertexImpl {
     protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = RowOps.contiguous(inputs[0]);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), new long[] {x.size(0), x.size(1)}, 'c');
-        RowOps.rows(x).mean(out.reshape(out.length()), 1);
+        RowOps.mean(RowOps.rows(x), out);
         return out;
     }
 

@@ -34,6 +34,16 @@ final class OneDnn {
         return true;
     }
 
+    /** Float arrays without gaps in host memory: what oneDNN's plain layouts take. */
+    static boolean takes(INDArray... arrays) {
+        for (INDArray array : arrays) {
+            if (!isDense(array)) {
+                return false;
+            }
+        }
+        return runs(arrays);
+    }
+
     /** This thread's stream; made outside any {@link #callScope}, which would free it. */
     static stream stream() {
         return STREAM.get();
@@ -50,7 +60,12 @@ final class OneDnn {
 
     /** The array's elements as oneDNN memory of {@code layout}; the array must be {@link #isDense dense}. */
     static memory wrap(memory.desc layout, INDArray array) {
-        long start = array.data().address() + array.offset() * Float.BYTES;
+        return wrap(layout, array, 0);
+    }
+
+    /** {@link #wrap(memory.desc, INDArray)} from the array's element {@code skipped} on. */
+    static memory wrap(memory.desc layout, INDArray array, long skipped) {
+        long start = array.data().address() + (array.offset() + skipped) * Float.BYTES;
         return new memory(layout, ENGINE, new Pointer() {
             {
                 address = start;

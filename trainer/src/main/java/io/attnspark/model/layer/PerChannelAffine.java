@@ -62,11 +62,11 @@ final class PerChannelAffine {
      */
     private static boolean onOneDnn(INDArray... arrays) {
         for (INDArray array : arrays) {
-            if (array.rank() != 4 || array.size(2) * array.size(3) == 1 || !OneDnn.isDense(array)) {
+            if (array.rank() != 4 || array.size(2) * array.size(3) == 1) {
                 return false;
             }
         }
-        return OneDnn.runs(arrays);
+        return OneDnn.takes(arrays);
     }
 
     /**
