@@ -7,6 +7,7 @@ import static io.attnspark.model.layer.KernelMixtureConvolution.REDUCE_WEIGHT;
 import static io.attnspark.model.layer.KernelMixtureConvolution.ROUTE_BIAS;
 import static io.attnspark.model.layer.KernelMixtureConvolution.ROUTE_WEIGHT;
 
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -22,16 +23,18 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Runtime of {@link KernelMixtureConvolution}. The per-example kernels are one product {@code [N, E] x [E, out·C·k·k]};
- * the convolution is im2col once and a batched product {@code [N, out, C·k·k] x [N, C·k·k, oH·oW]} (the batch as the
- * batch axis of the product, where the seed's PyTorch code uses the batch as conv groups).
+ * Runtime of {@link KernelMixtureConvolution}. The per-example kernels are one product {@code [N, E] x [E, out·C·k·k]}.
+ * The convolution, float on CPU, is one oneDNN convolution with the batch as groups, as the seed's PyTorch code and
+ * timm run it: input [1, N·C, H, W], weights [N·out, C, k, k]. Otherwise it is im2col once and a batched product
+ * {@code [N, out, C·k·k] x [N, C·k·k, oH·oW]}.
  * <p>
  * Backward, with {@code D} the output gradient as [N, out, P] and {@code X} the columns:
  * {@code dW_b = D_b X_bᵀ}, {@code dExperts = aᵀ dW}, {@code da = dW Expertsᵀ} (+ {@code Σ_P D · Biasᵀ} with expert
- * biases, {@code dBias = aᵀ Σ_P D}), {@code dX_b = W_bᵀ D_b} then col2im; the gate's and the routing MLP's chain rule
- * ({@code dz = da ⊙ a(1−a) / T} for the sigmoid, {@code dz = a ⊙ (da − Σ a·da) / T} for the softmax) and the global
- * average's {@code 1/(H·W)} add the routing's share to the input gradient. The routing and columns are recomputed in
- * backward rather than kept, so nothing outlives a workspace.
+ * biases, {@code dBias = aᵀ Σ_P D}), {@code dX_b = W_bᵀ D_b} then col2im (or the grouped convolution's backward); the
+ * gate's and the routing MLP's chain rule ({@code dz = da ⊙ a(1−a) / T} for the sigmoid,
+ * {@code dz = a ⊙ (da − Σ a·da) / T} for the softmax) and the global average's {@code 1/(H·W)} add the routing's share
+ * to the input gradient. The routing and columns are recomputed in backward rather than kept, so nothing outlives a
+ * workspace.
  */
 public class KernelMixtureConvolutionLayer extends HandWrittenRuntimeLayer<KernelMixtureConvolution> {
 
@@ -47,6 +50,9 @@ public class KernelMixtureConvolutionLayer extends HandWrittenRuntimeLayer<Kerne
      */
     private record Routing(INDArray pooled, INDArray hiddenPre, INDArray routeInput, INDArray gates) { }
 
+    /** The convolution's gradients: per-example kernels [N, out·C·k·k], per-example bias [N, out] (or null), input. */
+    private record ConvolutionGradients(INDArray kernels, INDArray bias, INDArray input) { }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
@@ -57,12 +63,20 @@ public class KernelMixtureConvolutionLayer extends HandWrittenRuntimeLayer<Kerne
         long outH = conf.outputSize(x.size(2));
         long outW = conf.outputSize(x.size(3));
         INDArray gates = route(x, training, workspaceMgr).gates();
-        INDArray product = Nd4j.matmul(mixedKernels(gates, training, workspaceMgr), columns(x));
-        if (conf.isExpertBias()) {
-            INDArray bias = gates.mmul(getParamWithNoise(EXPERT_BIAS, training, workspaceMgr));
+        INDArray kernels = mixedKernels(gates, training, workspaceMgr);
+        INDArray bias = conf.isExpertBias() ? gates.mmul(getParamWithNoise(EXPERT_BIAS, training, workspaceMgr)) : null;
+        INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                new long[] {n, conf.getNOut(), outH, outW}, 'c');
+        if (OneDnn.runs(x)) {
+            INDArray grouped = asGroups(x);
+            OneDnnConvolution.plan(groupedGeometry(grouped, n)).forward(grouped, kernels, bias, asGroups(output),
+                    workspaceMgr);
+            return output;
+        }
+        INDArray product = Nd4j.matmul(kernels, columns(x));
+        if (bias != null) {
             Nd4j.getExecutioner().exec(new BroadcastAddOp(product, bias, product, BATCH_AND_CHANNEL));
         }
-        INDArray output = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {n, conf.getNOut(), outH, outW}, 'c');
         output.assign(product.reshape('c', n, conf.getNOut(), outH, outW));
         return output;
     }
@@ -72,38 +86,30 @@ public class KernelMixtureConvolutionLayer extends HandWrittenRuntimeLayer<Kerne
         assertInputSet(true);
         KernelMixtureConvolution conf = layerConf();
         INDArray x = input.castTo(dataType);
-        long n = x.size(0);
-        long outH = epsilon.size(2);
-        long outW = epsilon.size(3);
-        int k = conf.getKernel();
         Routing routing = route(x, true, workspaceMgr);
         INDArray gates = routing.gates();
-        INDArray outputGradient = epsilon.castTo(dataType).dup('c').reshape('c', n, conf.getNOut(), outH * outW);
-        INDArray columns = columns(x);
+        INDArray kernels = mixedKernels(gates, true, workspaceMgr);
+        INDArray outputGradient = epsilon.castTo(dataType);
+        ConvolutionGradients convolution = OneDnn.runs(x, outputGradient)
+                ? convolutionBackward(x, kernels, outputGradient, workspaceMgr)
+                : convolutionBackwardThroughColumns(x, kernels, outputGradient, workspaceMgr);
 
         // experts: the mixed kernels' gradient, split over the experts by the gates
-        INDArray kernelGradient = Nd4j.matmul(outputGradient, columns, false, true, false)
-                .reshape('c', n, conf.getNOut() * conf.patchSize());
         INDArray experts = getParamWithNoise(EXPERT_WEIGHT, true, workspaceMgr);
-        gradientViews.get(EXPERT_WEIGHT).assign(Nd4j.matmul(gates, kernelGradient, true, false, false));
-        INDArray gateGradient = Nd4j.matmul(kernelGradient, experts, false, true, false);
+        gradientViews.get(EXPERT_WEIGHT).assign(Nd4j.matmul(gates, convolution.kernels(), true, false, false));
+        INDArray gateGradient = Nd4j.matmul(convolution.kernels(), experts, false, true, false);
         if (conf.isExpertBias()) {
-            INDArray biasGradient = outputGradient.sum(2);
-            gradientViews.get(EXPERT_BIAS).assign(Nd4j.matmul(gates, biasGradient, true, false, false));
-            gateGradient.addi(Nd4j.matmul(biasGradient, getParamWithNoise(EXPERT_BIAS, true, workspaceMgr), false, true, false));
+            gradientViews.get(EXPERT_BIAS).assign(Nd4j.matmul(gates, convolution.bias(), true, false, false));
+            gateGradient.addi(Nd4j.matmul(convolution.bias(), getParamWithNoise(EXPERT_BIAS, true, workspaceMgr), false,
+                    true, false));
         }
 
-        // input through the convolution
-        INDArray columnGradient = Nd4j.matmul(mixedKernels(gates, true, workspaceMgr), outputGradient, true, false, false)
-                .reshape('c', n, conf.getNIn(), k, k, outH, outW);
-        INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        Convolution.col2im(columnGradient, inputGradient, conf.getStride(), conf.getStride(), conf.getPadding(),
-                conf.getPadding(), (int) x.size(2), (int) x.size(3), 1, 1);
-
         // input through the routing
+        INDArray inputGradient = convolution.input();
         INDArray pooledGradient = routingBackward(routing, logitGradient(gates, gateGradient), workspaceMgr);
         pooledGradient.divi(x.size(2) * x.size(3));
-        Nd4j.getExecutioner().exec(new BroadcastAddOp(inputGradient, pooledGradient, inputGradient, BATCH_AND_CHANNEL));
+        INDArray gradientRows = RowOps.rows(inputGradient);
+        RowOps.add(gradientRows, RowOps.column(pooledGradient), gradientRows);
 
         Gradient gradient = new DefaultGradient();
         for (String key : conf.initializer().paramKeys(conf)) {
@@ -113,10 +119,61 @@ public class KernelMixtureConvolutionLayer extends HandWrittenRuntimeLayer<Kerne
         return new Pair<>(gradient, inputGradient);
     }
 
+    /** The grouped oneDNN convolution's backward, kernels as groups of [out, C, k, k]. */
+    private ConvolutionGradients convolutionBackward(INDArray x, INDArray kernels, INDArray outputGradient,
+                                                     LayerWorkspaceMgr workspaceMgr) {
+        KernelMixtureConvolution conf = layerConf();
+        long n = x.size(0);
+        INDArray kernelGradient = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                new long[] {n, conf.getNOut() * conf.patchSize()}, 'c');
+        INDArray biasGradient = conf.isExpertBias() ? workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                new long[] {n, conf.getNOut()}, 'c') : null;
+        INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        INDArray grouped = asGroups(x);
+        OneDnnConvolution.plan(groupedGeometry(grouped, n)).backward(grouped, kernels, asGroups(outputGradient),
+                asGroups(inputGradient), kernelGradient, biasGradient, workspaceMgr);
+        return new ConvolutionGradients(kernelGradient, biasGradient, inputGradient);
+    }
+
+    /** im2col's backward: kernels from the columns, the input by col2im. */
+    private ConvolutionGradients convolutionBackwardThroughColumns(INDArray x, INDArray kernels, INDArray epsilon,
+                                                                   LayerWorkspaceMgr workspaceMgr) {
+        KernelMixtureConvolution conf = layerConf();
+        long n = x.size(0);
+        long outH = epsilon.size(2);
+        long outW = epsilon.size(3);
+        int k = conf.getKernel();
+        INDArray outputGradient = epsilon.dup('c').reshape('c', n, conf.getNOut(), outH * outW);
+        INDArray kernelGradient = Nd4j.matmul(outputGradient, columns(x), false, true, false)
+                .reshape('c', n, conf.getNOut() * conf.patchSize());
+        INDArray biasGradient = conf.isExpertBias() ? outputGradient.sum(2) : null;
+        INDArray columnGradient = Nd4j.matmul(kernels, outputGradient, true, false, false)
+                .reshape('c', n, conf.getNIn(), k, k, outH, outW);
+        INDArray inputGradient = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        Convolution.col2im(columnGradient, inputGradient, conf.getStride(), conf.getStride(), conf.getPadding(),
+                conf.getPadding(), (int) x.size(2), (int) x.size(3), 1, 1);
+        return new ConvolutionGradients(kernelGradient, biasGradient, inputGradient);
+    }
+
+    /** [N, C, H, W] as one image of N·C channels, the examples as groups. */
+    private static INDArray asGroups(INDArray array) {
+        return array.reshape('c', 1, array.size(0) * array.size(1), array.size(2), array.size(3));
+    }
+
+    private ConvolutionGeometry groupedGeometry(INDArray grouped, long batch) {
+        KernelMixtureConvolution conf = layerConf();
+        int k = conf.getKernel();
+        int s = conf.getStride();
+        int p = conf.getPadding();
+        return ConvolutionGeometry.of(grouped, batch * conf.getNOut(), new int[] {k, k}, new int[] {s, s},
+                new int[] {p, p}, new int[] {1, 1}, ConvolutionMode.Truncate, conf.isExpertBias(), (int) batch);
+    }
+
     /** Global average → (reduce → ReLU) → route → gate(z / T). */
     private Routing route(INDArray x, boolean training, LayerWorkspaceMgr workspaceMgr) {
         KernelMixtureConvolution conf = layerConf();
-        INDArray pooled = x.mean(2, 3);
+        INDArray pooled = Nd4j.createUninitialized(dataType, x.size(0), x.size(1));
+        RowOps.mean(RowOps.rows(RowOps.contiguous(x)), pooled);
         INDArray hiddenPre = null;
         INDArray routeInput = pooled;
         if (conf.getHiddenWidth() > 0) {
