@@ -29,10 +29,11 @@ import org.nd4j.linalg.activations.Activation;
  * <p>
  * The seed's branch convs are grouped with groups 32 (its ResNeXt setting); here {@code groups} defaults to 1 (dense
  * branches), which works at any channel count, and the seed's 32 is an option that needs input and output channel
- * counts divisible by 32 (checked when the module is attached). Dense branches are DL4J ConvolutionLayers, the
- * dilated ones added by {@link DilatedConvolution} so that they run through oneDNN (vertices {@code
- * _branch<m>_conv_to_batch}/{@code _to_space} around the conv at stride 1, {@code _branch<m>_conv_subsample} before
- * it at stride m). Grouped branches are the project's {@link GroupedConvolution} (im2col with dilation).
+ * counts divisible by 32 (checked when the module is attached). Dense branches are the project's Convolution2d layers
+ * with their dilation, which run on oneDNN 2.5 ({@link DilatedConvolution}; networks saved before session 12 have
+ * vertices {@code _branch<m>_conv_to_batch}/{@code _to_space} around the conv at stride 1, {@code
+ * _branch<m>_conv_subsample} before it at stride m). Grouped branches are the project's {@link GroupedConvolution}
+ * (one oneDNN grouped convolution with dilation).
  * <p>
  * Vertices ({@code prefix_part}) and the PyTorch keys they take (m counts from 1, torch's index from 0):
  * {@code _branch<m>_conv} (ConvolutionLayer, or GroupedConvolution when groups &gt; 1; both take torch's
