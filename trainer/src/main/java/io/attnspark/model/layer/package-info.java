@@ -4,7 +4,8 @@
  * {@link io.attnspark.model.layer.KernelMixtureConvolution}, {@link io.attnspark.model.layer.RelativePositionAttention})
  * and graph vertices ({@code *Vertex} configs, {@code *VertexImpl} runtime), each with an explicit backward pass; and
  * {@link io.attnspark.model.layer.Convolution2d}, DL4J's conv layer minus what its backward pass never needs. On CPU
- * the convolutions and batch norm's full-map passes call oneDNN 2.5 directly ({@code OneDnn*}, {@code PerChannelAffine}).
+ * the convolutions, the batch norm's full-map passes, the per-row arithmetic and the ReLUs call oneDNN 2.5 directly
+ * ({@code OneDnn*}, {@code PerChannelAffine}).
  * One drawer for both: in a DL4J graph a vertex and a layer are the same kind of thing, an op with a forward and a
  * backward pass, and neither knows which module uses it (ArchitectureTest: ops never import modules).
  * <p>
