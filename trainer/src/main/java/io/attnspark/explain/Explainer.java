@@ -203,6 +203,7 @@ public final class Explainer {
         return switch (reading) {
             case GATE -> "spatial gate";
             case CHANNEL_MEAN -> "gate, mean over channels";
+            case SIGMOID_CHANNEL_MEAN -> "sigmoid gate, mean over channels";
             case SOFTMAX_OVER_POSITIONS -> "attention-pooling softmax";
         };
     }

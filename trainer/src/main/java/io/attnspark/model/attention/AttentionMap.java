@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * One attention map of one module instance: the vertex whose activation holds the weights the module applies, and how
@@ -33,6 +34,8 @@ public record AttentionMap(String module, String vertex, Kind kind, Reading read
         GATE,
         /** [N,C,H,W] per-element gate; the map is its mean over the channels. */
         CHANNEL_MEAN,
+        /** [N,C,H,W] logits of a per-element sigmoid gate; the map is the gate's mean over the channels. */
+        SIGMOID_CHANNEL_MEAN,
         /** [N,1,H,W] logits of a softmax over all H·W positions (attention pooling). */
         SOFTMAX_OVER_POSITIONS
     }
@@ -73,6 +76,7 @@ public record AttentionMap(String module, String vertex, Kind kind, Reading read
         return switch (reading) {
             case GATE -> singleChannel(activation).dup('c').reshape('c', n, h, w);
             case CHANNEL_MEAN -> activation.mean(1).reshape('c', n, h, w);
+            case SIGMOID_CHANNEL_MEAN -> Transforms.sigmoid(activation, true).mean(1).reshape('c', n, h, w);
             case SOFTMAX_OVER_POSITIONS -> {
                 INDArray logits = singleChannel(activation).dup('c').reshape('c', n, h * w);
                 yield Nd4j.exec(new SoftMax(logits, 1))[0]

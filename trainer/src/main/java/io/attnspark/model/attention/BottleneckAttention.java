@@ -10,11 +10,10 @@ import java.util.Set;
 
 import io.attnspark.model.attention.TorchParam.Layout;
 import io.attnspark.model.layer.ChannelSpatialProductVertex;
+import io.attnspark.model.layer.ResidualGateVertex;
 import io.attnspark.model.layer.GlobalAvgPoolVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.nd4j.linalg.activations.Activation;
@@ -29,15 +28,16 @@ import org.nd4j.linalg.activations.Activation;
  * <p>
  * Vertices ({@code prefix_part}) ← PyTorch keys (BN: weight/bias/running_mean/running_var → gamma/beta/mean/var):
  * {@code _channel_squeeze} (GlobalAvgPoolVertex); {@code _channel_fc1} (DenseLayer) ←
- * {@code channel_attention.mlp.0}; {@code _channel_bn} ← {@code channel_attention.mlp.1}; {@code _channel_relu};
+ * {@code channel_attention.mlp.0}; {@code _channel_bn} ← {@code channel_attention.mlp.1};
  * {@code _channel_fc2} (DenseLayer) ← {@code channel_attention.mlp.3};
  * {@code _spatial_reduce1} (Convolution2d 1×1) ← {@code spatial_attention.reduce_1.0}, {@code _spatial_reduce1_bn}
- * ← {@code reduce_1.1}, {@code _spatial_reduce1_relu}; {@code _spatial_dilated1} ← {@code spatial_attention.layers.0},
- * {@code _spatial_dilated1_bn} ← {@code layers.1}, {@code _spatial_dilated1_relu}; {@code _spatial_dilated2} ←
- * {@code layers.3}, {@code _spatial_dilated2_bn} ← {@code layers.4}, {@code _spatial_dilated2_relu};
+ * ← {@code reduce_1.1}; {@code _spatial_dilated1} ← {@code spatial_attention.layers.0},
+ * {@code _spatial_dilated1_bn} ← {@code layers.1}; {@code _spatial_dilated2} ←
+ * {@code layers.3}, {@code _spatial_dilated2_bn} ← {@code layers.4};
+ * each {@code _bn} ({@link BatchNorm2d}) with its ReLU fused in (DL4J's ActivationLayer copies the map in both passes);
  * {@code _spatial_reduce2} (Convolution2d 1×1) ← {@code spatial_attention.reduce_2};
- * {@code _product} ({@link ChannelSpatialProductVertex}), {@code _gate} (ActivationLayer sigmoid), {@code _gated}
- * (ElementWiseVertex product with x), {@code _out} (ElementWiseVertex sum with x).
+ * {@code _product} ({@link ChannelSpatialProductVertex}), {@code _out} ({@link ResidualGateVertex}: x + x ·
+ * sigmoid(product)).
  *
  * @param reduction the ratio r of channels to bottleneck channels in both branches (seed and paper: 16)
  * @param dilation  the dilation d of the spatial branch's 3×3 convs (seed and paper: 4)
@@ -106,18 +106,15 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
                 dilated);
 
         graph.addVertex(prefix + "_product", new ChannelSpatialProductVertex(), channel + "_fc2", spatial + "_reduce2");
-        graph.addLayer(prefix + "_gate", new ActivationLayer.Builder().activation(Activation.SIGMOID).build(), prefix + "_product");
-        graph.addVertex(prefix + "_gated", new ElementWiseVertex(ElementWiseVertex.Op.Product), input, prefix + "_gate");
         // x · (1 + g) = x + x · g
-        graph.addVertex(prefix + "_out", new ElementWiseVertex(ElementWiseVertex.Op.Add), input, prefix + "_gated");
+        graph.addVertex(prefix + "_out", new ResidualGateVertex(), input, prefix + "_product");
         return prefix + "_out";
     }
 
-    /** {@code name_bn} and {@code name_relu} on top of {@code input}; returns the ReLU */
+    /** {@code name_bn}, with its ReLU, on top of {@code input}; returns it */
     private static String batchNormRelu(GraphBuilder graph, String name, String input, int channels) {
-        graph.addLayer(name + "_bn", BatchNorm2d.torchDefaults(channels), input);
-        graph.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
-        return name + "_relu";
+        graph.addLayer(name + "_bn", BatchNorm2d.torchDefaults(channels, true), input);
+        return name + "_bn";
     }
 
     /** a 3×3 conv C/r→C/r with bias, dilation d and padding d (size-preserving), then BN and ReLU */
@@ -132,12 +129,13 @@ public record BottleneckAttention(int reduction, int dilation) implements Attent
     }
 
     /**
-     * {@code _gate}, the combined gate sigmoid(a_c · A_s) [N,C,H,W], averaged over the channels. The branches alone are
-     * logits, not weights: a_c has no sigmoid of its own.
+     * The combined gate sigmoid(a_c · A_s) [N,C,H,W] from its logits {@code _product}, averaged over the channels. The
+     * branches alone are logits, not weights: a_c has no sigmoid of its own.
      */
     @Override
     public List<AttentionMap> attentionMaps(String prefix) {
-        return List.of(new AttentionMap(prefix, prefix + "_gate", AttentionMap.Kind.SPATIAL, AttentionMap.Reading.CHANNEL_MEAN));
+        return List.of(new AttentionMap(prefix, prefix + "_product", AttentionMap.Kind.SPATIAL,
+                AttentionMap.Reading.SIGMOID_CHANNEL_MEAN));
     }
 
     @Override

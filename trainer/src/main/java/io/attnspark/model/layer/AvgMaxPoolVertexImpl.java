@@ -15,16 +15,18 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * spatial: [N*C,H*W,1]); the output, viewed as [A,2,B], holds the mean at 0 and the max at 1.
  * Backward: the mean's gradient spreads evenly over R; the max's goes to the first maximum only, as PyTorch's
  * {@code max(dim)} routes it to the index it returns.
- * Over the channels the mean and its gradient are per-example products with a row of 1/C ({@link ExampleBlocks}):
- * ND4J's reductions and broadcasts along the middle axis stride through the map at half the speed. The max is read at
+ * Over the channels the mean and its gradient are per-example products with a row of 1/C: ND4J's reductions and
+ * broadcasts along the middle axis stride through the map at half the speed. Over the positions the mean is a row mean
+ * ({@link RowOps}). The max is read at
  * the first maxima the forward pass finds, which backward reuses instead of searching again.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
 public class AvgMaxPoolVertexImpl extends ParameterFreeVertexImpl {
 
     private final boolean overChannels;
-    /** Where the last forward pass found each maximum along R, and of which input. */
+    /** Where the last forward pass found each maximum along R (in ND4J or in oneDNN's record), and of which input. */
     private long[] maxAt;
+    private OneDnnChannelPooling.Maxima maxima;
     private INDArray maxAtInput;
 
     /** @param overChannels true to pool over the channels ([N,2,H,W]), false over the spatial positions ([N,C,1,2]) */
@@ -50,15 +52,33 @@ public class AvgMaxPoolVertexImpl extends ParameterFreeVertexImpl {
         INDArray x = input.reshape('c', view);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), outputShape(input.shape()), 'c');
         INDArray stacked = out.reshape('c', view[0], 2, view[2]);
+        maxAtInput = inputs[0];
+        if (overChannels && OneDnn.takes(x)) {
+            poolOnOneDnn(x, stacked);
+            return out;
+        }
         if (overChannels) {
             channelMean(x, stacked);
         } else {
-            stacked.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).assign(x.mean(1));
+            INDArray means = Nd4j.createUninitialized(x.dataType(), view[0]);
+            RowOps.mean(x.reshape('c', view[0], view[1]), means);
+            stacked.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).assign(means.reshape(view[0], 1));
         }
         maxAt = Nd4j.argMax(x, 1).reshape(-1).toLongVector();
-        maxAtInput = inputs[0];
         gatherMaxima(x, view, stacked);
         return out;
+    }
+
+    /** Both halves of {@code stacked} [N, 2, P] from x [N, C, P] by {@link OneDnnChannelPooling}. */
+    private void poolOnOneDnn(INDArray x, INDArray stacked) {
+        long[] pooled = {x.size(0), 1, x.size(2)};
+        INDArray means = Nd4j.createUninitialized(x.dataType(), pooled);
+        INDArray maximum = Nd4j.createUninitialized(x.dataType(), pooled);
+        OneDnnChannelPooling.mean(x, means);
+        maxima = OneDnnChannelPooling.max(x, maximum, maxima);
+        maxAt = null;
+        stacked.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1), NDArrayIndex.all()).assign(means);
+        stacked.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 2), NDArrayIndex.all()).assign(maximum);
     }
 
     @Override
@@ -73,32 +93,45 @@ public class AvgMaxPoolVertexImpl extends ParameterFreeVertexImpl {
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), shape, 'c');
         INDArray dxView = dx.reshape('c', view);
+        if (overChannels && OneDnn.takes(x, dx)) {
+            if (maxAtInput != inputs[0] || maxima == null) {
+                poolOnOneDnn(x, Nd4j.createUninitialized(x.dataType(), view[0], 2, view[2]));
+                maxAtInput = inputs[0];
+            }
+            // the max's gradient at the maxima, zero elsewhere; then the mean's share everywhere
+            OneDnnChannelPooling.maxBackward(epsMax.reshape(view[0], 1, view[2]).dup('c'), maxima, dxView);
+            OneDnnRowOps.addMap(dxView, epsMean.div(view[1]).reshape(view[0], 1, view[2]).dup('c'), dxView);
+            return new INDArray[] {dx};
+        }
         if (overChannels) {
             spreadOverChannels(epsMean, dxView);
         } else {
             // one value per row [N·C, H·W]
             RowOps.fill(dx.reshape('c', view[0], view[1]), RowOps.column(epsMean.div(view[1])));
         }
-        if (maxAtInput != inputs[0]) {
+        if (maxAtInput != inputs[0] || maxAt == null) {
             maxAt = Nd4j.argMax(x, 1).reshape(-1).toLongVector();
+            maxAtInput = inputs[0];
         }
         addAtFirstMaxima(view, epsMax, dx);
         return new INDArray[] {dx};
     }
 
-    /** {@code stacked[n, 0, :] = (1/C) · ones[C] · x[n]}, chunk by chunk, for x [N, C, P]. */
+    /**
+     * {@code stacked[n, 0, :] = (1/C) · ones[C] · x[n]} per example, for x [N, C, P]. A block-diagonal product over
+     * chunks of examples did CHUNK times the arithmetic, and building its matrix took as long again.
+     */
     private static void channelMean(INDArray x, INDArray stacked) {
         long n = x.size(0);
         long c = x.size(1);
-        INDArray rows = x.reshape('c', n * c, x.size(2));
-        INDArray chunkMean = Nd4j.createUninitialized(x.dataType(), ExampleBlocks.CHUNK, x.size(2));
-        for (long start = 0; start < n; start += ExampleBlocks.CHUNK) {
-            long count = Math.min(ExampleBlocks.CHUNK, n - start);
-            INDArray target = ExampleBlocks.chunk(chunkMean, 0, count);
-            Nd4j.gemm(channelAveraging(count, c, x.dataType()), ExampleBlocks.exampleRows(rows, c, start, count), target,
+        long positions = x.size(2);
+        INDArray rows = x.reshape('c', n * c, positions);
+        INDArray means = stacked.reshape('c', n, 2 * positions);
+        INDArray averaging = averagingRow(c, x.dataType());
+        for (long example = 0; example < n; example++) {
+            Nd4j.gemm(averaging, ExampleBlocks.exampleRows(rows, c, example, 1),
+                    means.get(NDArrayIndex.interval(example, example + 1), NDArrayIndex.interval(0, positions)),
                     false, false, 1.0, 0.0);
-            // one index call: ND4J M2.1 returns an empty array for an interval of a view made with a point index
-            stacked.get(NDArrayIndex.interval(start, start + count), NDArrayIndex.point(0), NDArrayIndex.all()).assign(target);
         }
     }
 
@@ -108,16 +141,16 @@ public class AvgMaxPoolVertexImpl extends ParameterFreeVertexImpl {
         long c = dxView.size(1);
         INDArray dxRows = dxView.reshape('c', n * c, dxView.size(2));
         INDArray e = epsMean.dup('c');
-        for (long start = 0; start < n; start += ExampleBlocks.CHUNK) {
-            long count = Math.min(ExampleBlocks.CHUNK, n - start);
-            Nd4j.gemm(channelAveraging(count, c, dxView.dataType()), ExampleBlocks.chunk(e, start, count),
-                    ExampleBlocks.exampleRows(dxRows, c, start, count), true, false, 1.0, 0.0);
+        INDArray averaging = averagingRow(c, dxView.dataType());
+        for (long example = 0; example < n; example++) {
+            Nd4j.gemm(averaging, ExampleBlocks.chunk(e, example, 1), ExampleBlocks.exampleRows(dxRows, c, example, 1),
+                    true, false, 1.0, 0.0);
         }
     }
 
-    /** [count, count·C], 1/C in each example's block: times a chunk's rows [count·C, P], the examples' channel means. */
-    private static INDArray channelAveraging(long count, long channels, DataType dataType) {
-        return ExampleBlocks.blockRows(Nd4j.valueArrayOf(new long[] {count, channels}, 1.0 / channels, dataType));
+    /** [1, C] of 1/C. */
+    private static INDArray averagingRow(long channels, DataType dataType) {
+        return Nd4j.valueArrayOf(new long[] {1, channels}, 1.0 / channels, dataType);
     }
 
     /** The values at {@link #maxAt} into the max half of the output [A, 2, B]. */

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Runtime of {@link NearestGateVertex}. The nearest resize is separable: with one-hot selection matrices
@@ -41,10 +42,7 @@ public class NearestGateVertexImpl extends ParameterFreeVertexImpl {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), epsilon.shape(), 'c');
         multiply(epsilon, resizedGate(), dx);
 
-        INDArray dUp = epsilon.mul(x);
-        if (gate.size(1) == 1 && x.size(1) != 1) {
-            dUp = dUp.sum(true, 1);
-        }
+        INDArray dUp = gate.size(1) == 1 && x.size(1) != 1 ? channelSumOfProducts(epsilon, x, workspaceMgr) : epsilon.mul(x);
         INDArray dGate = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(), gate.shape(), 'c');
         if (sameSize(gate, x)) {
             dGate.assign(dUp);
@@ -74,10 +72,36 @@ public class NearestGateVertexImpl extends ParameterFreeVertexImpl {
         return Nd4j.tensorMmul(Nd4j.tensorMmul(gate, rows, new int[][] {{2}, {1}}), cols, new int[][] {{2}, {1}});
     }
 
+    /**
+     * {@code sum over c of e[n, c] · x[n, c]} as [N, 1, H, W]: per example, the products [C, H·W] (in working memory,
+     * where they stay in the cache) times a row of ones. ND4J's sum over dimension 1 strides through the map and took
+     * 10-20x longer (77 ms against 5 ms at 256 x 56 x 56, batch 8).
+     */
+    private static INDArray channelSumOfProducts(INDArray e, INDArray x, LayerWorkspaceMgr workspaceMgr) {
+        long n = x.size(0);
+        long channels = x.size(1);
+        long positions = x.size(2) * x.size(3);
+        INDArray eRows = RowOps.contiguous(e).reshape('c', n * channels, positions);
+        INDArray xRows = RowOps.contiguous(x).reshape('c', n * channels, positions);
+        INDArray products = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), channels, positions);
+        INDArray ones = Nd4j.ones(x.dataType(), 1, channels);
+        INDArray sums = Nd4j.createUninitialized(x.dataType(), n, positions);
+        for (long example = 0; example < n; example++) {
+            var rows = NDArrayIndex.interval(example * channels, (example + 1) * channels);
+            Nd4j.getExecutioner().exec(new MulOp(eRows.get(rows, NDArrayIndex.all()), xRows.get(rows, NDArrayIndex.all()),
+                    products));
+            Nd4j.gemm(ones, products, sums.get(NDArrayIndex.interval(example, example + 1), NDArrayIndex.all()), false,
+                    false, 1.0, 0.0);
+        }
+        return sums.reshape('c', n, 1, x.size(2), x.size(3));
+    }
+
     /** {@code a · gate} with the gate broadcast over the channels when it has one */
     private static void multiply(INDArray a, INDArray gate, INDArray out) {
         if (gate.size(1) == a.size(1)) {
             Nd4j.getExecutioner().exec(new MulOp(a, gate, out));
+        } else if (OneDnn.takes(a, gate, out)) {
+            OneDnnRowOps.multiplyByMap(a, gate, out);
         } else {
             INDArray map = gate.reshape('c', gate.size(0), gate.size(2), gate.size(3));
             Nd4j.getExecutioner().exec(new BroadcastMulOp(a, map, out, BATCH_AND_SPATIAL));

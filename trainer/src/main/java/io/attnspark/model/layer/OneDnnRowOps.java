@@ -25,12 +25,16 @@ final class OneDnnRowOps {
     /** An operation over [rows, length] matrices. */
     private record Key(algorithm algorithm, long rows, long length) { }
 
+    /** An operation of maps [N, C, P] with one map [N, 1, P]. */
+    private record MapKey(algorithm algorithm, long examples, long channels, long positions) { }
+
     /** A primitive with the layouts of its operands: the full matrix and the column. */
     private record Planned(primitive primitive, memory.desc matrix, memory.desc column) { }
 
     private static final Map<Key, Planned> WITH_COLUMN = new ConcurrentHashMap<>();
     private static final Map<Key, Planned> REDUCTIONS = new ConcurrentHashMap<>();
     private static final Map<Key, Planned> PRODUCTS = new ConcurrentHashMap<>();
+    private static final Map<MapKey, Planned> BY_MAP = new ConcurrentHashMap<>();
     private static final long PRODUCT_BYTES = 8L << 20;
 
     private OneDnnRowOps() { }
@@ -92,6 +96,34 @@ final class OneDnnRowOps {
         }
     }
 
+    /**
+     * {@code out[n, c, :] = x[n, c, :] * map[n, :]} for x [N, C, P] and a map [N, 1, P] shared by all channels (a
+     * spatial gate); {@code out} may be {@code x}. oneDNN's binary takes this broadcast in its vector kernel, 1.6-3x
+     * faster than ND4J's broadcast op over dimensions (0, 2, 3).
+     */
+    static void multiplyByMap(INDArray x, INDArray map, INDArray out) {
+        withMap(algorithm.binary_mul, x, map, out);
+    }
+
+    /** {@code out[n, c, :] = x[n, c, :] + map[n, :]}, as {@link #multiplyByMap}. */
+    static void addMap(INDArray x, INDArray map, INDArray out) {
+        withMap(algorithm.binary_add, x, map, out);
+    }
+
+    private static void withMap(algorithm operation, INDArray x, INDArray map, INDArray out) {
+        long examples = x.size(0);
+        long channels = x.size(1);
+        Planned planned = BY_MAP.computeIfAbsent(new MapKey(operation, examples, channels,
+                x.length() / (examples * channels)), OneDnnRowOps::planByMap);
+        try (var scope = OneDnn.callScope()) {
+            var arguments = new IntMemoryMap();
+            arguments.put(dnnl.DNNL_ARG_SRC_0, OneDnn.wrap(planned.matrix(), x));
+            arguments.put(dnnl.DNNL_ARG_SRC_1, OneDnn.wrap(planned.column(), map));
+            arguments.put(dnnl.DNNL_ARG_DST, OneDnn.wrap(planned.matrix(), out));
+            run(planned.primitive(), arguments);
+        }
+    }
+
     private static Key key(algorithm operation, INDArray rows) {
         return new Key(operation, rows.size(0), rows.size(1));
     }
@@ -113,6 +145,15 @@ final class OneDnnRowOps {
         memory.desc matrix = matrix(key.rows(), key.length());
         return new Planned(new binary(new binary.primitive_desc(new binary.desc(key.algorithm(), matrix, matrix, matrix),
                 attributes(), OneDnn.ENGINE)), matrix, null);
+    }
+
+    /** For [N, C, P]: the maps as "matrix", the [N, 1, P] map as "column". */
+    private static Planned planByMap(MapKey key) {
+        memory.desc maps = OneDnn.plain(new long[] {key.examples(), key.channels(), key.positions()},
+                memory.format_tag.abc);
+        memory.desc map = OneDnn.plain(new long[] {key.examples(), 1, key.positions()}, memory.format_tag.abc);
+        return new Planned(new binary(new binary.primitive_desc(new binary.desc(key.algorithm(), maps, map, maps),
+                attributes(), OneDnn.ENGINE)), maps, map);
     }
 
     private static Planned planReduction(Key key) {

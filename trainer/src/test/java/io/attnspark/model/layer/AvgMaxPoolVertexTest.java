@@ -18,8 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Input and output types of {@link ChannelAvgMaxPoolVertex} and {@link GlobalAvgMaxPoolVertex}, and the backward pass
- * on ties (the CBAM fixtures, random floats, have none), over more examples than one chunk of the channel mean's
- * products, and after its input changed.
+ * on ties (the CBAM fixtures, random floats, have none), over several examples and many channels, and after its input
+ * changed.
  */
 class AvgMaxPoolVertexTest {
 
@@ -60,12 +60,33 @@ class AvgMaxPoolVertexTest {
         assertEquals(expectedSpatial, backward(new GlobalAvgMaxPoolVertex(), spatial, perChannel));
     }
 
-    /** 11 examples: a chunk of 8 and one of 3 in the channel mean's per-example products. */
+    /** 11 examples. */
     @Test
     void channelPoolingMatchesItsDefinitionOverSeveralChunks() {
         Nd4j.getRandom().setSeed(7);
         INDArray x = Nd4j.randn(DataType.FLOAT, 11, 5, 3, 4);
         INDArray upstream = Nd4j.randn(DataType.FLOAT, 11, 2, 3, 4);
+        var pool = vertex(new ChannelAvgMaxPoolVertex(), x);
+
+        INDArray out = pool.doForward(true, LayerWorkspaceMgr.noWorkspaces());
+        pool.setEpsilon(upstream);
+        INDArray dx = pool.doBackward(false, LayerWorkspaceMgr.noWorkspaces()).getSecond()[0];
+
+        INDArray expected = Nd4j.concat(1, x.mean(true, 1), x.max(true, 1));
+        assertTrue(expected.equalsWithEps(out, 1e-6), "forward\n" + out + "\nexpected\n" + expected);
+        INDArray expectedDx = referenceChannelGradient(x, upstream);
+        assertTrue(expectedDx.equalsWithEps(dx, 1e-6), "backward\n" + dx + "\nexpected\n" + expectedDx);
+    }
+
+    /**
+     * 300 channels of values in {0, 1, 2}: ties at every position, and more channels than one byte can index (the
+     * float path's oneDNN pooling records each maximum's channel).
+     */
+    @Test
+    void channelPoolingOfManyTiedChannelsMatchesItsDefinition() {
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 300, 2, 5).muli(3).castTo(DataType.INT32).castTo(DataType.FLOAT);
+        INDArray upstream = Nd4j.randn(DataType.FLOAT, 3, 2, 2, 5);
         var pool = vertex(new ChannelAvgMaxPoolVertex(), x);
 
         INDArray out = pool.doForward(true, LayerWorkspaceMgr.noWorkspaces());
