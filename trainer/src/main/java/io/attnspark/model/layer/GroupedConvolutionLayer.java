@@ -38,7 +38,9 @@ public class GroupedConvolutionLayer extends HandWrittenRuntimeLayer<GroupedConv
         long n = x.size(0);
         long outH = conf.outputSize(x.size(2));
         long outW = conf.outputSize(x.size(3));
-        INDArray output = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {n, conf.getNOut(), outH, outW}, 'c');
+        // every path below writes all of it
+        INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                new long[] {n, conf.getNOut(), outH, outW}, 'c');
         if (PointwiseProjection.suits(conf)) {
             PointwiseProjection.forward(x, getParamWithNoise(GroupedConvolution.WEIGHT_KEY, training, workspaceMgr),
                     conf.isHasBias() ? getParamWithNoise(GroupedConvolution.BIAS_KEY, training, workspaceMgr) : null, output);

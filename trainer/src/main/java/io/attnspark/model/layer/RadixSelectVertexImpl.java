@@ -42,10 +42,12 @@ public class RadixSelectVertexImpl extends ParameterFreeVertexImpl {
         INDArray x = inputs[1];
         long channels = x.size(1) / radix;
         INDArray attention = attention();
-        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, x.dataType(),
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(),
                 new long[] {x.size(0), channels, x.size(2), x.size(3)}, 'c');
+        Nd4j.getExecutioner().exec(new BroadcastMulOp(part(x, 0, channels), radixSlice(attention, 0).dup(), out,
+                BATCH_AND_CHANNEL));
         INDArray weighted = Nd4j.createUninitialized(x.dataType(), out.shape(), 'c');
-        for (int r = 0; r < radix; r++) {
+        for (int r = 1; r < radix; r++) {
             Nd4j.getExecutioner().exec(new BroadcastMulOp(part(x, r, channels), radixSlice(attention, r).dup(), weighted,
                     BATCH_AND_CHANNEL));
             out.addi(weighted);

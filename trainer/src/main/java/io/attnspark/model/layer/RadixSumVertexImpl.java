@@ -25,9 +25,10 @@ public class RadixSumVertexImpl extends ParameterFreeVertexImpl {
     protected INDArray forward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = inputs[0];
         long channels = x.size(1) / radix;
-        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, x.dataType(),
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(),
                 new long[] {x.size(0), channels, x.size(2), x.size(3)}, 'c');
-        for (int r = 0; r < radix; r++) {
+        out.assign(part(x, 0, channels));
+        for (int r = 1; r < radix; r++) {
             out.addi(part(x, r, channels));
         }
         return out;

@@ -119,6 +119,52 @@ class ResidualReluVerticesTest {
     }
 
     /**
+     * A ResNet block (the stem feeds conv1 and the identity shortcut; conv1, then a batch norm, then the end): its two
+     * inputs share one gradient array, and it trains exactly as DL4J's add and ReLU, which copy the gradient.
+     */
+    @Test
+    void blockEndingInABatchNormSharesItsGradientAndTrainsExactlyAsWithCopies() {
+        Nd4j.getRandom().setSeed(4);
+        var data = new DataSet(Nd4j.randn(DataType.FLOAT, SHAPE), Nd4j.randn(DataType.FLOAT, SHAPE));
+        ComputationGraph ours = residualBlock(BlockEnd.ADD_RELU);
+        ComputationGraph dl4j = residualBlock(BlockEnd.DL4J_ADD_RELU);
+
+        SideBySideTraining.fit(ours, dl4j, data, 3);
+
+        assertTrue(((AddReluVertexImpl) ours.getVertex("relu")).mayShareGradient());
+        assertEquals(dl4j.params(), ours.params());
+    }
+
+    /** A branch that ends in another layer (here a conv) gets a copy: it might change its gradient in place. */
+    @Test
+    void branchEndingInAnotherLayerGetsItsOwnGradient() {
+        ComputationGraph net = network(BlockEnd.ADD_RELU, DataType.FLOAT, new NoOp());
+
+        assertTrue(!((AddReluVertexImpl) net.getVertex("relu")).mayShareGradient());
+    }
+
+    private static ComputationGraph residualBlock(BlockEnd end) {
+        var graph = new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .seed(1)
+                .updater(new Sgd(0.1))
+                .weightInit(WeightInit.XAVIER)
+                .graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.convolutional(SHAPE[2], SHAPE[3], SHAPE[1]))
+                .addLayer("shortcut", conv(), "input")
+                .addLayer("conv1", conv(), "shortcut")
+                .addLayer("conv", BatchNorm2d.torchDefaults(SHAPE[1]), "conv1");
+        end.add(graph);
+        var net = new ComputationGraph(graph
+                .addLayer("loss", new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build(), "relu")
+                .setOutputs("loss")
+                .build());
+        net.init();
+        return net;
+    }
+
+    /**
      * conv (with a bias, so that about half the pre-activations are negative), plus a second conv as the shortcut
      * where the end adds, then the block's end, then MSE.
      */
