@@ -144,24 +144,12 @@ class ResidualReluVerticesTest {
     }
 
     private static ComputationGraph residualBlock(BlockEnd end) {
-        var graph = new NeuralNetConfiguration.Builder()
-                .dataType(DataType.FLOAT)
-                .seed(1)
-                .updater(new Sgd(0.1))
-                .weightInit(WeightInit.XAVIER)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutional(SHAPE[2], SHAPE[3], SHAPE[1]))
+        GraphBuilder graph = graph(DataType.FLOAT, new Sgd(0.1))
                 .addLayer("shortcut", conv(), "input")
                 .addLayer("conv1", conv(), "shortcut")
                 .addLayer("conv", BatchNorm2d.torchDefaults(SHAPE[1]), "conv1");
         end.add(graph);
-        var net = new ComputationGraph(graph
-                .addLayer("loss", new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build(), "relu")
-                .setOutputs("loss")
-                .build());
-        net.init();
-        return net;
+        return withLoss(graph);
     }
 
     /**
@@ -169,19 +157,27 @@ class ResidualReluVerticesTest {
      * where the end adds, then the block's end, then MSE.
      */
     private static ComputationGraph network(BlockEnd end, DataType dataType, IUpdater updater) {
-        var graph = new NeuralNetConfiguration.Builder()
+        GraphBuilder graph = graph(dataType, updater).addLayer("conv", conv(), "input");
+        if (end.adds()) {
+            graph.addLayer("shortcut", conv(), "input");
+        }
+        end.add(graph);
+        return withLoss(graph);
+    }
+
+    private static GraphBuilder graph(DataType dataType, IUpdater updater) {
+        return new NeuralNetConfiguration.Builder()
                 .dataType(dataType)
                 .seed(1)
                 .updater(updater)
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("input")
-                .setInputTypes(InputType.convolutional(SHAPE[2], SHAPE[3], SHAPE[1]))
-                .addLayer("conv", conv(), "input");
-        if (end.adds()) {
-            graph.addLayer("shortcut", conv(), "input");
-        }
-        end.add(graph);
+                .setInputTypes(InputType.convolutional(SHAPE[2], SHAPE[3], SHAPE[1]));
+    }
+
+    /** The graph with MSE on the block's end, initialized. */
+    private static ComputationGraph withLoss(GraphBuilder graph) {
         var net = new ComputationGraph(graph
                 .addLayer("loss", new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build(), "relu")
                 .setOutputs("loss")
