@@ -3,6 +3,7 @@ package io.attnspark.model.layer;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -42,6 +43,13 @@ final class OneDnn {
             }
         }
         return runs(arrays);
+    }
+
+    /** Runs {@code primitive} on this thread's stream and waits for it. */
+    static void execute(primitive primitive, IntMemoryMap arguments) {
+        stream primitiveStream = stream();
+        primitive.execute(primitiveStream, arguments);
+        primitiveStream._wait();
     }
 
     /** This thread's stream; made outside any {@link #callScope}, which would free it. */

@@ -68,8 +68,7 @@ final class OneDnnChannelPooling {
             if (workspace != null) {
                 arguments.put(dnnl.DNNL_ARG_WORKSPACE, workspace);
             }
-            primitive.execute(OneDnn.stream(), arguments);
-            OneDnn.stream()._wait();
+            OneDnn.execute(primitive, arguments);
         }
     }
 

@@ -69,14 +69,12 @@ final class OneDnnElementwise {
     /** Runs the primitive of {@code kind} for arrays of one length, each as the argument of the same index. */
     private static void run(Kind kind, int[] arguments, INDArray... arrays) {
         Planned planned = PRIMITIVES.computeIfAbsent(new Key(kind, arrays[0].length()), OneDnnElementwise::create);
-        var stream = OneDnn.stream();
         try (var scope = OneDnn.callScope()) {
             var map = new IntMemoryMap();
             for (int i = 0; i < arguments.length; i++) {
                 map.put(arguments[i], OneDnn.wrap(planned.vector(), arrays[i]));
             }
-            planned.primitive().execute(stream, map);
-            stream._wait();
+            OneDnn.execute(planned.primitive(), map);
         }
     }
 

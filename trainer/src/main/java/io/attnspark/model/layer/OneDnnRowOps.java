@@ -47,7 +47,7 @@ final class OneDnnRowOps {
             arguments.put(dnnl.DNNL_ARG_SRC_0, OneDnn.wrap(planned.matrix(), rows));
             arguments.put(dnnl.DNNL_ARG_SRC_1, OneDnn.wrap(planned.column(), column));
             arguments.put(dnnl.DNNL_ARG_DST, OneDnn.wrap(planned.matrix(), target));
-            run(planned.primitive(), arguments);
+            OneDnn.execute(planned.primitive(), arguments);
         }
     }
 
@@ -58,7 +58,7 @@ final class OneDnnRowOps {
             var arguments = new IntMemoryMap();
             arguments.put(dnnl.DNNL_ARG_SRC, OneDnn.wrap(planned.matrix(), rows));
             arguments.put(dnnl.DNNL_ARG_DST, OneDnn.wrap(planned.column(), target));
-            run(planned.primitive(), arguments);
+            OneDnn.execute(planned.primitive(), arguments);
         }
     }
 
@@ -87,11 +87,11 @@ final class OneDnnRowOps {
                 arguments.put(dnnl.DNNL_ARG_SRC_0, OneDnn.wrap(multiply.matrix(), a, first * length));
                 arguments.put(dnnl.DNNL_ARG_SRC_1, OneDnn.wrap(multiply.matrix(), b, first * length));
                 arguments.put(dnnl.DNNL_ARG_DST, blockProducts);
-                run(multiply.primitive(), arguments);
+                OneDnn.execute(multiply.primitive(), arguments);
                 var sumArguments = new IntMemoryMap();
                 sumArguments.put(dnnl.DNNL_ARG_SRC, blockProducts);
                 sumArguments.put(dnnl.DNNL_ARG_DST, OneDnn.wrap(sum.column(), target, first));
-                run(sum.primitive(), sumArguments);
+                OneDnn.execute(sum.primitive(), sumArguments);
             }
         }
     }
@@ -120,18 +120,12 @@ final class OneDnnRowOps {
             arguments.put(dnnl.DNNL_ARG_SRC_0, OneDnn.wrap(planned.matrix(), x));
             arguments.put(dnnl.DNNL_ARG_SRC_1, OneDnn.wrap(planned.column(), map));
             arguments.put(dnnl.DNNL_ARG_DST, OneDnn.wrap(planned.matrix(), out));
-            run(planned.primitive(), arguments);
+            OneDnn.execute(planned.primitive(), arguments);
         }
     }
 
     private static Key key(algorithm operation, INDArray rows) {
         return new Key(operation, rows.size(0), rows.size(1));
-    }
-
-    private static void run(primitive primitive, IntMemoryMap arguments) {
-        var stream = OneDnn.stream();
-        primitive.execute(stream, arguments);
-        stream._wait();
     }
 
     private static Planned planWithColumn(Key key) {

@@ -81,7 +81,6 @@ final class PerChannelAffine {
         for (int i = 0; i < factors.length; i++) {
             channelValues[i] = Nd4j.createFromArray(toFloats(factors[i]));
         }
-        var stream = OneDnn.stream();
         try (var scope = OneDnn.callScope()) {
             var arguments = new IntMemoryMap();
             arguments.put(dnnl.DNNL_ARG_SRC_0, OneDnn.wrap(map, src));
@@ -92,8 +91,7 @@ final class PerChannelAffine {
                 arguments.put(postOpSource(2), OneDnn.wrap(channel, channelValues[2]));
             }
             arguments.put(dnnl.DNNL_ARG_DST, OneDnn.wrap(map, out));
-            primitive.getFirst().execute(stream, arguments);
-            stream._wait();
+            OneDnn.execute(primitive.getFirst(), arguments);
         }
     }
 
