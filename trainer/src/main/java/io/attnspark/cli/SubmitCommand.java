@@ -1,6 +1,7 @@
 package io.attnspark.cli;
 
 import io.attnspark.train.RunChecks;
+import io.attnspark.train.SparkSetup;
 import io.attnspark.train.cluster.SparkHome;
 import io.attnspark.train.config.ConfigLoader;
 import org.apache.spark.launcher.SparkLauncher;
@@ -83,6 +84,7 @@ final class SubmitCommand implements Callable<Integer> {
             launcher.setPropertiesFile(propertiesFile.toString());
         }
         sparkConf(master, conf, System.getenv("SPARK_LOCAL_IP")).forEach(launcher::setConf);
+        launcher.setConf(SparkSetup.DRIVER_OPTIONS, SparkSetup.driverJavaOptions(conf));
         for (Path dependency : jarsMissingFrom(home, jar.resolveSibling("lib"))) {
             launcher.addJar(dependency.toString());
         }

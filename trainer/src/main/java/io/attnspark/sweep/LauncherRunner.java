@@ -2,6 +2,7 @@ package io.attnspark.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.attnspark.train.SparkSetup;
 import io.attnspark.train.cluster.SparkHome;
 import io.attnspark.train.config.ConfigLoader;
 import io.attnspark.train.config.TrainConfig;
@@ -67,6 +68,7 @@ final class LauncherRunner implements PointRunner {
                 .redirectOutput(log.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         submit.conf().forEach(launcher::setConf);
+        launcher.setConf(SparkSetup.DRIVER_OPTIONS, SparkSetup.driverJavaOptions(submit.conf()));
         Process driver = launcher.launch();
         try {
             int exit = driver.waitFor();

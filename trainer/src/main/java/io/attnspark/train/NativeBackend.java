@@ -1,5 +1,6 @@
 package io.attnspark.train;
 
+import io.attnspark.model.layer.BatchNorm2dLayer;
 import io.attnspark.model.layer.Convolution2d;
 import io.attnspark.model.layer.OneDnnConvolution;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -30,6 +31,14 @@ public final class NativeBackend {
     public static final String EXECUTOR_JAVA_OPTION = "-D" + HELPERS_DISABLE + "=false";
 
     /**
+     * Java's vector API, which batch norm's fused training passes use (2-3x faster than its row passes). An
+     * incubator module in Java 17: only there when the JVM starts with it, so launchers pass it to drivers and
+     * executors (cluster-config/java17.args, {@code spark.driver/executor.extraJavaOptions}); without it batch norm
+     * falls back to slower passes, and the start-up report says so.
+     */
+    public static final String VECTOR_MODULE_OPTION = "--add-modules=jdk.incubator.vector";
+
+    /**
      * OpenMP threads that sleep as soon as a parallel region ends. With the default (spinning) policy, oneDNN's
      * idle threads hold both cores for a while after every convolution, and each of the small ND4J ops that follow
      * waits them out: SE's two dense layers then cost 9% of a ResNet-50 step instead of about 3%. OpenMP reads it
@@ -55,8 +64,8 @@ public final class NativeBackend {
      * this build has no kernels for ({@link CudaCapability}; none on CPU). Batch norm needs no helper: our networks use
      * the hand-written {@code BatchNorm2d}.
      */
-    public record Status(String backend, boolean onednnBuilt, String convHelper, String ompWaitPolicy, String malloc,
-                         List<String> unsupportedGpus) implements Serializable {
+    public record Status(String backend, boolean onednnBuilt, String convHelper, String batchNorm,
+                         String ompWaitPolicy, String malloc, List<String> unsupportedGpus) implements Serializable {
 
         public boolean isCpu() {
             return backend.toUpperCase().contains("CPU");
@@ -72,13 +81,23 @@ public final class NativeBackend {
 
         public String describe() {
             return backend + ", oneDNN " + (onednnBuilt ? "built in" : "missing") + ", conv helper " + convHelper
-                    + ", OMP_WAIT_POLICY " + ompWaitPolicy + ", malloc " + malloc;
+                    + ", batch norm " + batchNorm + ", OMP_WAIT_POLICY " + ompWaitPolicy + ", malloc " + malloc;
         }
     }
 
-    /** Turns the layer helpers on for this JVM. */
+    /** Turns the layer helpers on for this JVM, and keeps OpenBLAS to one thread ({@link #singleThreadedBlas}). */
     public static void enableHelpers() {
         System.setProperty(HELPERS_DISABLE, "false");
+        singleThreadedBlas();
+    }
+
+    /**
+     * OpenBLAS (ND4J's BLAS for dense layers' products) runs one thread. Its worker threads spin for a while after every
+     * call, on the cores that oneDNN's OpenMP threads need next: with SE's 32 small dense layers per ResNet-50 step
+     * the convolutions around them ran ~30% slower in a profile. These products are small; one thread loses nothing.
+     */
+    static void singleThreadedBlas() {
+        Nd4j.factory().blas().setMaxThreads(1);
     }
 
     /** Builds a one-conv network and reports which helpers its layers really use. */
@@ -97,7 +116,7 @@ public final class NativeBackend {
         graph.init();
         graph.output(Nd4j.rand(DataType.FLOAT, 1, 1, 5, 5));
         String waitPolicy = System.getenv(OMP_WAIT_POLICY);
-        return new Status(backend, onednn, helperName(graph.getLayer("conv").getHelper()),
+        return new Status(backend, onednn, helperName(graph.getLayer("conv").getHelper()), BatchNorm2dLayer.kernel(),
                 waitPolicy == null ? "unset (spinning)" : waitPolicy, malloc(), CudaCapability.refusals(environment));
     }
 

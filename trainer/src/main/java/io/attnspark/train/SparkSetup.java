@@ -12,6 +12,8 @@ import java.util.Map;
 public final class SparkSetup {
 
     public static final String DEFAULT_MASTER = "local[*]";
+    public static final String DRIVER_OPTIONS = "spark.driver.extraJavaOptions";
+    private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
 
     // DL4J's training stats default to an NTP clock that queries pool.ntp.org; workers and driver use their own clock
     private static final String STATS_CLOCK = TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY;
@@ -42,7 +44,8 @@ public final class SparkSetup {
         conf.setIfMissing("spark.executorEnv." + NativeBackend.OMP_WAIT_POLICY, NativeBackend.PASSIVE);
         conf.setIfMissing("spark.executorEnv." + NativeBackend.TCMALLOC_RELEASE_RATE, NativeBackend.RELEASE_RATE);
         extra.forEach(conf::set);
-        for (String option : List.of(NativeBackend.EXECUTOR_JAVA_OPTION, "-D" + STATS_CLOCK + "=" + SYSTEM_CLOCK)) {
+        for (String option : List.of(NativeBackend.EXECUTOR_JAVA_OPTION, NativeBackend.VECTOR_MODULE_OPTION,
+                "-D" + STATS_CLOCK + "=" + SYSTEM_CLOCK)) {
             addExecutorJavaOption(conf, option);
         }
         return conf;
@@ -50,9 +53,18 @@ public final class SparkSetup {
 
     /** Appends a JVM option to {@code spark.executor.extraJavaOptions} unless it is there already. */
     public static void addExecutorJavaOption(SparkConf conf, String option) {
-        String options = conf.get("spark.executor.extraJavaOptions", "");
-        if (!options.contains(option)) {
-            conf.set("spark.executor.extraJavaOptions", (options + " " + option).trim());
-        }
+        conf.set(EXECUTOR_OPTIONS, withOption(conf.get(EXECUTOR_OPTIONS, ""), option));
+    }
+
+    /**
+     * {@code spark.driver.extraJavaOptions} for a driver that spark-submit starts: the given ones and the vector
+     * module, which only the JVM's command line can add.
+     */
+    public static String driverJavaOptions(Map<String, String> given) {
+        return withOption(given.getOrDefault(DRIVER_OPTIONS, ""), NativeBackend.VECTOR_MODULE_OPTION);
+    }
+
+    private static String withOption(String options, String option) {
+        return options.contains(option) ? options : (options + " " + option).trim();
     }
 }

@@ -38,6 +38,7 @@ final class TaskThreads<T> implements FlatMapFunction<Iterator<T>, T> {
 
     @Override
     public Iterator<T> call(Iterator<T> partition) {
+        NativeBackend.singleThreadedBlas();
         if (threads > 0) {
             NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         }

@@ -1,6 +1,7 @@
 package io.attnspark.train;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,6 +19,17 @@ class NativeBackendTest {
         String waitPolicy = System.getenv(NativeBackend.OMP_WAIT_POLICY);
         assertEquals(waitPolicy == null ? "unset (spinning)" : waitPolicy, status.ompWaitPolicy());
         assertTrue(status.describe().contains("OMP_WAIT_POLICY"), status.describe());
+        assertEquals("vector API", status.batchNorm(), "the test JVM has jdk.incubator.vector (java17.args)");
+    }
+
+    @Test
+    void theCheckLeavesOpenBlasOneThread() {
+        Nd4j.factory().blas().setMaxThreads(2);
+        assertEquals(2, Nd4j.factory().blas().getMaxThreads());
+
+        NativeBackend.check();
+
+        assertEquals(1, Nd4j.factory().blas().getMaxThreads());
     }
 
     @Test

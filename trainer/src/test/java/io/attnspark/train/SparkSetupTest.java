@@ -16,6 +16,17 @@ class SparkSetupTest {
         assertEquals("10", conf.get("spark.executorEnv.TCMALLOC_RELEASE_RATE"));
         assertTrue(conf.get("spark.executor.extraJavaOptions").contains(NativeBackend.EXECUTOR_JAVA_OPTION),
                 conf.get("spark.executor.extraJavaOptions"));
+        assertTrue(conf.get("spark.executor.extraJavaOptions").contains("--add-modules=jdk.incubator.vector"),
+                conf.get("spark.executor.extraJavaOptions"));
+    }
+
+    @Test
+    void launchedDriversGetTheVectorModuleBesideTheirOwnOptions() {
+        assertEquals("--add-modules=jdk.incubator.vector", SparkSetup.driverJavaOptions(Map.of()));
+        assertEquals("-Xss8m --add-modules=jdk.incubator.vector",
+                SparkSetup.driverJavaOptions(Map.of("spark.driver.extraJavaOptions", "-Xss8m")));
+        assertEquals("--add-modules=jdk.incubator.vector -Xss8m", SparkSetup.driverJavaOptions(
+                Map.of("spark.driver.extraJavaOptions", "--add-modules=jdk.incubator.vector -Xss8m")));
     }
 
     @Test

@@ -56,16 +56,18 @@ public class AddReluVertexImpl extends ParameterFreeVertexImpl {
     /**
      * Whether the branch and the shortcut may get the same gradient array instead of a copy each (a full map's copy per
      * block, 2% of a ResNet-50 step). DL4J adds an input's later gradients into the first array it got, in place, as it
-     * walks the graph backwards; the shared array is safe when the branch's last vertex is a batch norm (which reads its
-     * gradient and does not change it) that only this vertex consumes, and every other consumer of the shortcut comes
-     * after it in that walk (a ResNet block: conv1 feeds bn3, so bn3 is done before conv1's gradient is added).
+     * walks the graph backwards; the shared array is safe when the branch's last vertex only reads its gradient
+     * ({@link ReadsGradientOnly}: a batch norm, or an attention module's gate) and only this vertex consumes it, and
+     * every other consumer of the shortcut comes after it in that walk (a ResNet block: conv1 feeds bn3, so bn3 is done
+     * before conv1's gradient is added).
      */
     boolean mayShareGradient() {
         int branch = inputVertices[0].getVertexIndex();
         int shortcut = inputVertices[1].getVertexIndex();
         GraphVertex[] vertices = graph.getVertices();
         GraphVertex last = vertices[branch];
-        if (branch == shortcut || !(last instanceof LayerVertex layer) || !(layer.getLayer() instanceof BatchNorm2dLayer)
+        Object reader = last instanceof LayerVertex layer ? layer.getLayer() : last;
+        if (branch == shortcut || !(reader instanceof ReadsGradientOnly)
                 || last.getOutputVertices() == null || last.getOutputVertices().length != 1) {
             return false;
         }

@@ -13,55 +13,39 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The runtime layer of {@link BatchNorm2d}. The input is viewed as rows [N*C, H*W], so every reduction runs along
- * contiguous rows and every per-channel scale or shift is ND4J's fast per-row scalar op (a channel's value tiled over
- * the batch); strided [C]-broadcasts and strided reductions over (0, 2, 3) are several times slower in ND4J M2.1.
- * <p>
- * Precision follows torch, which accumulates in double: per-channel statistics are double on the Java side, and the
- * input is centred on its float mean {@code shift}, then corrected by the mean of what is left (Björck's corrected two
- * passes). Where |mean| ≫ std, x - shift is exact in float (Sterbenz), so nothing cancels even with two values per
- * channel (1x1 maps in SK's and split attention's fuse layers in training). Backward is centred the same way: with
- * xc = x - mean, dγ = Σ xc·dy · invStd and dx = γ·invStd·(dy - mean(dy) - xc·invStd²·mean(xc·dy)).
+ * The runtime layer of {@link BatchNorm2d}. Float maps in host memory take {@link VectorBatchNorm}'s fused
+ * per-channel passes where the JVM has {@code jdk.incubator.vector} ({@code --add-modules=jdk.incubator.vector}, in
+ * {@code cluster-config/java17.args} and the executors' options). Otherwise the input is viewed as rows [N*C, H*W],
+ * so every reduction runs along contiguous rows and every per-channel scale or shift is a per-row op
+ * ({@link RowOps}, {@link PerChannelAffine}); strided [C]-broadcasts and strided reductions over (0, 2, 3) are several
+ * times slower in ND4J M2.1. Statistics and backward terms are {@link BatchNormStatistics}' on both paths.
  */
-public class BatchNorm2dLayer extends BatchNormalization {
+public class BatchNorm2dLayer extends BatchNormalization implements ReadsGradientOnly {
 
     private static final String GAMMA = BatchNormalizationParamInitializer.GAMMA;
     private static final String BETA = BatchNormalizationParamInitializer.BETA;
     private static final String MEAN = BatchNormalizationParamInitializer.GLOBAL_MEAN;
     private static final String VAR = BatchNormalizationParamInitializer.GLOBAL_VAR;
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final boolean VECTOR_KERNEL = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
+            && VectorBatchNorm.accelerated();
+    /** A system property that keeps batch norm on the row passes: for comparisons, and a way out. */
+    static final String ROW_PASSES = "attnspark.batchNorm.rowPasses";
 
     /** The training forward pass's batch statistics and output, for backward. */
-    private Statistics statistics;
+    private BatchNormStatistics statistics;
     private INDArray output;
 
-    /**
-     * Per-channel batch statistics: the float {@code shift} the input was centred on, the exact {@code mean}, the
-     * biased {@code variance} and {@code invStd} = 1 / sqrt(variance + eps), all in double.
-     */
-    private record Statistics(double[] shift, double[] mean, double[] variance, double[] invStd) {
-
-        /** Centres {@code rows} on their float mean into {@code centred}, then corrects by what that left. */
-        static Statistics of(INDArray rows, INDArray centred, long batch, double count, double eps) {
-            double[] shift = RowOps.channelSums(RowOps.sum(rows), batch);
-            for (int c = 0; c < shift.length; c++) {
-                shift[c] = (float) (shift[c] / count);
-            }
-            RowOps.subtract(rows, RowOps.tiledColumn(shift, batch, rows.dataType()), centred);
-            double[] residual = RowOps.channelSums(RowOps.sum(centred), batch);
-            // a dot product, because ND4J's SquaredNorm along a dimension of size 1 (1x1 maps) returns x, not x²
-            double[] squares = RowOps.channelSums(RowOps.dot(centred, centred), batch);
-            int channels = shift.length;
-            double[] mean = new double[channels];
-            double[] variance = new double[channels];
-            double[] invStd = new double[channels];
-            for (int c = 0; c < channels; c++) {
-                double correction = residual[c] / count;
-                mean[c] = shift[c] + correction;
-                variance[c] = Math.max(0, squares[c] / count - correction * correction);
-                invStd[c] = 1 / Math.sqrt(variance[c] + eps);
-            }
-            return new Statistics(shift, mean, variance, invStd);
+    /** Which training passes batch norm runs in this JVM, for the start-up report. */
+    public static String kernel() {
+        if (Boolean.getBoolean(ROW_PASSES)) {
+            return "row passes (" + ROW_PASSES + ")";
         }
+        return VECTOR_KERNEL ? "vector API" : "row passes (no " + VECTOR_MODULE + ")";
+    }
+
+    private static boolean onVectorKernel(INDArray... arrays) {
+        return VECTOR_KERNEL && !Boolean.getBoolean(ROW_PASSES) && VectorBatchNorm.takes(arrays);
     }
 
     public BatchNorm2dLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -81,36 +65,46 @@ public class BatchNorm2dLayer extends BatchNormalization {
             throw new IllegalArgumentException("batch norm " + layerId() + " expects " + config().getNOut()
                     + " channels, got input of shape " + java.util.Arrays.toString(x.shape()));
         }
-        long batch = x.size(0);
-        INDArray rows = RowOps.rows(x);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
         double[] gamma = param(GAMMA).toDoubleVector();
         double[] beta = param(BETA).toDoubleVector();
-        double[] scale = new double[gamma.length];
-        double[] shift = new double[gamma.length];
+        statistics = null;
+        output = null;
         if (training) {
-            double count = elementsPerChannel(x);
-            if (count < 2) {
+            if (elementsPerChannel(x) < 2) {
                 throw new IllegalArgumentException("batch norm " + layerId() + " needs more than one value per channel"
                         + " in training, like torch; got input of shape " + java.util.Arrays.toString(x.shape()));
             }
-            statistics = Statistics.of(rows, RowOps.rows(out), batch, count, config().getEps());
-            // out holds x - statistics.shift: scale it, and shift by what the exact mean adds
-            for (int c = 0; c < gamma.length; c++) {
-                scale[c] = gamma[c] * statistics.invStd()[c];
-                shift[c] = beta[c] - (statistics.mean()[c] - statistics.shift()[c]) * scale[c];
-            }
-        } else {
-            double[] runningMean = param(MEAN).toDoubleVector();
-            double[] runningVariance = param(VAR).toDoubleVector();
-            for (int c = 0; c < gamma.length; c++) {
-                scale[c] = gamma[c] / Math.sqrt(runningVariance[c] + config().getEps());
-                shift[c] = beta[c] - runningMean[c] * scale[c];
-            }
+            statistics = onVectorKernel(x, out)
+                    ? VectorBatchNorm.forward(x, gamma, beta, config().getEps(), config().isRelu(), out)
+                    : trainingRowPasses(x, gamma, beta, out);
+            output = out;
+            return out;
         }
-        PerChannelAffine.forward(training ? out : x, scale, shift, config().isRelu(), out);
-        output = training ? out : null;
+        double[] runningMean = param(MEAN).toDoubleVector();
+        double[] runningVariance = param(VAR).toDoubleVector();
+        double[] scale = new double[gamma.length];
+        double[] shift = new double[gamma.length];
+        for (int c = 0; c < gamma.length; c++) {
+            scale[c] = gamma[c] / Math.sqrt(runningVariance[c] + config().getEps());
+            shift[c] = beta[c] - runningMean[c] * scale[c];
+        }
+        PerChannelAffine.forward(x, scale, shift, config().isRelu(), out);
         return out;
+    }
+
+    /** The training forward pass on rows: statistics, then {@code out} as x - shift, scaled and shifted in place. */
+    private BatchNormStatistics trainingRowPasses(INDArray x, double[] gamma, double[] beta, INDArray out) {
+        var batchStatistics = BatchNormStatistics.of(RowOps.rows(x), RowOps.rows(out), x.size(0),
+                elementsPerChannel(x), config().getEps());
+        double[] scale = new double[gamma.length];
+        double[] shift = new double[gamma.length];
+        for (int c = 0; c < gamma.length; c++) {
+            scale[c] = gamma[c] * batchStatistics.invStd()[c];
+            shift[c] = beta[c] - (batchStatistics.mean()[c] - batchStatistics.shift()[c]) * scale[c];
+        }
+        PerChannelAffine.forward(out, scale, shift, config().isRelu(), out);
+        return batchStatistics;
     }
 
     @Override
@@ -120,41 +114,26 @@ public class BatchNorm2dLayer extends BatchNormalization {
             throw new IllegalStateException("batch norm " + layerId() + ": backprop without a training forward pass");
         }
         INDArray x = RowOps.contiguous(input.castTo(dataType));
-        long batch = x.size(0);
-        double count = elementsPerChannel(x);
-        INDArray dy;
-        if (config().isRelu()) {
-            dy = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
-            Relu.backward(output, epsilon, dy);
-        } else {
-            dy = RowOps.contiguous(epsilon.castTo(dataType));
-        }
-        INDArray dyRows = RowOps.rows(dy);
-        double[] dBeta = RowOps.channelSums(RowOps.sum(dyRows), batch);
-        // dx starts as x - shift, whose products with dy give dγ without cancellation
+        INDArray dy = RowOps.contiguous(epsilon.castTo(dataType));
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        INDArray dxRows = RowOps.rows(dx);
-        RowOps.subtract(RowOps.rows(x), RowOps.tiledColumn(statistics.shift(), batch, dataType), dxRows);
-        double[] shiftedDotDy = RowOps.channelSums(RowOps.dot(dxRows, dyRows), batch);
-
-        // dx = a (dy + p (x - shift) + q), with a = γ invStd, p = -invStd² Σ(xc dy) / m, q = -Σdy / m - p (mean - shift)
         double[] gamma = param(GAMMA).toDoubleVector();
         int channels = gamma.length;
         double[] dGamma = new double[channels];
-        double[] a = new double[channels];
-        double[] p = new double[channels];
-        double[] q = new double[channels];
-        for (int k = 0; k < channels; k++) {
-            double invStd = statistics.invStd()[k];
-            double centredDotDy = shiftedDotDy[k] - (statistics.mean()[k] - statistics.shift()[k]) * dBeta[k];
-            dGamma[k] = centredDotDy * invStd;
-            a[k] = gamma[k] * invStd;
-            p[k] = -invStd * invStd * centredDotDy / count;
-            q[k] = -dBeta[k] / count - p[k] * (statistics.mean()[k] - statistics.shift()[k]);
+        double[] dBeta = new double[channels];
+        INDArray reluOutput = config().isRelu() ? output : null;
+        if (onVectorKernel(x, output, dy, dx)) {
+            VectorBatchNorm.backward(x, reluOutput, dy, statistics, gamma, dx, dGamma, dBeta);
+        } else {
+            if (reluOutput != null) {
+                INDArray masked = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+                Relu.backward(reluOutput, dy, masked);
+                dy = masked;
+            }
+            backwardRowPasses(x, dy, gamma, dx, dGamma, dBeta);
         }
-        PerChannelAffine.backward(dx, dy, a, p, q, dx);
 
         // the updater subtracts these (NoOp), giving running = decay * running + (1 - decay) * batch, as torch does
+        double count = elementsPerChannel(x);
         double momentum = 1.0 - config().getDecay();
         double[] runningMean = param(MEAN).toDoubleVector();
         double[] runningVariance = param(VAR).toDoubleVector();
@@ -170,6 +149,30 @@ public class BatchNorm2dLayer extends BatchNormalization {
         gradient.setGradientFor(MEAN, assign(MEAN, meanStep));
         gradient.setGradientFor(VAR, assign(VAR, varianceStep));
         return new Pair<>(gradient, dx);
+    }
+
+    /** Backward on rows from dy (after the ReLU's mask): fills dγ and dβ, writes dx. */
+    private void backwardRowPasses(INDArray x, INDArray dy, double[] gamma, INDArray dx, double[] dGamma,
+                                   double[] dBeta) {
+        long batch = x.size(0);
+        double count = elementsPerChannel(x);
+        INDArray dyRows = RowOps.rows(dy);
+        System.arraycopy(RowOps.channelSums(RowOps.sum(dyRows), batch), 0, dBeta, 0, dBeta.length);
+        // dx starts as x - shift, whose products with dy give dγ without cancellation
+        INDArray dxRows = RowOps.rows(dx);
+        RowOps.subtract(RowOps.rows(x), RowOps.tiledColumn(statistics.shift(), batch, dataType), dxRows);
+        double[] shiftedDotDy = RowOps.channelSums(RowOps.dot(dxRows, dyRows), batch);
+        double[] a = new double[gamma.length];
+        double[] p = new double[gamma.length];
+        double[] q = new double[gamma.length];
+        for (int k = 0; k < gamma.length; k++) {
+            var factors = statistics.backwardFactors(k, dBeta[k], shiftedDotDy[k], gamma[k], count);
+            dGamma[k] = factors.dGamma();
+            a[k] = factors.a();
+            p[k] = factors.p();
+            q[k] = factors.q();
+        }
+        PerChannelAffine.backward(dx, dy, a, p, q, dx);
     }
 
     /** Writes per-channel values into the gradient view of {@code key}. */

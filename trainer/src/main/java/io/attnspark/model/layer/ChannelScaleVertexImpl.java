@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Backward: {@code dx = eps * gate} and {@code dgate[n,c] = sum over h,w of eps * x}, all as row ops on [N*C, H*W].
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class ChannelScaleVertexImpl extends ParameterFreeVertexImpl {
+public class ChannelScaleVertexImpl extends ParameterFreeVertexImpl implements ReadsGradientOnly {
 
     public ChannelScaleVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
         super(graph, name, vertexIndex, dataType, "channel scale");

@@ -19,7 +19,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Backward: {@code dx = eps · up}; {@code dup = eps · x}, summed over the channels for a one-channel gate.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class NearestGateVertexImpl extends ParameterFreeVertexImpl {
+public class NearestGateVertexImpl extends ParameterFreeVertexImpl implements ReadsGradientOnly {
 
     private static final int[] BATCH_AND_SPATIAL = {0, 2, 3};
 

@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * rather than kept, since forward working memory does not outlive the forward pass under workspaces.
  */
 @SuppressWarnings("overrides") // BaseGraphVertex's own setInputs(INDArray[]) vs the interface's varargs
-public class ResidualGateVertexImpl extends ParameterFreeVertexImpl {
+public class ResidualGateVertexImpl extends ParameterFreeVertexImpl implements ReadsGradientOnly {
 
     public ResidualGateVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
         super(graph, name, vertexIndex, dataType, "residual gate");

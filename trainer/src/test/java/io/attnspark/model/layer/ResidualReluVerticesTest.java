@@ -135,6 +135,20 @@ class ResidualReluVerticesTest {
         assertEquals(dl4j.params(), ours.params());
     }
 
+    /** The same with an attention gate (SE's channel scale, here by the map's own mean) after the batch norm. */
+    @Test
+    void blockEndingInAChannelGateSharesItsGradientAndTrainsExactlyAsWithCopies() {
+        Nd4j.getRandom().setSeed(5);
+        var data = new DataSet(Nd4j.randn(DataType.FLOAT, SHAPE), Nd4j.randn(DataType.FLOAT, SHAPE));
+        ComputationGraph ours = gatedResidualBlock(BlockEnd.ADD_RELU);
+        ComputationGraph dl4j = gatedResidualBlock(BlockEnd.DL4J_ADD_RELU);
+
+        SideBySideTraining.fit(ours, dl4j, data, 3);
+
+        assertTrue(((AddReluVertexImpl) ours.getVertex("relu")).mayShareGradient());
+        assertEquals(dl4j.params(), ours.params());
+    }
+
     /** A branch that ends in another layer (here a conv) gets a copy: it might change its gradient in place. */
     @Test
     void branchEndingInAnotherLayerGetsItsOwnGradient() {
@@ -148,6 +162,17 @@ class ResidualReluVerticesTest {
                 .addLayer("shortcut", conv(), "input")
                 .addLayer("conv1", conv(), "shortcut")
                 .addLayer("conv", BatchNorm2d.torchDefaults(SHAPE[1]), "conv1");
+        end.add(graph);
+        return withLoss(graph);
+    }
+
+    private static ComputationGraph gatedResidualBlock(BlockEnd end) {
+        GraphBuilder graph = graph(DataType.FLOAT, new Sgd(0.1))
+                .addLayer("shortcut", conv(), "input")
+                .addLayer("conv1", conv(), "shortcut")
+                .addLayer("bn", BatchNorm2d.torchDefaults(SHAPE[1]), "conv1")
+                .addVertex("pool", new GlobalAvgPoolVertex(), "bn")
+                .addVertex("conv", new ChannelScaleVertex(), "bn", "pool");
         end.add(graph);
         return withLoss(graph);
     }
