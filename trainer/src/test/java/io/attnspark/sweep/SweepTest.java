@@ -21,6 +21,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -111,9 +113,12 @@ class SweepTest {
         var plan = plan("spark://127.0.0.1:7077", 2, 0);
         var running = new AtomicInteger();
         var most = new AtomicInteger();
+        // the first two points wait for each other (not for a fixed time: a loaded host writes the index slowly)
+        var firstTwo = new CountDownLatch(2);
         var index = sweep(plan, (point, config, attempt) -> {
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            Thread.sleep(200);
+            firstTwo.countDown();
+            firstTwo.await(60, TimeUnit.SECONDS);
             running.decrementAndGet();
             return "run-" + point.index();
         }).run();

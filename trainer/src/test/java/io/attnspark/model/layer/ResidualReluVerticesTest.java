@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -119,29 +120,17 @@ class ResidualReluVerticesTest {
     }
 
     /**
-     * A ResNet block (the stem feeds conv1 and the identity shortcut; conv1, then a batch norm, then the end): its two
-     * inputs share one gradient array, and it trains exactly as DL4J's add and ReLU, which copy the gradient.
+     * A ResNet block (the stem feeds conv1 and the identity shortcut; conv1, then a batch norm, optionally an attention
+     * gate (SE's channel scale, here by the map's own mean), then the end): its two inputs share one gradient array,
+     * and it trains exactly as DL4J's add and ReLU, which copy the gradient.
      */
-    @Test
-    void blockEndingInABatchNormSharesItsGradientAndTrainsExactlyAsWithCopies() {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void blockEndingInAGradientReaderSharesItsGradientAndTrainsExactlyAsWithCopies(boolean gated) {
         Nd4j.getRandom().setSeed(4);
         var data = new DataSet(Nd4j.randn(DataType.FLOAT, SHAPE), Nd4j.randn(DataType.FLOAT, SHAPE));
-        ComputationGraph ours = residualBlock(BlockEnd.ADD_RELU);
-        ComputationGraph dl4j = residualBlock(BlockEnd.DL4J_ADD_RELU);
-
-        SideBySideTraining.fit(ours, dl4j, data, 3);
-
-        assertTrue(((AddReluVertexImpl) ours.getVertex("relu")).mayShareGradient());
-        assertEquals(dl4j.params(), ours.params());
-    }
-
-    /** The same with an attention gate (SE's channel scale, here by the map's own mean) after the batch norm. */
-    @Test
-    void blockEndingInAChannelGateSharesItsGradientAndTrainsExactlyAsWithCopies() {
-        Nd4j.getRandom().setSeed(5);
-        var data = new DataSet(Nd4j.randn(DataType.FLOAT, SHAPE), Nd4j.randn(DataType.FLOAT, SHAPE));
-        ComputationGraph ours = gatedResidualBlock(BlockEnd.ADD_RELU);
-        ComputationGraph dl4j = gatedResidualBlock(BlockEnd.DL4J_ADD_RELU);
+        ComputationGraph ours = residualBlock(BlockEnd.ADD_RELU, gated);
+        ComputationGraph dl4j = residualBlock(BlockEnd.DL4J_ADD_RELU, gated);
 
         SideBySideTraining.fit(ours, dl4j, data, 3);
 
@@ -157,22 +146,17 @@ class ResidualReluVerticesTest {
         assertTrue(!((AddReluVertexImpl) net.getVertex("relu")).mayShareGradient());
     }
 
-    private static ComputationGraph residualBlock(BlockEnd end) {
+    private static ComputationGraph residualBlock(BlockEnd end, boolean gated) {
         GraphBuilder graph = graph(DataType.FLOAT, new Sgd(0.1))
                 .addLayer("shortcut", conv(), "input")
-                .addLayer("conv1", conv(), "shortcut")
-                .addLayer("conv", BatchNorm2d.torchDefaults(SHAPE[1]), "conv1");
-        end.add(graph);
-        return withLoss(graph);
-    }
-
-    private static ComputationGraph gatedResidualBlock(BlockEnd end) {
-        GraphBuilder graph = graph(DataType.FLOAT, new Sgd(0.1))
-                .addLayer("shortcut", conv(), "input")
-                .addLayer("conv1", conv(), "shortcut")
-                .addLayer("bn", BatchNorm2d.torchDefaults(SHAPE[1]), "conv1")
-                .addVertex("pool", new GlobalAvgPoolVertex(), "bn")
-                .addVertex("conv", new ChannelScaleVertex(), "bn", "pool");
+                .addLayer("conv1", conv(), "shortcut");
+        if (gated) {
+            graph.addLayer("bn", BatchNorm2d.torchDefaults(SHAPE[1]), "conv1")
+                    .addVertex("pool", new GlobalAvgPoolVertex(), "bn")
+                    .addVertex("conv", new ChannelScaleVertex(), "bn", "pool");
+        } else {
+            graph.addLayer("conv", BatchNorm2d.torchDefaults(SHAPE[1]), "conv1");
+        }
         end.add(graph);
         return withLoss(graph);
     }
