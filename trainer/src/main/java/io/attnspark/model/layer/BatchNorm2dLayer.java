@@ -100,8 +100,9 @@ public class BatchNorm2dLayer extends BatchNormalization implements ReadsGradien
         double[] scale = new double[gamma.length];
         double[] shift = new double[gamma.length];
         for (int c = 0; c < gamma.length; c++) {
-            scale[c] = gamma[c] * batchStatistics.invStd()[c];
-            shift[c] = beta[c] - (batchStatistics.mean()[c] - batchStatistics.shift()[c]) * scale[c];
+            var affine = batchStatistics.trainingAffine(c, gamma[c], beta[c]);
+            scale[c] = affine.scale();
+            shift[c] = affine.offset();
         }
         PerChannelAffine.forward(out, scale, shift, config().isRelu(), out);
         return batchStatistics;

@@ -14,6 +14,9 @@ record BatchNormStatistics(double[] shift, double[] mean, double[] variance, dou
     /** Backward's per-channel terms: dγ, and dx = a·(dy + p·(x - shift) + q). */
     record Factors(double dGamma, double a, double p, double q) { }
 
+    /** The training output's per-channel terms: y = (x - shift)·scale + offset. */
+    record Affine(double scale, double offset) { }
+
     static BatchNormStatistics empty(int channels) {
         return new BatchNormStatistics(new double[channels], new double[channels], new double[channels],
                 new double[channels]);
@@ -43,6 +46,12 @@ record BatchNormStatistics(double[] shift, double[] mean, double[] variance, dou
         mean[c] = channelShift + correction;
         variance[c] = Math.max(0, squares / count - correction * correction);
         invStd[c] = 1 / Math.sqrt(variance[c] + eps);
+    }
+
+    /** Channel c's training output terms: scale = γ·invStd, offset = β - (mean - shift)·scale. */
+    Affine trainingAffine(int c, double gamma, double beta) {
+        double scale = gamma * invStd[c];
+        return new Affine(scale, beta - (mean[c] - shift[c]) * scale);
     }
 
     /**

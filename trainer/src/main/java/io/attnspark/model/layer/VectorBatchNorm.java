@@ -65,9 +65,8 @@ final class VectorBatchNorm {
             double residual = maps.sum(in, c, shift, false);
             double squares = maps.sum(in, c, shift, true);
             statistics.set(c, shift, residual, squares, maps.count, eps);
-            double scale = gamma[c] * statistics.invStd()[c];
-            maps.affine(in, target, c, shift, (float) scale,
-                    (float) (beta[c] - (statistics.mean()[c] - shift) * scale), relu);
+            var affine = statistics.trainingAffine(c, gamma[c], beta[c]);
+            maps.affine(in, target, c, shift, (float) affine.scale(), (float) affine.offset(), relu);
         });
         return statistics;
     }
