@@ -36,7 +36,7 @@ public final class NativeBackend {
      * executors (cluster-config/java17.args, {@code spark.driver/executor.extraJavaOptions}); without it batch norm
      * falls back to slower passes, and the start-up report says so.
      */
-    public static final String VECTOR_MODULE_OPTION = "--add-modules=jdk.incubator.vector";
+    public static final String VECTOR_MODULE_OPTION = "--add-modules=" + BatchNorm2dLayer.VECTOR_MODULE;
 
     /**
      * OpenMP threads that sleep as soon as a parallel region ends. With the default (spinning) policy, oneDNN's
@@ -94,7 +94,7 @@ public final class NativeBackend {
     /**
      * OpenBLAS (ND4J's BLAS for dense layers' products) runs one thread. Its worker threads spin for a while after every
      * call, on the cores that oneDNN's OpenMP threads need next: with SE's 32 small dense layers per ResNet-50 step
-     * the convolutions around them ran ~30% slower in a profile. These products are small; one thread loses nothing.
+     * the convolutions around them took ~40% more of a profile's samples. These products are small; one thread loses nothing.
      */
     static void singleThreadedBlas() {
         Nd4j.factory().blas().setMaxThreads(1);

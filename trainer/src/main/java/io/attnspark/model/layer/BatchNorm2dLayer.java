@@ -26,7 +26,8 @@ public class BatchNorm2dLayer extends BatchNormalization implements ReadsGradien
     private static final String BETA = BatchNormalizationParamInitializer.BETA;
     private static final String MEAN = BatchNormalizationParamInitializer.GLOBAL_MEAN;
     private static final String VAR = BatchNormalizationParamInitializer.GLOBAL_VAR;
-    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    /** The module batch norm's vector kernel needs at JVM start. */
+    public static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final boolean VECTOR_KERNEL = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
             && VectorBatchNorm.accelerated();
     /** A system property that keeps batch norm on the row passes: for comparisons, and a way out. */
